@@ -1,0 +1,288 @@
+// The one C header of Greenlight. Everything Swift cannot import from FFmpeg
+// (function-like macros, fixed-size arrays, version churn) is a `cff_`
+// static inline function here, so the Swift layer never needs an #if.
+//
+// Tested against FFmpeg 5.1 (Debian 12). The guarded churn points also let it
+// compile against FFmpeg 6.x and 7.x: channel layouts (AVChannelLayout since
+// libavutil 57.24), key-frame / interlace flags (AV_FRAME_FLAG_* since 58.x),
+// frame duration (AVFrame.duration since libavutil 57.30), decoded-frame counter
+// (AVCodecContext.frame_num since libavcodec 60.2), swr_alloc_set_opts2.
+#ifndef GREENLIGHT_CFFMPEG_SHIM_H
+#define GREENLIGHT_CFFMPEG_SHIM_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <libavformat/avformat.h>
+#include <libavcodec/avcodec.h>
+#include <libavutil/avutil.h>
+#include <libavutil/channel_layout.h>
+#include <libavutil/display.h>
+#include <libavutil/error.h>
+#include <libavutil/imgutils.h>
+#include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
+#include <libavutil/timecode.h>
+#include <libswresample/swresample.h>
+#include <libswscale/swscale.h>
+
+#define CFF_HAS_CH_LAYOUT (LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 24, 100))
+#define CFF_HAS_FRAME_FLAGS (LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(58, 7, 100))
+#define CFF_HAS_FRAME_DURATION (LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 30, 100))
+#define CFF_HAS_FRAME_NUM (LIBAVCODEC_VERSION_INT >= AV_VERSION_INT(60, 2, 100))
+
+// MARK: errors and constants
+
+static inline int cff_averror_eof(void) { return AVERROR_EOF; }
+static inline int cff_averror_eagain(void) { return AVERROR(EAGAIN); }
+static inline int cff_averror_enomem(void) { return AVERROR(ENOMEM); }
+static inline int cff_averror_invaliddata(void) { return AVERROR_INVALIDDATA; }
+static inline int64_t cff_nopts_value(void) { return AV_NOPTS_VALUE; }
+static inline int cff_time_base(void) { return AV_TIME_BASE; }
+
+/// Writes av_strerror's text for `code` into `buf`.
+static inline void cff_strerror(int code, char *buf, size_t size) {
+    if (av_strerror(code, buf, size) < 0) {
+        snprintf(buf, size, "unknown error %d", code);
+    }
+}
+
+// MARK: versions
+
+static inline unsigned cff_avformat_version(void) { return avformat_version(); }
+static inline unsigned cff_avcodec_version(void) { return avcodec_version(); }
+static inline unsigned cff_avutil_version(void) { return avutil_version(); }
+
+// MARK: frames
+
+static inline uint8_t *cff_frame_data(const AVFrame *f, int plane) { return f->data[plane]; }
+static inline int cff_frame_linesize(const AVFrame *f, int plane) { return f->linesize[plane]; }
+
+static inline int cff_frame_is_key(const AVFrame *f) {
+#if CFF_HAS_FRAME_FLAGS
+    return (f->flags & AV_FRAME_FLAG_KEY) != 0;
+#else
+    return f->key_frame != 0;
+#endif
+}
+
+static inline int cff_frame_is_interlaced(const AVFrame *f) {
+#if CFF_HAS_FRAME_FLAGS
+    return (f->flags & AV_FRAME_FLAG_INTERLACED) != 0;
+#else
+    return f->interlaced_frame != 0;
+#endif
+}
+
+/// The frame's own duration in its stream time base, 0 when unknown.
+static inline int64_t cff_frame_duration(const AVFrame *f) {
+#if CFF_HAS_FRAME_DURATION
+    return f->duration;
+#else
+    return f->pkt_duration;
+#endif
+}
+
+/// Best-effort presentation timestamp of a decoded frame.
+static inline int64_t cff_frame_best_pts(const AVFrame *f) {
+    return f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
+}
+
+static inline int cff_frame_channels(const AVFrame *f) {
+#if CFF_HAS_CH_LAYOUT
+    return f->ch_layout.nb_channels;
+#else
+    return f->channels;
+#endif
+}
+
+// MARK: codec contexts
+
+static inline int64_t cff_codec_frame_num(const AVCodecContext *c) {
+#if CFF_HAS_FRAME_NUM
+    return c->frame_num;
+#else
+    return c->frame_number;
+#endif
+}
+
+static inline void cff_codec_enable_threads(AVCodecContext *c, int count) {
+    c->thread_count = count;
+    c->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
+}
+
+static inline int cff_codec_channels(const AVCodecContext *c) {
+#if CFF_HAS_CH_LAYOUT
+    return c->ch_layout.nb_channels;
+#else
+    return c->channels;
+#endif
+}
+
+// MARK: channel layouts (AVChannelLayout since libavutil 57.24)
+
+static inline int cff_codecpar_channels(const AVCodecParameters *p) {
+#if CFF_HAS_CH_LAYOUT
+    return p->ch_layout.nb_channels;
+#else
+    return p->channels;
+#endif
+}
+
+/// Human description of a stream's channel layout ("stereo", "5.1(side)", "2 channels").
+static inline void cff_codecpar_layout_name(const AVCodecParameters *p, char *buf, size_t size) {
+    buf[0] = 0;
+#if CFF_HAS_CH_LAYOUT
+    if (av_channel_layout_describe(&p->ch_layout, buf, size) < 0) buf[0] = 0;
+#else
+    av_get_channel_layout_string(buf, (int)size, p->channels, p->channel_layout);
+#endif
+}
+
+/// Short name of channel `index` of a stream ("FL", "FR", "LFE"), or "" when unknown.
+static inline void cff_codecpar_channel_name(const AVCodecParameters *p, int index, char *buf, size_t size) {
+    buf[0] = 0;
+#if CFF_HAS_CH_LAYOUT
+    enum AVChannel ch = av_channel_layout_channel_from_index(&p->ch_layout, (unsigned)index);
+    if (ch == AV_CHAN_NONE || av_channel_name(buf, size, ch) < 0) buf[0] = 0;
+    if (p->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) buf[0] = 0;
+#else
+    uint64_t layout = p->channel_layout;
+    if (layout == 0) return;
+    uint64_t ch = av_channel_layout_extract_channel(layout, index);
+    const char *name = av_get_channel_name(ch);
+    if (name) snprintf(buf, size, "%s", name);
+#endif
+}
+
+/// A resampler from the decoder's native format to float planar at the same rate and layout.
+static inline SwrContext *cff_swr_to_float_planar(const AVCodecContext *c) {
+    SwrContext *swr = NULL;
+#if CFF_HAS_CH_LAYOUT
+    AVChannelLayout layout;
+    if (c->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
+        av_channel_layout_default(&layout, c->ch_layout.nb_channels);
+    } else if (av_channel_layout_copy(&layout, &c->ch_layout) < 0) {
+        return NULL;
+    }
+    int rc = swr_alloc_set_opts2(&swr, &layout, AV_SAMPLE_FMT_FLTP, c->sample_rate,
+                                 &layout, c->sample_fmt, c->sample_rate, 0, NULL);
+    av_channel_layout_uninit(&layout);
+    if (rc < 0) { swr_free(&swr); return NULL; }
+#else
+    int64_t layout = c->channel_layout ? (int64_t)c->channel_layout : av_get_default_channel_layout(c->channels);
+    swr = swr_alloc_set_opts(NULL, layout, AV_SAMPLE_FMT_FLTP, c->sample_rate,
+                             layout, c->sample_fmt, c->sample_rate, 0, NULL);
+    if (!swr) return NULL;
+#endif
+    if (swr_init(swr) < 0) { swr_free(&swr); return NULL; }
+    return swr;
+}
+
+// MARK: streams and metadata
+
+static inline const char *cff_dict_get(const AVDictionary *dict, const char *key) {
+    AVDictionaryEntry *e = av_dict_get(dict, key, NULL, 0);
+    return e ? e->value : NULL;
+}
+
+static inline const char *cff_codec_name(enum AVCodecID id) { return avcodec_get_name(id); }
+
+static inline const char *cff_profile_name(const AVCodecParameters *p) {
+    return avcodec_profile_name(p->codec_id, p->profile);
+}
+
+static inline const char *cff_pix_fmt_name(int fmt) {
+    return fmt < 0 ? NULL : av_get_pix_fmt_name((enum AVPixelFormat)fmt);
+}
+
+static inline const char *cff_sample_fmt_name(int fmt) {
+    return fmt < 0 ? NULL : av_get_sample_fmt_name((enum AVSampleFormat)fmt);
+}
+
+/// Bit depth of the first component, 0 when unknown.
+static inline int cff_pix_fmt_depth(int fmt) {
+    const AVPixFmtDescriptor *d = fmt < 0 ? NULL : av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
+    return d ? d->comp[0].depth : 0;
+}
+
+/// 1 when the pixel format is planar YUV (or gray) whose plane 0 is luma with one sample per
+/// `step` bytes, so the Swift side can read luma in place.
+static inline int cff_pix_fmt_luma_in_place(int fmt, int *bytes_per_sample, int *shift) {
+    const AVPixFmtDescriptor *d = fmt < 0 ? NULL : av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
+    if (!d) return 0;
+    if (d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL | AV_PIX_FMT_FLAG_BITSTREAM |
+                    AV_PIX_FMT_FLAG_HWACCEL | AV_PIX_FMT_FLAG_BE | AV_PIX_FMT_FLAG_FLOAT)) return 0;
+    if (d->comp[0].plane != 0 || d->comp[0].offset != 0) return 0;
+    int step = d->comp[0].step;
+    if (!(step == 1 && d->comp[0].depth <= 8) && !(step == 2 && d->comp[0].depth > 8)) return 0;
+    *bytes_per_sample = step;
+    *shift = d->comp[0].shift;
+    return 1;
+}
+
+static inline int cff_pix_fmt_log2_chroma_w(int fmt) {
+    const AVPixFmtDescriptor *d = fmt < 0 ? NULL : av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
+    return d ? d->log2_chroma_w : 0;
+}
+
+static inline int cff_pix_fmt_log2_chroma_h(int fmt) {
+    const AVPixFmtDescriptor *d = fmt < 0 ? NULL : av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
+    return d ? d->log2_chroma_h : 0;
+}
+
+static inline const char *cff_color_primaries_name(int v) { return av_color_primaries_name((enum AVColorPrimaries)v); }
+static inline const char *cff_color_transfer_name(int v) { return av_color_transfer_name((enum AVColorTransferCharacteristic)v); }
+static inline const char *cff_color_space_name(int v) { return av_color_space_name((enum AVColorSpace)v); }
+static inline const char *cff_color_range_name(int v) { return av_color_range_name((enum AVColorRange)v); }
+
+static inline const char *cff_field_order_name(int v) {
+    switch ((enum AVFieldOrder)v) {
+    case AV_FIELD_PROGRESSIVE: return "progressive";
+    case AV_FIELD_TT: return "tt";
+    case AV_FIELD_BB: return "bb";
+    case AV_FIELD_TB: return "tb";
+    case AV_FIELD_BT: return "bt";
+    default: return NULL;
+    }
+}
+
+static inline int cff_disposition_has(int disposition, const char *name) {
+    if (!strcmp(name, "default")) return (disposition & AV_DISPOSITION_DEFAULT) != 0;
+    if (!strcmp(name, "forced")) return (disposition & AV_DISPOSITION_FORCED) != 0;
+    if (!strcmp(name, "hearing_impaired")) return (disposition & AV_DISPOSITION_HEARING_IMPAIRED) != 0;
+    if (!strcmp(name, "visual_impaired")) return (disposition & AV_DISPOSITION_VISUAL_IMPAIRED) != 0;
+    if (!strcmp(name, "attached_pic")) return (disposition & AV_DISPOSITION_ATTACHED_PIC) != 0;
+    if (!strcmp(name, "original")) return (disposition & AV_DISPOSITION_ORIGINAL) != 0;
+    if (!strcmp(name, "comment")) return (disposition & AV_DISPOSITION_COMMENT) != 0;
+    if (!strcmp(name, "captions")) return (disposition & AV_DISPOSITION_CAPTIONS) != 0;
+    return 0;
+}
+
+static inline int cff_media_type_video(void) { return AVMEDIA_TYPE_VIDEO; }
+static inline int cff_media_type_audio(void) { return AVMEDIA_TYPE_AUDIO; }
+static inline int cff_media_type_subtitle(void) { return AVMEDIA_TYPE_SUBTITLE; }
+static inline int cff_media_type_data(void) { return AVMEDIA_TYPE_DATA; }
+
+static inline int cff_subtitle_rect_is_bitmap(const AVSubtitleRect *r) { return r->type == SUBTITLE_BITMAP; }
+
+/// sws_scale from one frame's planes into another's (Swift cannot pass the fixed arrays itself).
+static inline int cff_sws_scale_frames(struct SwsContext *sws, const AVFrame *src, AVFrame *dst) {
+    return sws_scale(sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height, dst->data, dst->linesize);
+}
+
+/// Converts `in` (NULL drains the resampler) into float planes `out` of `out_capacity` samples.
+static inline int cff_swr_convert_frame_to(SwrContext *swr, const AVFrame *in, float **out, int out_capacity) {
+    if (!in) return swr_convert(swr, (uint8_t **)out, out_capacity, NULL, 0);
+    return swr_convert(swr, (uint8_t **)out, out_capacity, (const uint8_t **)in->extended_data, in->nb_samples);
+}
+
+/// Reads the tmcd track's start timecode (or a "timecode" metadata tag) into buf.
+static inline int cff_stream_timecode(const AVStream *st, char *buf, size_t size) {
+    const char *tc = cff_dict_get(st->metadata, "timecode");
+    if (!tc) return 0;
+    snprintf(buf, size, "%s", tc);
+    return 1;
+}
+
+#endif

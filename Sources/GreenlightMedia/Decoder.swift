@@ -1,0 +1,139 @@
+internal import CFFmpeg
+
+/// One stream's libavcodec decoder. Owns the codec context and a reusable frame.
+final class StreamDecoder {
+    let streamIndex: Int
+    let timeBase: Rational
+    let context: UnsafeMutablePointer<AVCodecContext>
+    let frame: UnsafeMutablePointer<AVFrame>
+
+    init(file: MediaFile, streamIndex: Int, threads: Int) throws(MediaError) {
+        let stream = file.stream(streamIndex)
+        let par = stream.pointee.codecpar!
+        guard let codec = avcodec_find_decoder(par.pointee.codec_id) else {
+            let name = string(cff_codec_name(par.pointee.codec_id)) ?? "unknown"
+            throw MediaError(code: -1094995529, message: "no decoder for codec \(name) in this FFmpeg build",
+                             call: "avcodec_find_decoder", path: file.path)
+        }
+        guard let ctx = avcodec_alloc_context3(codec) else {
+            throw MediaError(code: cff_averror_enomem(), message: "out of memory", call: "avcodec_alloc_context3", path: file.path)
+        }
+        var owned: UnsafeMutablePointer<AVCodecContext>? = ctx
+        do {
+            try check(avcodec_parameters_to_context(ctx, par), "avcodec_parameters_to_context", path: file.path)
+            ctx.pointee.pkt_timebase = stream.pointee.time_base
+            if par.pointee.codec_type == AVMEDIA_TYPE_VIDEO { cff_codec_enable_threads(ctx, Int32(threads)) }
+            try check(avcodec_open2(ctx, codec, nil), "avcodec_open2", path: file.path)
+        } catch {
+            avcodec_free_context(&owned)
+            throw error
+        }
+        guard let frame = av_frame_alloc() else {
+            avcodec_free_context(&owned)
+            throw MediaError(code: cff_averror_enomem(), message: "out of memory", call: "av_frame_alloc", path: file.path)
+        }
+        self.streamIndex = streamIndex
+        self.timeBase = Rational(Int64(stream.pointee.time_base.num), Int64(stream.pointee.time_base.den))
+        self.context = ctx
+        self.frame = frame
+    }
+
+    deinit {
+        var f: UnsafeMutablePointer<AVFrame>? = frame
+        av_frame_free(&f)
+        var c: UnsafeMutablePointer<AVCodecContext>? = context
+        avcodec_free_context(&c)
+    }
+
+    /// Sends a packet (nil drains). Returns 0, EAGAIN, or a decode error code.
+    func send(_ packet: UnsafeMutablePointer<AVPacket>?) -> Int32 {
+        avcodec_send_packet(context, packet)
+    }
+
+    /// 0 when `frame` holds a new frame; EAGAIN or EOF when none is ready; another code on error.
+    func receive() -> Int32 {
+        avcodec_receive_frame(context, frame)
+    }
+}
+
+/// Converts pictures whose luma is not planar in place (RGB, packed YUV, big-endian) to planar
+/// YUV once per frame, into a fresh refcounted buffer so a retained frame keeps its own pixels.
+final class LumaConverter {
+    private var sws: OpaquePointer?
+    private var key: (Int32, Int32, Int32) = (0, 0, -1)
+    let output: UnsafeMutablePointer<AVFrame>
+
+    init?() {
+        guard let f = av_frame_alloc() else { return nil }
+        output = f
+    }
+
+    deinit {
+        sws_freeContext(sws)
+        var f: UnsafeMutablePointer<AVFrame>? = output
+        av_frame_free(&f)
+    }
+
+    func convert(_ src: UnsafeMutablePointer<AVFrame>, highDepth: Bool) throws(MediaError) -> UnsafeMutablePointer<AVFrame> {
+        let dstFormat = highDepth ? AV_PIX_FMT_YUV444P16LE : AV_PIX_FMT_YUV444P
+        let w = src.pointee.width, h = src.pointee.height, fmt = src.pointee.format
+        if sws == nil || key != (w, h, fmt) {
+            sws_freeContext(sws)
+            sws = sws_getContext(w, h, AVPixelFormat(fmt), w, h, dstFormat, Int32(SWS_POINT), nil, nil, nil)
+            key = (w, h, fmt)
+            guard sws != nil else { throw MediaError(code: 0, message: "cannot convert pixel format \(fmt)", call: "sws_getContext") }
+        }
+        av_frame_unref(output)
+        output.pointee.width = w
+        output.pointee.height = h
+        output.pointee.format = dstFormat.rawValue
+        try check(av_frame_get_buffer(output, 0), "av_frame_get_buffer")
+        try check(cff_sws_scale_frames(sws, src, output), "sws_scale")
+        return output
+    }
+}
+
+/// Resamples one audio stream's frames to float planar at the native rate and layout.
+final class AudioConverter {
+    private let swr: OpaquePointer
+    private(set) var planes: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>
+    private var capacity = 0
+    let channels: Int
+
+    init(decoder: StreamDecoder, path: String) throws(MediaError) {
+        guard let swr = cff_swr_to_float_planar(decoder.context) else {
+            throw MediaError(code: 0, message: "cannot set up libswresample for this stream's sample format", call: "swr_init", path: path)
+        }
+        self.swr = swr
+        self.channels = Int(cff_codec_channels(decoder.context))
+        self.planes = .allocate(capacity: max(channels, 1))
+        planes.initialize(repeating: nil, count: max(channels, 1))
+    }
+
+    deinit {
+        for c in 0..<channels { planes[c]?.deallocate() }
+        planes.deallocate()
+        var s: OpaquePointer? = swr
+        swr_free(&s)
+    }
+
+    private func reserve(_ samples: Int) {
+        guard samples > capacity else { return }
+        let newCapacity = max(samples, capacity * 2, 4096)
+        for c in 0..<channels {
+            planes[c]?.deallocate()
+            planes[c] = .allocate(capacity: newCapacity)
+        }
+        capacity = newCapacity
+    }
+
+    /// Converts `frame` (nil flushes); returns samples per channel now in ``planes``.
+    func convert(_ frame: UnsafeMutablePointer<AVFrame>?) throws(MediaError) -> Int {
+        let inSamples = frame.map { Int($0.pointee.nb_samples) } ?? 0
+        let needed = Int(swr_get_out_samples(swr, Int32(inSamples)))
+        reserve(max(needed, 1))
+        let produced = cff_swr_convert_frame_to(swr, frame, planes, Int32(capacity))
+        try check(produced, "swr_convert")
+        return Int(produced)
+    }
+}

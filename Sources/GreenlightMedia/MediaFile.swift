@@ -1,0 +1,161 @@
+internal import CFFmpeg
+import Foundation
+
+/// An open media file: owns libavformat's demuxer context and frees it when released.
+///
+/// A `MediaFile` is confined to the task that opened it. Open one per file; probe it with
+/// ``info``, then decode it once with ``MediaReader``.
+///
+/// ```swift
+/// let file = try MediaFile(path: "dailies/A001C003.mov")
+/// print(file.info.primaryVideo?.frameRate ?? "no video")
+/// ```
+public final class MediaFile {
+    public let path: String
+    /// What the container and its streams declare.
+    public private(set) var info: MediaInfo
+    let context: UnsafeMutablePointer<AVFormatContext>
+
+    public init(path: String) throws(MediaError) {
+        self.path = path
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw MediaError(code: -2, message: "No such file or directory", call: "open", path: path)
+        }
+        if isDirectory.boolValue {
+            throw MediaError(code: 0, message: "is a folder, not a media file", call: "open", path: path)
+        }
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int64, size == 0 {
+            throw MediaError(code: 0, message: "the file is empty (0 bytes)", call: "open", path: path)
+        }
+        var ctx: UnsafeMutablePointer<AVFormatContext>?
+        try check(avformat_open_input(&ctx, path, nil, nil), "avformat_open_input", path: path)
+        guard let ctx else { throw MediaError(code: cff_averror_enomem(), message: "no context", call: "avformat_open_input", path: path) }
+        let rc = avformat_find_stream_info(ctx, nil)
+        if rc < 0 {
+            var doomed: UnsafeMutablePointer<AVFormatContext>? = ctx
+            avformat_close_input(&doomed)
+            throw MediaError(ffmpeg: rc, call: "avformat_find_stream_info", path: path)
+        }
+        self.context = ctx
+        self.info = MediaFile.probe(ctx, path: path)
+        if info.streams.allSatisfy({ $0.type != .video && $0.type != .audio && $0.type != .subtitle }) {
+            var doomed: UnsafeMutablePointer<AVFormatContext>? = ctx
+            avformat_close_input(&doomed)
+            throw MediaError(code: cff_averror_invaliddata(), message: "no video, audio or subtitle stream found", call: "probe", path: path)
+        }
+    }
+
+    deinit {
+        var ctx: UnsafeMutablePointer<AVFormatContext>? = context
+        avformat_close_input(&ctx)
+    }
+
+    func stream(_ index: Int) -> UnsafeMutablePointer<AVStream> {
+        context.pointee.streams[index]!
+    }
+
+    /// Seeks every stream to the key frame at or before `time` (seconds from the container's start).
+    public func seek(to time: MediaTime) throws(MediaError) {
+        let ts = time.converted(to: Int64(cff_time_base())).value + (context.pointee.start_time == cff_nopts_value() ? 0 : context.pointee.start_time)
+        try check(avformat_seek_file(context, -1, Int64.min, ts, ts, 0), "avformat_seek_file", path: path)
+    }
+}
+
+extension MediaFile {
+    static func seconds(_ value: Int64, _ tb: AVRational) -> Double? {
+        value == cff_nopts_value() ? nil : Double(value) * Double(tb.num) / Double(tb.den)
+    }
+
+    static func rational(_ r: AVRational) -> Rational? {
+        r.num == 0 || r.den == 0 ? nil : Rational(Int64(r.num), Int64(r.den))
+    }
+
+    static func probe(_ ctx: UnsafeMutablePointer<AVFormatContext>, path: String) -> MediaInfo {
+        let fmt = ctx.pointee.iformat.pointee
+        let usTimeBase = AVRational(num: 1, den: cff_time_base())
+        var info = MediaInfo(
+            path: path,
+            container: string(fmt.name) ?? "unknown",
+            containerLongName: string(fmt.long_name),
+            duration: ctx.pointee.duration > 0 ? seconds(ctx.pointee.duration, usTimeBase) : nil,
+            bitRate: ctx.pointee.bit_rate > 0 ? ctx.pointee.bit_rate : nil,
+            startTime: seconds(ctx.pointee.start_time, usTimeBase),
+            startTimecode: string(cff_dict_get(ctx.pointee.metadata, "timecode")),
+            streams: []
+        )
+        for i in 0..<Int(ctx.pointee.nb_streams) {
+            let stream = probeStream(ctx.pointee.streams[i]!)
+            if info.startTimecode == nil, let tc = stream.timecode { info.startTimecode = tc }
+            info.streams.append(stream)
+        }
+        return info
+    }
+
+    static func probeStream(_ st: UnsafeMutablePointer<AVStream>) -> StreamInfo {
+        let par = st.pointee.codecpar.pointee
+        let type: StreamType
+        switch Int32(par.codec_type.rawValue) {
+        case cff_media_type_video(): type = .video
+        case cff_media_type_audio(): type = .audio
+        case cff_media_type_subtitle(): type = .subtitle
+        case cff_media_type_data(): type = .data
+        default: type = .unknown
+        }
+        let tb = st.pointee.time_base
+        var s = StreamInfo(index: Int(st.pointee.index), type: type,
+                           codec: string(cff_codec_name(par.codec_id)) ?? "unknown",
+                           timeBase: Rational(Int64(tb.num), Int64(tb.den)))
+        if let desc = avcodec_descriptor_get(par.codec_id) { s.codecLongName = string(desc.pointee.long_name) }
+        s.profile = string(cff_profile_name(st.pointee.codecpar))
+        s.startTime = seconds(st.pointee.start_time, tb)
+        s.duration = st.pointee.duration > 0 ? seconds(st.pointee.duration, tb) : nil
+        s.bitRate = par.bit_rate > 0 ? par.bit_rate : nil
+        s.language = string(cff_dict_get(st.pointee.metadata, "language"))
+        s.title = string(cff_dict_get(st.pointee.metadata, "title"))
+        s.timecode = string(cff_dict_get(st.pointee.metadata, "timecode"))
+        let names: [String] = ["default", "forced", "hearing_impaired", "visual_impaired", "attached_pic", "original", "comment", "captions"]
+        let flags = names.filter { cff_disposition_has(st.pointee.disposition, $0) != 0 }
+        s.disposition = flags.isEmpty ? nil : flags
+        switch type {
+        case .video:
+            s.frameCount = st.pointee.nb_frames > 0 ? st.pointee.nb_frames : nil
+            s.width = Int(par.width)
+            s.height = Int(par.height)
+            s.sampleAspectRatio = rational(par.sample_aspect_ratio)
+            if let sar = s.sampleAspectRatio, par.height > 0 {
+                let n = Int64(par.width) * sar.numerator, d = Int64(par.height) * sar.denominator
+                let g = gcd(n, d)
+                s.displayAspectRatio = Rational(n / g, d / g)
+            }
+            s.frameRate = rational(st.pointee.r_frame_rate)
+            s.averageFrameRate = rational(st.pointee.avg_frame_rate)
+            s.fieldOrder = string(cff_field_order_name(Int32(par.field_order.rawValue)))
+            s.pixelFormat = string(cff_pix_fmt_name(par.format))
+            let depth = cff_pix_fmt_depth(par.format)
+            s.bitDepth = depth > 0 ? Int(depth) : nil
+            s.colorPrimaries = string(cff_color_primaries_name(Int32(par.color_primaries.rawValue)))
+            s.colorTransfer = string(cff_color_transfer_name(Int32(par.color_trc.rawValue)))
+            s.colorMatrix = string(cff_color_space_name(Int32(par.color_space.rawValue)))
+            s.colorRange = string(cff_color_range_name(Int32(par.color_range.rawValue)))
+            if s.colorPrimaries == "unknown" { s.colorPrimaries = nil }
+            if s.colorTransfer == "unknown" { s.colorTransfer = nil }
+            if s.colorMatrix == "unknown" { s.colorMatrix = nil }
+            if s.colorRange == "unknown" { s.colorRange = nil }
+        case .audio:
+            s.sampleRate = Int(par.sample_rate)
+            let channels = Int(cff_codecpar_channels(st.pointee.codecpar))
+            s.channels = channels
+            s.channelLayout = cString { cff_codecpar_layout_name(st.pointee.codecpar, $0, $1) }
+            let labels = (0..<channels).map { c in cString { cff_codecpar_channel_name(st.pointee.codecpar, Int32(c), $0, $1) } ?? "" }
+            s.channelNames = labels.contains("") ? nil : labels
+            s.sampleFormat = string(cff_sample_fmt_name(par.format))
+            if st.pointee.duration > 0, par.sample_rate > 0 {
+                s.sampleCount = (MediaTime(st.pointee.duration, timeBase: s.timeBase).converted(to: Int64(par.sample_rate))).value
+            }
+        default:
+            break
+        }
+        return s
+    }
+}

@@ -1,0 +1,89 @@
+/// What `greenlight probe` reports about a file: the container and every stream.
+public struct MediaInfo: Sendable, Hashable, Codable {
+    public var path: String
+    /// libavformat's short name ("mov,mp4,m4a,3gp,3g2,mj2", "matroska,webm", "mxf").
+    public var container: String
+    public var containerLongName: String?
+    /// Seconds, when the container declares it.
+    public var duration: Double?
+    /// Bits per second, when known.
+    public var bitRate: Int64?
+    /// The container's start time in seconds.
+    public var startTime: Double?
+    /// The programme's first timecode label, from a tmcd track or "timecode" metadata.
+    public var startTimecode: String?
+    public var streams: [StreamInfo]
+
+    /// The stream Greenlight measures pictures on: the first video stream that is not cover art.
+    public var primaryVideo: StreamInfo? {
+        streams.first { $0.type == .video && !($0.disposition?.contains("attached_pic") ?? false) }
+    }
+    public var audioStreams: [StreamInfo] { streams.filter { $0.type == .audio } }
+}
+
+public enum StreamType: String, Sendable, Hashable, Codable {
+    case video, audio, subtitle, data, attachment, unknown
+}
+
+/// One stream of a container. Fields that do not apply to a stream's type are absent.
+public struct StreamInfo: Sendable, Hashable, Codable {
+    public var index: Int
+    public var type: StreamType
+    public var codec: String
+    public var codecLongName: String?
+    public var profile: String?
+    public var timeBase: Rational
+    public var startTime: Double?
+    public var duration: Double?
+    public var bitRate: Int64?
+    /// Frames (video) declared by the container, when it declares them.
+    public var frameCount: Int64?
+    public var language: String?
+    public var title: String?
+    /// Disposition flags that are set: "default", "forced", "hearing_impaired", …
+    public var disposition: [String]?
+    public var timecode: String?
+
+    // Video
+    public var width: Int?
+    public var height: Int?
+    public var sampleAspectRatio: Rational?
+    public var displayAspectRatio: Rational?
+    /// The real base frame rate (`r_frame_rate`).
+    public var frameRate: Rational?
+    /// The average frame rate over the stream (`avg_frame_rate`).
+    public var averageFrameRate: Rational?
+    /// progressive, tt (top field first), bb, tb, bt.
+    public var fieldOrder: String?
+    public var pixelFormat: String?
+    public var bitDepth: Int?
+    public var colorPrimaries: String?
+    public var colorTransfer: String?
+    public var colorMatrix: String?
+    /// "tv" (limited) or "pc" (full).
+    public var colorRange: String?
+
+    // Audio
+    public var sampleRate: Int?
+    public var channels: Int?
+    public var channelLayout: String?
+    /// Short names of each channel ("FL", "FR", "LFE"), when the layout names them.
+    public var channelNames: [String]?
+    public var sampleFormat: String?
+    /// Samples per channel declared by the container, when known.
+    public var sampleCount: Int64?
+
+    public init(index: Int, type: StreamType, codec: String, timeBase: Rational) {
+        self.index = index
+        self.type = type
+        self.codec = codec
+        self.timeBase = timeBase
+    }
+
+    /// The rate frames are numbered at: the average rate when valid, else the base rate.
+    public var numberingRate: Rational? {
+        if let a = averageFrameRate, a.isValid, a.numerator > 0 { return a }
+        if let r = frameRate, r.isValid, r.numerator > 0 { return r }
+        return nil
+    }
+}

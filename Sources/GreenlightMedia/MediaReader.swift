@@ -1,0 +1,318 @@
+internal import CFFmpeg
+import Foundation
+
+/// Which streams to decode in a ``MediaReader`` pass.
+public struct ReadSelection: Sendable, Hashable {
+    public var video: Bool
+    public var audio: Bool
+    public var subtitles: Bool
+    /// Decoder threads for video (0: one per core).
+    public var threads: Int
+
+    public init(video: Bool = true, audio: Bool = true, subtitles: Bool = true, threads: Int = 0) {
+        self.video = video
+        self.audio = audio
+        self.subtitles = subtitles
+        self.threads = threads
+    }
+}
+
+/// What one pass over a file found out about the file itself.
+public struct ReadOutcome: Sendable {
+    public var packets = 0
+    public var videoFrames: Int64 = 0
+    /// Samples per channel decoded, by stream index.
+    public var audioSamples: [Int: Int64] = [:]
+    /// Packets the decoders rejected as damaged; decoding carried on past them.
+    public var decodeErrors = 0
+    public var firstDecodeError: MediaError?
+    /// Where the first damaged packet sat, in seconds from the stream's start.
+    public var firstDecodeErrorTime: MediaTime?
+    /// Set when reading stopped before the end of the file for a reason other than end of file.
+    public var readError: MediaError?
+    /// The end of the last packet read (any stream), from the container's start.
+    public var lastPacketEnd: MediaTime?
+}
+
+/// Demuxes a file once and decodes the selected streams, handing each picture, block of sound
+/// and subtitle to the caller as it is decoded. Memory does not grow with the file's length:
+/// one reusable frame per decoder, and pictures are borrowed, not copied.
+///
+/// ```swift
+/// let file = try MediaFile(path: "clip.mov")
+/// let reader = try MediaReader(file: file, selection: ReadSelection(subtitles: false))
+/// let outcome = try reader.run(
+///     video: { frame in print(frame.time.seconds, frame.luma.width) },
+///     audio: { buffer in print(buffer.sampleCount) },
+///     subtitle: { _ in })
+/// ```
+public final class MediaReader {
+    public let file: MediaFile
+    /// The stream pictures come from, if any was selected.
+    public let videoStream: StreamInfo?
+    public let audioStreams: [StreamInfo]
+    public let subtitleStreams: [StreamInfo]
+
+    private let video: StreamDecoder?
+    private let audio: [Int: (StreamDecoder, AudioConverter)]
+    private let subtitles: [Int: StreamDecoder]
+    private let converter = LumaConverter()
+
+    public init(file: MediaFile, selection: ReadSelection) throws(MediaError) {
+        self.file = file
+        let info = file.info
+        var videoStream: StreamInfo?
+        var video: StreamDecoder?
+        if selection.video, let v = info.primaryVideo {
+            video = try StreamDecoder(file: file, streamIndex: v.index, threads: selection.threads)
+            videoStream = v
+        }
+        var audio: [Int: (StreamDecoder, AudioConverter)] = [:]
+        var audioStreams: [StreamInfo] = []
+        if selection.audio {
+            for s in info.audioStreams where (s.channels ?? 0) > 0 {
+                let d = try StreamDecoder(file: file, streamIndex: s.index, threads: 1)
+                audio[s.index] = (d, try AudioConverter(decoder: d, path: file.path))
+                audioStreams.append(s)
+            }
+        }
+        var subtitles: [Int: StreamDecoder] = [:]
+        var subtitleStreams: [StreamInfo] = []
+        if selection.subtitles {
+            for s in info.streams where s.type == .subtitle {
+                // A subtitle codec this FFmpeg cannot decode is skipped, not fatal.
+                if let d = try? StreamDecoder(file: file, streamIndex: s.index, threads: 1) {
+                    subtitles[s.index] = d
+                    subtitleStreams.append(s)
+                }
+            }
+        }
+        self.videoStream = videoStream
+        self.video = video
+        self.audio = audio
+        self.audioStreams = audioStreams
+        self.subtitles = subtitles
+        self.subtitleStreams = subtitleStreams
+        for i in 0..<Int(file.context.pointee.nb_streams) {
+            let used = i == video?.streamIndex || audio[i] != nil || subtitles[i] != nil
+            file.stream(i).pointee.discard = used ? AVDISCARD_DEFAULT : AVDISCARD_ALL
+        }
+    }
+
+    /// Decodes to the end of the file (or the first unrecoverable read error, which is recorded in
+    /// the outcome rather than thrown, so that what was decoded before it still counts).
+    /// Errors thrown by a callback stop the pass and are rethrown.
+    public func run(
+        video onVideo: (borrowing VideoFrame) throws -> Void,
+        audio onAudio: (borrowing AudioBuffer) throws -> Void,
+        subtitle onSubtitle: (SubtitleEvent) throws -> Void
+    ) throws -> ReadOutcome {
+        var outcome = ReadOutcome()
+        guard let packet = av_packet_alloc() else {
+            throw MediaError(code: cff_averror_enomem(), message: "out of memory", call: "av_packet_alloc", path: file.path)
+        }
+        var packetHolder: UnsafeMutablePointer<AVPacket>? = packet
+        defer { av_packet_free(&packetHolder) }
+        var state = VideoState()
+
+        while true {
+            let rc = av_read_frame(file.context, packet)
+            if rc == cff_averror_eof() { break }
+            if rc < 0 {
+                outcome.readError = MediaError(ffmpeg: rc, call: "av_read_frame", path: file.path)
+                break
+            }
+            defer { av_packet_unref(packet) }
+            outcome.packets += 1
+            let index = Int(packet.pointee.stream_index)
+            let tb = file.stream(index).pointee.time_base
+            let pts = packet.pointee.pts != cff_nopts_value() ? packet.pointee.pts : packet.pointee.dts
+            if pts != cff_nopts_value() {
+                let end = MediaTime(pts + max(packet.pointee.duration, 0), timeBase: Rational(Int64(tb.num), Int64(tb.den)))
+                if outcome.lastPacketEnd.map({ end > $0 }) ?? true { outcome.lastPacketEnd = end }
+            }
+            if let v = self.video, v.streamIndex == index {
+                try feed(v, packet, &outcome) { try deliverVideo(v, &state, &$0, onVideo) }
+            } else if let (d, conv) = audio[index] {
+                try feed(d, packet, &outcome) { try deliverAudio(d, conv, &$0, onAudio) }
+            } else if let d = subtitles[index] {
+                try decodeSubtitle(d, packet, &outcome, onSubtitle)
+            }
+        }
+        // Drain every decoder.
+        if let v = self.video {
+            try feed(v, nil, &outcome) { try deliverVideo(v, &state, &$0, onVideo) }
+        }
+        for (_, (d, conv)) in audio.sorted(by: { $0.key < $1.key }) {
+            try feed(d, nil, &outcome) { try deliverAudio(d, conv, &$0, onAudio) }
+            let tail = try conv.convert(nil)
+            if tail > 0 {
+                try onAudio(AudioBuffer(streamIndex: d.streamIndex, sampleRate: Int(d.context.pointee.sample_rate),
+                                        channelCount: conv.channels, sampleCount: tail, time: nil, planes: conv.planes))
+                outcome.audioSamples[d.streamIndex, default: 0] += Int64(tail)
+            }
+        }
+        return outcome
+    }
+
+    private struct VideoState {
+        var ordinal: Int64 = 0
+        var nextTime: MediaTime?
+    }
+
+    /// Sends one packet (or the drain signal) and hands every frame that comes out to `deliver`.
+    private func feed(_ d: StreamDecoder, _ packet: UnsafeMutablePointer<AVPacket>?, _ outcome: inout ReadOutcome,
+                      _ deliver: (inout ReadOutcome) throws -> Void) throws {
+        var rc = d.send(packet)
+        if rc < 0 && rc != cff_averror_eagain() && rc != cff_averror_eof() {
+            noteDecodeError(rc, "avcodec_send_packet", d, packet, &outcome)
+        }
+        while true {
+            rc = d.receive()
+            if rc == cff_averror_eagain() || rc == cff_averror_eof() { return }
+            if rc < 0 {
+                noteDecodeError(rc, "avcodec_receive_frame", d, packet, &outcome)
+                return
+            }
+            defer { av_frame_unref(d.frame) }
+            try deliver(&outcome)
+        }
+    }
+
+    private func noteDecodeError(_ rc: Int32, _ call: String, _ d: StreamDecoder, _ packet: UnsafeMutablePointer<AVPacket>?,
+                                 _ outcome: inout ReadOutcome) {
+        outcome.decodeErrors += 1
+        if outcome.firstDecodeError == nil {
+            outcome.firstDecodeError = MediaError(ffmpeg: rc, call: call, path: file.path)
+            if let p = packet, p.pointee.pts != cff_nopts_value() {
+                outcome.firstDecodeErrorTime = MediaTime(p.pointee.pts, timeBase: d.timeBase)
+            }
+        }
+    }
+
+    private func deliverVideo(_ d: StreamDecoder, _ state: inout VideoState, _ outcome: inout ReadOutcome,
+                              _ onVideo: (borrowing VideoFrame) throws -> Void) throws {
+        let f = d.frame
+        let pts = cff_frame_best_pts(f)
+        let rawDuration = cff_frame_duration(f)
+        let duration = rawDuration > 0 ? MediaTime(rawDuration, timeBase: d.timeBase) : videoStream?.numberingRate.map {
+            MediaTime(value: $0.denominator, timescale: $0.numerator)
+        }
+        let time: MediaTime
+        if pts != cff_nopts_value() {
+            time = MediaTime(pts, timeBase: d.timeBase)
+        } else {
+            time = state.nextTime ?? .zero
+        }
+        if let duration { state.nextTime = time + duration }
+
+        let format = f.pointee.format
+        var bytesPerSample: Int32 = 1
+        var shift: Int32 = 0
+        var source = f
+        var depth = Int(cff_pix_fmt_depth(format))
+        var range: ColorRange
+        switch Int32(f.pointee.color_range.rawValue) {
+        case Int32(AVCOL_RANGE_JPEG.rawValue): range = .full
+        case Int32(AVCOL_RANGE_MPEG.rawValue): range = .limited
+        default:
+            let name = string(cff_pix_fmt_name(format)) ?? ""
+            range = name.hasPrefix("yuvj") || name.hasPrefix("gray") ? .full : .limited
+        }
+        if cff_pix_fmt_luma_in_place(format, &bytesPerSample, &shift) == 0 || shift != 0 {
+            guard let converter else { throw MediaError(code: cff_averror_enomem(), message: "out of memory", call: "av_frame_alloc") }
+            let name = string(cff_pix_fmt_name(format)) ?? ""
+            source = try converter.convert(f, highDepth: depth > 8)
+            if depth > 8 { depth = 16; bytesPerSample = 2 } else { depth = 8; bytesPerSample = 1 }
+            if name.contains("rgb") || name.contains("bgr") || name.hasPrefix("gbr") { range = .limited }
+        }
+        let luma = LumaPlane(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: Int(f.pointee.width),
+                             height: Int(f.pointee.height), bytesPerRow: Int(cff_frame_linesize(source, 0)),
+                             bytesPerSample: Int(bytesPerSample), bitDepth: depth)
+        let frame = VideoFrame(time: time, duration: duration, ordinal: state.ordinal,
+                               isKeyFrame: cff_frame_is_key(f) != 0, isInterlaced: cff_frame_is_interlaced(f) != 0,
+                               width: Int(f.pointee.width), height: Int(f.pointee.height), colorRange: range,
+                               luma: luma, raw: f, lumaSource: source)
+        state.ordinal += 1
+        outcome.videoFrames += 1
+        try onVideo(frame)
+    }
+
+    private func deliverAudio(_ d: StreamDecoder, _ conv: AudioConverter, _ outcome: inout ReadOutcome,
+                              _ onAudio: (borrowing AudioBuffer) throws -> Void) throws {
+        let f = d.frame
+        let pts = cff_frame_best_pts(f)
+        let count = try conv.convert(f)
+        guard count > 0 else { return }
+        let buffer = AudioBuffer(streamIndex: d.streamIndex, sampleRate: Int(f.pointee.sample_rate), channelCount: conv.channels,
+                                 sampleCount: count, time: pts == cff_nopts_value() ? nil : MediaTime(pts, timeBase: d.timeBase),
+                                 planes: conv.planes)
+        outcome.audioSamples[d.streamIndex, default: 0] += Int64(count)
+        try onAudio(buffer)
+    }
+
+    private func decodeSubtitle(_ d: StreamDecoder, _ packet: UnsafeMutablePointer<AVPacket>, _ outcome: inout ReadOutcome,
+                                _ onSubtitle: (SubtitleEvent) throws -> Void) throws {
+        var sub = AVSubtitle()
+        var got: Int32 = 0
+        let rc = avcodec_decode_subtitle2(d.context, &sub, &got, packet)
+        if rc < 0 {
+            noteDecodeError(rc, "avcodec_decode_subtitle2", d, packet, &outcome)
+            return
+        }
+        guard got != 0 else { return }
+        defer { avsubtitle_free(&sub) }
+        let packetPTS = packet.pointee.pts != cff_nopts_value() ? packet.pointee.pts : packet.pointee.dts
+        let base: MediaTime
+        if sub.pts != cff_nopts_value() {
+            base = MediaTime(value: sub.pts, timescale: Int64(cff_time_base()))
+        } else if packetPTS != cff_nopts_value() {
+            base = MediaTime(packetPTS, timeBase: d.timeBase)
+        } else {
+            return
+        }
+        let start = base + MediaTime(value: Int64(sub.start_display_time), timescale: 1000)
+        var end: MediaTime?
+        if sub.end_display_time > sub.start_display_time && sub.end_display_time != UInt32.max {
+            end = base + MediaTime(value: Int64(sub.end_display_time), timescale: 1000)
+        } else if packet.pointee.duration > 0, packetPTS != cff_nopts_value() {
+            end = MediaTime(packetPTS + packet.pointee.duration, timeBase: d.timeBase)
+        }
+        var texts: [String] = []
+        var bitmap = false
+        for i in 0..<Int(sub.num_rects) {
+            guard let rect = sub.rects[i] else { continue }
+            if cff_subtitle_rect_is_bitmap(rect) != 0 {
+                bitmap = true
+            } else if let ass = string(rect.pointee.ass) {
+                texts.append(SubtitleText.plain(fromASSEvent: ass))
+            } else if let text = string(rect.pointee.text) {
+                texts.append(text)
+            }
+        }
+        try onSubtitle(SubtitleEvent(streamIndex: d.streamIndex, start: start, end: end,
+                                     text: texts.isEmpty ? nil : texts.joined(separator: "\n"), isBitmap: bitmap && texts.isEmpty))
+    }
+}
+
+/// Text helpers for subtitle events decoded by libavcodec.
+public enum SubtitleText {
+    /// The text of an ASS event line as libavcodec emits it
+    /// (`ReadOrder,Layer,Style,Name,MarginL,MarginR,MarginV,Effect,Text`), with override
+    /// blocks removed and `\N` turned into line breaks.
+    public static func plain(fromASSEvent line: String) -> String {
+        var fields = 0
+        var textStart = line.startIndex
+        for i in line.indices where line[i] == "," {
+            fields += 1
+            if fields == 8 { textStart = line.index(after: i); break }
+        }
+        var text = fields == 8 ? String(line[textStart...]) : line
+        while let open = text.firstIndex(of: "{"), let close = text[open...].firstIndex(of: "}") {
+            text.removeSubrange(open...close)
+        }
+        return text.replacingOccurrences(of: "\\N", with: "\n")
+            .replacingOccurrences(of: "\\n", with: "\n")
+            .replacingOccurrences(of: "\\h", with: " ")
+    }
+}

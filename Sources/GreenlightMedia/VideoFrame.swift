@@ -1,0 +1,123 @@
+internal import CFFmpeg
+
+/// Whether code values span the limited ("video", 16–235 at 8 bits) or the full range.
+public enum ColorRange: String, Sendable, Hashable, Codable {
+    case limited, full
+
+    /// The code value of nominal black at `bitDepth`.
+    public func blackLevel(bitDepth: Int) -> Int { self == .limited ? 16 << (bitDepth - 8) : 0 }
+    /// The code value of nominal white (peak luma) at `bitDepth`.
+    public func whiteLevel(bitDepth: Int) -> Int { self == .limited ? 235 << (bitDepth - 8) : (1 << bitDepth) - 1 }
+}
+
+/// A borrowed view of a picture's luma plane, in place in FFmpeg's buffer: no copy is made.
+///
+/// Rows are `bytesPerRow` apart (which may exceed `width * bytesPerSample`). Samples are 8-bit
+/// (`bytesPerSample == 1`) or little-endian 16-bit words holding `bitDepth` bits. The view is valid
+/// only while the frame it came from is (during the decode callback, or while a
+/// ``RetainedVideoFrame`` lives).
+public struct LumaPlane: @unchecked Sendable {
+    public let baseAddress: UnsafeRawPointer
+    public let width: Int
+    public let height: Int
+    public let bytesPerRow: Int
+    public let bytesPerSample: Int
+    public let bitDepth: Int
+
+    public init(baseAddress: UnsafeRawPointer, width: Int, height: Int, bytesPerRow: Int, bytesPerSample: Int, bitDepth: Int) {
+        self.baseAddress = baseAddress
+        self.width = width
+        self.height = height
+        self.bytesPerRow = bytesPerRow
+        self.bytesPerSample = bytesPerSample
+        self.bitDepth = bitDepth
+    }
+
+    /// Row `y` as 8-bit samples (only when `bytesPerSample == 1`).
+    @inline(__always)
+    public func row8(_ y: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: (baseAddress + y * bytesPerRow).assumingMemoryBound(to: UInt8.self), count: width)
+    }
+
+    /// Row `y` as 16-bit samples (only when `bytesPerSample == 2`).
+    @inline(__always)
+    public func row16(_ y: Int) -> UnsafeBufferPointer<UInt16> {
+        UnsafeBufferPointer(start: (baseAddress + y * bytesPerRow).assumingMemoryBound(to: UInt16.self), count: width)
+    }
+}
+
+/// A decoded picture, borrowed from the decoder for the duration of a callback.
+public struct VideoFrame {
+    /// Presentation time in the stream's time base (exact).
+    public let time: MediaTime
+    /// The frame's duration when the stream declares it.
+    public let duration: MediaTime?
+    /// Ordinal of this frame in presentation order, from 0.
+    public let ordinal: Int64
+    public let isKeyFrame: Bool
+    public let isInterlaced: Bool
+    public let width: Int
+    public let height: Int
+    public let colorRange: ColorRange
+    /// Luma in place (or, for RGB and packed formats, converted once to planar YUV).
+    public let luma: LumaPlane
+    let raw: UnsafeMutablePointer<AVFrame>
+    let lumaSource: UnsafeMutablePointer<AVFrame>
+
+    /// Keeps this picture alive past the callback by taking a reference on its buffers
+    /// (`av_frame_clone`: no pixels are copied).
+    public func retained() -> RetainedVideoFrame? {
+        guard let copy = av_frame_clone(lumaSource) else { return nil }
+        return RetainedVideoFrame(frame: copy, template: self)
+    }
+}
+
+/// A picture kept past its decode callback: holds a reference on FFmpeg's buffers and drops it
+/// when released.
+public final class RetainedVideoFrame {
+    private let frame: UnsafeMutablePointer<AVFrame>
+    public let time: MediaTime
+    public let luma: LumaPlane
+
+    init(frame: UnsafeMutablePointer<AVFrame>, template: VideoFrame) {
+        self.frame = frame
+        self.time = template.time
+        let l = template.luma
+        self.luma = LumaPlane(baseAddress: UnsafeRawPointer(cff_frame_data(frame, 0)!), width: l.width, height: l.height,
+                              bytesPerRow: Int(cff_frame_linesize(frame, 0)), bytesPerSample: l.bytesPerSample, bitDepth: l.bitDepth)
+    }
+
+    deinit {
+        var f: UnsafeMutablePointer<AVFrame>? = frame
+        av_frame_free(&f)
+    }
+}
+
+/// Decoded sound of one stream, converted to 32-bit float planar by libswresample.
+public struct AudioBuffer {
+    public let streamIndex: Int
+    public let sampleRate: Int
+    public let channelCount: Int
+    /// Samples per channel in this buffer.
+    public let sampleCount: Int
+    /// The presentation time of the first sample, when the stream stamps it.
+    public let time: MediaTime?
+    let planes: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>
+
+    /// Channel `index`'s samples, valid during the callback.
+    @inline(__always)
+    public func channel(_ index: Int) -> UnsafeBufferPointer<Float> {
+        UnsafeBufferPointer(start: planes[index]!, count: sampleCount)
+    }
+}
+
+/// A subtitle as the stream carries it: its display interval and, for text codecs, its text.
+public struct SubtitleEvent: Sendable, Hashable {
+    public let streamIndex: Int
+    public let start: MediaTime
+    /// End of display (exclusive), when known.
+    public let end: MediaTime?
+    /// Plain text with line breaks; nil for bitmap subtitles.
+    public let text: String?
+    public let isBitmap: Bool
+}
