@@ -47,6 +47,9 @@ static inline void cff_strerror(int code, char *buf, size_t size) {
     }
 }
 
+/// FFmpeg's own log lines go to stderr unasked; Greenlight reports errors itself.
+static inline void cff_log_errors_only(int verbose) { av_log_set_level(verbose ? AV_LOG_WARNING : AV_LOG_QUIET); }
+
 // MARK: versions
 
 static inline unsigned cff_avformat_version(void) { return avformat_version(); }

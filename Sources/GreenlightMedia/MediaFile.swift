@@ -16,7 +16,12 @@ public final class MediaFile {
     public private(set) var info: MediaInfo
     let context: UnsafeMutablePointer<AVFormatContext>
 
+    /// Whether FFmpeg's own warnings are printed on stderr (off by default: Greenlight reports
+    /// what matters in its own words).
+    public static func setFFmpegLogging(_ verbose: Bool) { cff_log_errors_only(verbose ? 1 : 0) }
+
     public init(path: String) throws(MediaError) {
+        MediaFile.quietOnce
         self.path = path
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -45,6 +50,8 @@ public final class MediaFile {
             throw MediaError(code: cff_averror_invaliddata(), message: "no video, audio or subtitle stream found", call: "probe", path: path)
         }
     }
+
+    private static let quietOnce: Void = cff_log_errors_only(0)
 
     deinit {
         var ctx: UnsafeMutablePointer<AVFormatContext>? = context

@@ -52,6 +52,9 @@ public final class MediaReader {
     public let videoStream: StreamInfo?
     public let audioStreams: [StreamInfo]
     public let subtitleStreams: [StreamInfo]
+    /// The programme's time zero: the first presentation time of the picture stream (or of the
+    /// container when there is no picture). Reports count seconds, frames and timecode from here.
+    public let origin: MediaTime
 
     private let video: StreamDecoder?
     private let audio: [Int: (StreamDecoder, AudioConverter)]
@@ -89,6 +92,14 @@ public final class MediaReader {
         }
         self.videoStream = videoStream
         self.video = video
+        let startStream = info.primaryVideo.map { file.stream($0.index) } ?? info.audioStreams.first.map { file.stream($0.index) }
+        if let st = startStream, st.pointee.start_time != cff_nopts_value() {
+            origin = MediaTime(st.pointee.start_time, timeBase: Rational(Int64(st.pointee.time_base.num), Int64(st.pointee.time_base.den)))
+        } else if file.context.pointee.start_time != cff_nopts_value() {
+            origin = MediaTime(value: file.context.pointee.start_time, timescale: Int64(cff_time_base()))
+        } else {
+            origin = .zero
+        }
         self.audio = audio
         self.audioStreams = audioStreams
         self.subtitles = subtitles

@@ -1,0 +1,95 @@
+import GreenlightCore
+import GreenlightMedia
+
+/// Finds runs of black pictures, frame-exact: head and tail black as information, black inside
+/// the programme as a warning.
+public final class BlackChecker: Checker {
+    public static let description = CheckerDescription(
+        id: "black",
+        title: "Black frames",
+        catches: "Runs of black pictures: a picture is black when at least 98% of its pixels are at or below 10% of the nominal luma range above black level (limited or full range as the stream declares, any bit depth). Reported with frame-exact start and end.",
+        why: "Black in the middle of a programme is usually a dropped shot, a bad edit or a playout gap; black at head and tail is expected padding but its length matters for delivery specs.",
+        defaultSeverity: .warning,
+        codes: ["black.segment"],
+        options: optionSpecs)
+    public static let features: FeatureSet = [.lumaHistogram]
+
+    public static func configure(_ parameters: inout FeatureParameters, with options: Options) {
+        parameters.black = BlackCriterion(thresholdPercent: options.threshold, pixelRatio: options.pixelRatio)
+    }
+
+    private struct Run {
+        var start: MediaTime
+        var end: MediaTime
+        var firstFrame: Int64
+        var frames: Int64 = 0
+        var lumaSum = 0.0
+        var brightest = -100.0
+        var minShare = 100.0
+    }
+
+    private let options: Options
+    private let context: CheckContext
+    private var run: Run?
+    private var runs: [Run] = []
+    private var firstTime: MediaTime?
+    private var blackFrames: Int64 = 0
+    private var frames: Int64 = 0
+
+    public init(options: Options, context: CheckContext) {
+        self.options = options
+        self.context = context
+    }
+
+    public func consume(video f: VideoFeatures) {
+        if firstTime == nil { firstTime = f.time }
+        frames += 1
+        guard f.isBlack, let stats = f.stats else {
+            if let r = run { runs.append(r); run = nil }
+            return
+        }
+        blackFrames += 1
+        var r = run ?? Run(start: f.time, end: f.end, firstFrame: f.frameNumber)
+        r.end = f.end
+        r.frames += 1
+        r.lumaSum += f.signal.percent(stats.mean)
+        r.brightest = max(r.brightest, f.signal.percent(Double(stats.p99)))
+        r.minShare = min(r.minShare, f.blackShare ?? 0)
+        run = r
+    }
+
+    public func finish(_ end: ProgrammeEnd) -> CheckerResult {
+        if let r = run { runs.append(r); run = nil }
+        let minTime = options.minDuration.time(frameRate: context.frameRate)
+        var findings: [Finding] = []
+        var head = 0.0, tail = 0.0, total = 0.0
+        for r in runs {
+            let long: Bool
+            if case .frames(let n) = options.minDuration { long = r.frames >= n } else { long = r.end - r.start >= minTime }
+            guard long else { continue }
+            let where_ = placement(start: r.start, end: r.end, programmeStart: firstTime ?? .zero, programmeEnd: end.videoEnd)
+            let seconds = (r.end - r.start).seconds
+            let length = framesAndSeconds(r.frames, seconds)
+            let at = context.label(r.start)
+            let message: String
+            switch where_ {
+            case .head: message = "Black at the head for \(length) from \(at)"; head = seconds
+            case .tail: message = "Black at the tail for \(length) from \(at)"; tail = seconds
+            case .whole: message = "Black for the whole programme: \(length)"
+            case .programme: message = "Black for \(length) mid-programme at \(at)"
+            }
+            total += seconds
+            findings.append(context.finding(
+                checker: Self.description.id, code: "black.segment",
+                severity: where_ == .head || where_ == .tail ? .info : .warning, placement: where_,
+                start: r.start, end: r.end, message: message,
+                measurements: ["frames": Double(r.frames), "seconds": seconds,
+                               "meanLumaPercent": r.lumaSum / Double(r.frames),
+                               "brightestLumaPercent": r.brightest, "minBlackPixelPercent": r.minShare]))
+        }
+        return CheckerResult(findings: findings, summary: [
+            "frames": .integer(frames), "blackFrames": .integer(blackFrames), "segments": .integer(Int64(findings.count)),
+            "blackSeconds": .number(total), "headSeconds": .number(head), "tailSeconds": .number(tail),
+        ])
+    }
+}

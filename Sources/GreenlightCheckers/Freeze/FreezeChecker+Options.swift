@@ -1,0 +1,31 @@
+import GreenlightCore
+
+extension FreezeChecker {
+    public struct Options: CheckerOptions {
+        /// Largest whole-picture mean difference to the previous picture that still counts as "the same picture".
+        public var noise: Double
+        /// Largest difference of any 32×32 block that still counts as "the same picture".
+        public var localNoise: Double
+        /// Largest drift of the block-averaged picture from the first picture of the run.
+        public var drift: Double
+        public var minDuration: DurationValue
+
+        public init(_ values: OptionValues) {
+            noise = values.number("noise")
+            localNoise = values.number("local-noise")
+            drift = values.number("drift")
+            minDuration = values.duration("min-duration")
+        }
+    }
+
+    static let optionSpecs: [OptionSpec] = [
+        OptionSpec("noise", default: .number(0.15), unit: "% of nominal luma range", range: 0...100,
+                   "Mean absolute luma difference to the previous picture at or below which two pictures are the same (codec noise on a held picture stays under it; live sensor noise does not)."),
+        OptionSpec("local-noise", default: .number(1.5), unit: "% of nominal luma range", range: 0...100,
+                   "Mean absolute difference of the most-changed 32×32 block at or below which two pictures are the same, so a small moving object breaks a freeze."),
+        OptionSpec("drift", default: .number(0.5), unit: "% of nominal luma range", range: 0...100,
+                   "Largest change of the block-averaged picture since the run's first picture, so a very slow fade or pan is not a freeze."),
+        OptionSpec("min-duration", default: .duration(.seconds(2)), unit: "frames (f) or seconds (s)",
+                   "Shorter holds are not reported."),
+    ]
+}

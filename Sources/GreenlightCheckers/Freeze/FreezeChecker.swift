@@ -1,0 +1,104 @@
+import GreenlightCore
+import GreenlightMedia
+
+/// Finds held pictures: runs of frames that repeat the previous one within codec noise.
+public final class FreezeChecker: Checker {
+    public static let description = CheckerDescription(
+        id: "freeze",
+        title: "Frozen pictures",
+        catches: "Runs of pictures that repeat the one before within codec noise, for at least 2 s. A picture is the same as the previous one when the whole-picture and the worst 32×32-block luma differences are both under the noise thresholds and it has not drifted from the run's first picture. Black runs are left to the black checker. Pictures over 1280×720 are compared on every second pixel of every second line.",
+        why: "A frozen picture mid-programme is a failed playout, a dropped feed or a render that stalled; sensor noise on a locked-off shot is live picture and is not reported.",
+        defaultSeverity: .warning,
+        codes: ["freeze.segment"],
+        options: optionSpecs)
+    public static let features: FeatureSet = [.frameDifference, .thumbnail, .lumaHistogram]
+
+    private struct Run {
+        var start: MediaTime
+        var end: MediaTime
+        var firstFrame: Int64
+        var frames: Int64
+        var anchor: LumaThumbnail
+        var maxMean: Double
+        var maxBlock: Double
+        var maxDrift = 0.0
+    }
+
+    private struct Previous {
+        var time: MediaTime
+        var end: MediaTime
+        var frameNumber: Int64
+        var thumbnail: LumaThumbnail?
+        var isBlack: Bool
+    }
+
+    private let options: Options
+    private let context: CheckContext
+    private var previous: Previous?
+    private var run: Run?
+    private var runs: [Run] = []
+    private var firstTime: MediaTime?
+
+    public init(options: Options, context: CheckContext) {
+        self.options = options
+        self.context = context
+    }
+
+    public func consume(video f: VideoFeatures) {
+        if firstTime == nil { firstTime = f.time }
+        defer { previous = Previous(time: f.time, end: f.end, frameNumber: f.frameNumber, thumbnail: f.thumbnail, isBlack: f.isBlack) }
+        guard let prev = previous, let d = f.difference, let thumb = f.thumbnail else { return close() }
+        // A held black picture is black, not a freeze.
+        let anchor = run?.anchor ?? prev.thumbnail ?? thumb
+        let drift = thumb.difference(to: anchor)
+        let same = d.mean <= options.noise && d.worstBlock <= options.localNoise && drift <= options.drift && !f.isBlack && !prev.isBlack
+        guard same else { return close() }
+        if var r = run {
+            r.end = f.end
+            r.frames += 1
+            r.maxMean = max(r.maxMean, d.mean)
+            r.maxBlock = max(r.maxBlock, d.worstBlock)
+            r.maxDrift = max(r.maxDrift, drift)
+            run = r
+        } else {
+            // The held picture is the previous one: the freeze starts where it was first shown.
+            run = Run(start: prev.time, end: f.end, firstFrame: prev.frameNumber, frames: 2, anchor: anchor,
+                      maxMean: d.mean, maxBlock: d.worstBlock, maxDrift: drift)
+        }
+    }
+
+    private func close() {
+        if let r = run { runs.append(r); run = nil }
+    }
+
+    public func finish(_ end: ProgrammeEnd) -> CheckerResult {
+        close()
+        let minTime = options.minDuration.time(frameRate: context.frameRate)
+        var findings: [Finding] = []
+        var total = 0.0
+        for r in runs {
+            let long: Bool
+            if case .frames(let n) = options.minDuration { long = r.frames >= n } else { long = r.end - r.start >= minTime }
+            guard long else { continue }
+            let where_ = placement(start: r.start, end: r.end, programmeStart: firstTime ?? .zero, programmeEnd: end.videoEnd)
+            let seconds = (r.end - r.start).seconds
+            let length = framesAndSeconds(r.frames, seconds)
+            let at = context.label(r.start)
+            let message: String
+            switch where_ {
+            case .head: message = "Picture frozen at the head for \(length) from \(at)"
+            case .tail: message = "Picture frozen at the tail for \(length) from \(at)"
+            case .whole: message = "Picture frozen for the whole programme: \(length)"
+            case .programme: message = "Picture frozen for \(length) mid-programme at \(at)"
+            }
+            total += seconds
+            findings.append(context.finding(
+                checker: Self.description.id, code: "freeze.segment",
+                severity: where_ == .head || where_ == .tail ? .info : .warning, placement: where_,
+                start: r.start, end: r.end, message: message,
+                measurements: ["frames": Double(r.frames), "seconds": seconds, "maxMeanDifferencePercent": r.maxMean,
+                               "maxBlockDifferencePercent": r.maxBlock, "maxDriftPercent": r.maxDrift]))
+        }
+        return CheckerResult(findings: findings, summary: ["segments": .integer(Int64(findings.count)), "frozenSeconds": .number(total)])
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import GreenlightCore
+import GreenlightMedia
+
+/// Finds silence per channel and across all channels of each audio stream, located to 1 ms.
+public final class SilenceChecker: Checker {
+    public static let description = CheckerDescription(
+        id: "silence",
+        title: "Silence",
+        catches: "Runs of digital silence or near-silence (RMS over 1 ms windows at or below -60 dBFS) lasting at least 2 s, on all channels of a stream together or on one channel while the others carry sound. Located to 1 ms.",
+        why: "A dropout across the mix is dead air; one silent channel is a lost feed, a bad patch or a mis-mapped track. Head and tail silence is usually intended padding.",
+        defaultSeverity: .warning,
+        codes: ["silence.segment"],
+        options: optionSpecs)
+    public static let features: FeatureSet = [.audioEnvelope]
+
+    /// One run of silent windows, in samples from the stream's first sample.
+    private struct Run {
+        var start: Int64
+        var end: Int64
+        var maxMeanSquare: Float
+        var maxPeak: Float
+    }
+
+    /// Run tracking for one channel, or (channel == nil) for all channels together.
+    private struct Track {
+        var open: Run?
+        var closed: [Run] = []
+
+        mutating func step(silent: Bool, start: Int64, end: Int64, meanSquare: Float, peak: Float) {
+            if silent {
+                if var r = open {
+                    r.end = end
+                    r.maxMeanSquare = max(r.maxMeanSquare, meanSquare)
+                    r.maxPeak = max(r.maxPeak, peak)
+                    open = r
+                } else {
+                    open = Run(start: start, end: end, maxMeanSquare: meanSquare, maxPeak: peak)
+                }
+            } else if let r = open {
+                closed.append(r)
+                open = nil
+            }
+        }
+
+        mutating func close() -> [Run] {
+            if let r = open { closed.append(r); open = nil }
+            return closed
+        }
+    }
+
+    private struct StreamState {
+        var channels: [Track]
+        var mix = Track()
+        var streamStart: MediaTime = .zero
+        var sampleRate = 48000
+        var samples: Int64 = 0
+    }
+
+    private let options: Options
+    private let context: CheckContext
+    private let limit: Float
+    private var streams: [Int: StreamState] = [:]
+
+    public init(options: Options, context: CheckContext) {
+        self.options = options
+        self.context = context
+        let amplitude = pow(10, options.threshold / 20)
+        limit = Float(amplitude * amplitude)
+    }
+
+    public func consume(audio block: AudioEnvelopeBlock) {
+        let n = block.channelCount
+        guard n > 0 else { return }
+        var s = streams[block.streamIndex] ?? StreamState(channels: Array(repeating: Track(), count: n))
+        s.streamStart = block.streamStart
+        s.sampleRate = block.sampleRate
+        var position = block.firstWindow * Int64(block.windowSamples)
+        for w in 0..<block.windowCount {
+            let end = position + Int64(block.sampleCounts[w])
+            var allSilent = true
+            var loudest: Float = 0, peak: Float = 0
+            for c in 0..<n {
+                let ms = block.meanSquare[w * n + c], pk = block.peak[w * n + c]
+                let silent = ms <= limit
+                allSilent = allSilent && silent
+                loudest = max(loudest, ms)
+                peak = max(peak, pk)
+                s.channels[c].step(silent: silent, start: position, end: end, meanSquare: ms, peak: pk)
+            }
+            s.mix.step(silent: allSilent, start: position, end: end, meanSquare: loudest, peak: peak)
+            position = end
+        }
+        s.samples = position
+        streams[block.streamIndex] = s
+    }
+
+    public func finish(_ end: ProgrammeEnd) -> CheckerResult {
+        var findings: [Finding] = []
+        var summary: [String: SummaryValue] = [:]
+        var silentSeconds = 0.0
+        for index in streams.keys.sorted() {
+            var s = streams[index]!
+            let info = context.audioStreams.first { $0.index == index }
+            let names = info?.channelNames
+            let rate = Int64(s.sampleRate)
+            let minSamples: Int64
+            switch options.minDuration {
+            case .seconds(let sec): minSamples = Int64((sec * Double(rate)).rounded())
+            case .frames: minSamples = options.minDuration.time(frameRate: context.frameRate).converted(to: rate).value
+            }
+            let mixRuns = s.mix.close().filter { $0.end - $0.start >= minSamples }
+            for r in mixRuns {
+                let label = s.channels.count == 1 ? channelName(0, names) : "all channels"
+                findings.append(finding(r, s, stream: index, channel: label, allChannels: true, lfe: false))
+                silentSeconds += Double(r.end - r.start) / Double(rate)
+            }
+            for c in s.channels.indices {
+                guard s.channels.count > 1 else { _ = s.channels[c].close(); continue }
+                for r in s.channels[c].close() where r.end - r.start >= minSamples {
+                    // Inside a silence of every channel, the channel is already reported.
+                    if mixRuns.contains(where: { $0.start <= r.start && $0.end >= r.end }) { continue }
+                    let name = channelName(c, names)
+                    findings.append(finding(r, s, stream: index, channel: name, allChannels: false, lfe: name.hasPrefix("LFE")))
+                }
+            }
+            summary["stream\(index)Seconds"] = .number(Double(s.samples) / Double(rate))
+        }
+        summary["segments"] = .integer(Int64(findings.count))
+        summary["silentSeconds"] = .number(silentSeconds)
+        summary["thresholdDBFS"] = .number(options.threshold)
+        return CheckerResult(findings: findings, summary: summary)
+    }
+
+    private func channelName(_ c: Int, _ names: [String]?) -> String {
+        if let names, c < names.count { return names[c] }
+        return "channel \(c + 1)"
+    }
+
+    private func finding(_ r: Run, _ s: StreamState, stream: Int, channel: String, allChannels: Bool, lfe: Bool) -> Finding {
+        let rate = Int64(s.sampleRate)
+        let start = s.streamStart + MediaTime(value: r.start, timescale: rate)
+        let end = s.streamStart + MediaTime(value: r.end, timescale: rate)
+        let where_: Placement = {
+            switch (r.start == 0, r.end >= s.samples) {
+            case (true, true): return .whole
+            case (true, false): return .head
+            case (false, true): return .tail
+            case (false, false): return .programme
+            }
+        }()
+        let seconds = (end - start).seconds
+        let level = 10 * log10(Double(max(r.maxMeanSquare, 1e-20)))
+        let levelText = r.maxMeanSquare == 0 ? "digital silence" : "at most \(formatNumber(level, decimals: 1)) dBFS"
+        let subject = allChannels ? (channel == "all channels" ? "Silence on all channels of stream \(stream)" : "Silence on stream \(stream) (\(channel))")
+                                  : "Channel \(channel) of stream \(stream) silent while the others carry sound"
+        let when: String
+        switch where_ {
+        case .head: when = "at the head"
+        case .tail: when = "at the tail"
+        case .whole: when = "for the whole programme"
+        case .programme: when = "mid-programme"
+        }
+        // LFE is often legitimately empty; one silent channel elsewhere, or the mix mid-programme, is a problem.
+        let severity: Severity = where_ == .head || where_ == .tail || lfe ? .info : .warning
+        return context.finding(
+            checker: Self.description.id, code: "silence.segment", severity: severity, placement: where_,
+            start: start, end: end,
+            message: "\(subject) for \(formatSeconds(seconds)) \(when) from \(context.label(start)) (\(levelText))",
+            measurements: ["seconds": seconds, "maxLevelDBFS": max(level, -200),
+                           "maxPeakDBFS": max(20 * log10(Double(max(r.maxPeak, 1e-10))), -200)],
+            stream: stream, channel: channel)
+    }
+}

@@ -1,0 +1,68 @@
+import GreenlightMedia
+
+/// What a checker knows about the file it checks before decoding starts, and the one way it
+/// turns exact times into report positions (seconds, frame numbers and timecode).
+public struct CheckContext: Sendable {
+    public var path: String
+    public var media: MediaInfo
+    /// The picture stream, if the file has one.
+    public var video: StreamInfo?
+    /// The rate frames are numbered at (the video's), if there is video.
+    public var frameRate: Rational?
+    /// The timecode of the first frame (00:00:00:00 when the file declares none).
+    public var startTimecode: Timecode?
+    public var audioStreams: [StreamInfo]
+    /// Shared-feature parameters in force (the black criterion).
+    public var parameters: FeatureParameters
+
+    public init(path: String, media: MediaInfo, parameters: FeatureParameters = FeatureParameters()) {
+        self.path = path
+        self.media = media
+        self.video = media.primaryVideo
+        self.frameRate = video?.numberingRate
+        self.audioStreams = media.audioStreams
+        self.parameters = parameters
+        if let rate = frameRate {
+            startTimecode = media.startTimecode.flatMap { Timecode(parsing: $0, rate: rate) }
+                ?? Timecode(frameCount: 0, rate: rate, dropFrame: false)
+        }
+    }
+
+    /// The frame number holding `time` (from the first frame), or nil without video.
+    public func frame(at time: MediaTime) -> Int64? {
+        frameRate.map { time.frameIndex(at: $0) }
+    }
+
+    /// The timecode label of the frame holding `time`.
+    public func timecode(at time: MediaTime) -> String? {
+        guard let start = startTimecode, let frame = frame(at: time) else { return nil }
+        return start.adding(frames: frame).description
+    }
+
+    /// How a time reads in a sentence: the timecode with video, else seconds.
+    public func label(_ time: MediaTime) -> String {
+        timecode(at: time) ?? formatSeconds(time.seconds)
+    }
+
+    /// Builds a finding located at `[start, end)`, filling in frames and timecode.
+    public func finding(checker: String, code: String, severity: Severity, placement: Placement?,
+                        start: MediaTime, end: MediaTime, message: String, measurements: [String: Double] = [:],
+                        stream: Int? = nil, channel: String? = nil) -> Finding {
+        Finding(checker: checker, code: code, severity: severity, placement: placement,
+                start: start.seconds, end: end.seconds, startFrame: frame(at: start), endFrame: frame(at: end),
+                startTimecode: timecode(at: start), endTimecode: timecode(at: end), message: message,
+                measurements: measurements, stream: stream, channel: channel)
+    }
+}
+
+/// Classifies a segment by where it sits: touching the start, the end, both, or neither.
+public func placement(start: MediaTime, end: MediaTime, programmeStart: MediaTime = .zero, programmeEnd: MediaTime?) -> Placement {
+    let atHead = start <= programmeStart
+    let atTail = programmeEnd.map { end >= $0 } ?? false
+    switch (atHead, atTail) {
+    case (true, true): return .whole
+    case (true, false): return .head
+    case (false, true): return .tail
+    case (false, false): return .programme
+    }
+}

@@ -1,0 +1,97 @@
+import GreenlightMedia
+import GreenlightSubtitles
+
+/// A checker's static description: what `greenlight checkers` prints and the docs show.
+public struct CheckerDescription: Sendable {
+    /// Short, stable identifier used in profiles, `--checkers` and reports (`black`).
+    public var id: String
+    public var title: String
+    /// What it catches.
+    public var catches: String
+    /// Why it matters to someone delivering or cutting the programme.
+    public var why: String
+    public var defaultSeverity: Severity
+    /// The finding codes it emits.
+    public var codes: [String]
+    public var options: [OptionSpec]
+
+    public init(id: String, title: String, catches: String, why: String, defaultSeverity: Severity, codes: [String], options: [OptionSpec]) {
+        self.id = id
+        self.title = title
+        self.catches = catches
+        self.why = why
+        self.defaultSeverity = defaultSeverity
+        self.codes = codes
+        self.options = options
+    }
+}
+
+/// A checker's typed options, built from validated ``OptionValues``.
+public protocol CheckerOptions: Sendable {
+    init(_ values: OptionValues) throws
+}
+
+/// A QC check. The engine decodes each file once and streams the features a checker asked for
+/// into it, in presentation order; the checker never decodes. `finish` returns its findings.
+///
+/// A checker instance checks one file, within one task.
+///
+/// ```swift
+/// final class MyChecker: Checker {
+///     static let description = CheckerDescription(id: "mine", ...)
+///     static let features: FeatureSet = [.lumaHistogram]
+///     init(options: Options, context: CheckContext) { ... }
+///     func consume(video: VideoFeatures) { ... }
+///     func finish(_ end: ProgrammeEnd) -> CheckerResult { ... }
+/// }
+/// ```
+public protocol Checker: AnyObject, SendableMetatype {
+    associatedtype Options: CheckerOptions
+
+    static var description: CheckerDescription { get }
+    /// The features the engine must compute for this checker.
+    static var features: FeatureSet { get }
+
+    init(options: Options, context: CheckContext)
+
+    /// Lets a checker's options tune a shared feature (black's threshold sets the black criterion).
+    static func configure(_ parameters: inout FeatureParameters, with options: Options)
+
+    func consume(video: VideoFeatures)
+    func consume(audio: AudioEnvelopeBlock)
+    func consume(cue: SubtitleCue)
+    func finish(_ end: ProgrammeEnd) -> CheckerResult
+}
+
+extension Checker {
+    public static func configure(_ parameters: inout FeatureParameters, with options: Options) {}
+    public func consume(video: VideoFeatures) {}
+    public func consume(audio: AudioEnvelopeBlock) {}
+    public func consume(cue: SubtitleCue) {}
+
+    /// Builds the checker from raw option values (used by the engine through ``AnyCheckerType``).
+    static func make(values: OptionValues, context: CheckContext) throws -> Self {
+        Self(options: try Options(values), context: context)
+    }
+
+    static func parameters(values: OptionValues, into parameters: inout FeatureParameters) throws {
+        configure(&parameters, with: try Options(values))
+    }
+}
+
+/// A checker type, erased so lists of different checkers can be held and searched.
+public struct AnyCheckerType: Sendable {
+    public let type: any Checker.Type
+    public var description: CheckerDescription { type.description }
+    public var features: FeatureSet { type.features }
+
+    public init(_ type: any Checker.Type) { self.type = type }
+
+    func make(values: OptionValues, context: CheckContext) throws -> any Checker {
+        try type.make(values: values, context: context)
+    }
+
+    func configure(_ parameters: inout FeatureParameters, values: OptionValues) throws {
+        try type.parameters(values: values, into: &parameters)
+    }
+}

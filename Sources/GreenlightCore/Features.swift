@@ -1,0 +1,195 @@
+import GreenlightMedia
+
+/// The per-frame and per-block measurements a checker can ask the engine for. The engine
+/// computes each one once per frame, and only when an enabled checker asked for it.
+public struct FeatureSet: OptionSet, Sendable, Hashable {
+    public let rawValue: Int
+    public init(rawValue: Int) { self.rawValue = rawValue }
+
+    /// Luma histogram and the statistics derived from it (min, max, mean, percentiles, share of black pixels).
+    public static let lumaHistogram = FeatureSet(rawValue: 1 << 0)
+    /// Mean and worst-block absolute luma difference to the previous frame.
+    public static let frameDifference = FeatureSet(rawValue: 1 << 1)
+    /// A small block-averaged luma picture.
+    public static let thumbnail = FeatureSet(rawValue: 1 << 2)
+    /// Per-channel RMS and peak over 1 ms windows of every audio stream.
+    public static let audioEnvelope = FeatureSet(rawValue: 1 << 3)
+    /// Subtitle cues from the file's subtitle streams and any sidecar.
+    public static let subtitles = FeatureSet(rawValue: 1 << 4)
+
+    public static let video: FeatureSet = [.lumaHistogram, .frameDifference, .thumbnail]
+}
+
+/// How code values map to picture levels for one stream: bit depth and range.
+public struct LumaSignal: Sendable, Hashable {
+    public var bitDepth: Int
+    public var range: ColorRange
+
+    public init(bitDepth: Int, range: ColorRange) {
+        self.bitDepth = bitDepth
+        self.range = range
+    }
+
+    public var blackLevel: Int { range.blackLevel(bitDepth: bitDepth) }
+    public var whiteLevel: Int { range.whiteLevel(bitDepth: bitDepth) }
+
+    /// A code value as a percentage of the nominal black-to-white range (0 = black, 100 = white).
+    public func percent(_ code: Double) -> Double {
+        (code - Double(blackLevel)) / Double(whiteLevel - blackLevel) * 100
+    }
+
+    /// The highest code value at or below `percent` of the nominal range above black.
+    public func code(atPercent percent: Double) -> Int {
+        Int((Double(blackLevel) + percent / 100 * Double(whiteLevel - blackLevel)).rounded(.down))
+    }
+}
+
+/// A histogram of luma code values. Up to 10 bits every code has its own bin; deeper signals
+/// share bins (`binShift` low bits dropped).
+public struct LumaHistogram: Sendable, Hashable {
+    public var counts: [Int32]
+    public var binShift: Int
+    public var total: Int
+
+    /// Samples at or below `code`.
+    public func count(atOrBelow code: Int) -> Int {
+        guard code >= 0 else { return 0 }
+        let last = min(code >> binShift, counts.count - 1)
+        var sum = 0
+        for i in 0...last { sum += Int(counts[i]) }
+        return sum
+    }
+
+    /// The code value below which `fraction` of samples lie (bin's lower edge).
+    public func percentile(_ fraction: Double) -> Int {
+        let target = Int((Double(total) * fraction).rounded(.up))
+        var sum = 0
+        for (i, c) in counts.enumerated() {
+            sum += Int(c)
+            if sum >= max(target, 1) { return i << binShift }
+        }
+        return (counts.count - 1) << binShift
+    }
+}
+
+/// Luma statistics in code values, derived from the histogram.
+public struct LumaStats: Sendable, Hashable {
+    public var min: Int
+    public var max: Int
+    public var mean: Double
+    public var p1: Int
+    public var p5: Int
+    public var median: Int
+    public var p95: Int
+    public var p99: Int
+}
+
+/// How much a picture changed since the previous one, in percent of the nominal luma range.
+public struct FrameDifference: Sendable, Hashable {
+    /// Mean absolute difference over the whole picture.
+    public var mean: Double
+    /// Mean absolute difference of the block (32×32 pixels) that changed most: catches a small
+    /// moving object that the whole-picture mean would dilute.
+    public var worstBlock: Double
+}
+
+/// A small picture of block-averaged luma (at most 64 blocks wide), for comparing pictures
+/// structurally while ignoring noise.
+public struct LumaThumbnail: Sendable, Hashable {
+    public var width: Int
+    public var height: Int
+    /// Block means in percent of the nominal range, row by row.
+    public var pixels: [Float]
+
+    /// Mean absolute difference to `other`, in percent of the nominal range.
+    public func difference(to other: LumaThumbnail) -> Double {
+        guard other.pixels.count == pixels.count, !pixels.isEmpty else { return 100 }
+        var sum: Float = 0
+        for i in pixels.indices { sum += abs(pixels[i] - other.pixels[i]) }
+        return Double(sum) / Double(pixels.count)
+    }
+}
+
+/// Whether a picture counts as black: at least `pixelRatio` percent of its pixels at or below
+/// `thresholdPercent` of the nominal range above black level.
+public struct BlackCriterion: Sendable, Hashable {
+    public var thresholdPercent: Double
+    public var pixelRatio: Double
+
+    public init(thresholdPercent: Double = 10, pixelRatio: Double = 98) {
+        self.thresholdPercent = thresholdPercent
+        self.pixelRatio = pixelRatio
+    }
+
+    /// The share (0…100) of pixels at or below the threshold.
+    public func blackShare(_ histogram: LumaHistogram, signal: LumaSignal) -> Double {
+        guard histogram.total > 0 else { return 0 }
+        return Double(histogram.count(atOrBelow: signal.code(atPercent: thresholdPercent))) / Double(histogram.total) * 100
+    }
+}
+
+/// Parameters of the shared features that checkers' options set (the black criterion is
+/// shared so that freeze can skip black runs exactly as black defines them).
+public struct FeatureParameters: Sendable, Hashable {
+    public var black = BlackCriterion()
+    public init() {}
+}
+
+/// Everything measured on one decoded picture.
+public struct VideoFeatures: Sendable {
+    /// Frame number from the programme's first frame, at the stream's frame rate.
+    public var frameNumber: Int64
+    /// Presentation time from the programme's first frame.
+    public var time: MediaTime
+    public var duration: MediaTime
+    public var signal: LumaSignal
+    public var isKeyFrame: Bool
+    public var histogram: LumaHistogram?
+    public var stats: LumaStats?
+    /// Share (0…100) of pixels at or below the black threshold; with the histogram.
+    public var blackShare: Double?
+    /// Whether the picture meets the black criterion; with the histogram.
+    public var isBlack: Bool
+    /// Difference to the previous picture; nil on the first.
+    public var difference: FrameDifference?
+    public var thumbnail: LumaThumbnail?
+
+    public var end: MediaTime { time + duration }
+}
+
+/// Envelope of a run of decoded sound: for each 1 ms window (the stream's rate / 1000 samples),
+/// each channel's mean square and peak magnitude.
+public struct AudioEnvelopeBlock: Sendable {
+    public var streamIndex: Int
+    public var sampleRate: Int
+    public var channelCount: Int
+    public var windowSamples: Int
+    /// Index of the first window in this block, counting from the stream's first sample.
+    public var firstWindow: Int64
+    public var windowCount: Int
+    /// The time of the stream's first sample, from the programme's first frame.
+    public var streamStart: MediaTime
+    /// `meanSquare[w * channelCount + c]`.
+    public var meanSquare: [Float]
+    public var peak: [Float]
+    /// Samples in each window (the last window of a stream may be short).
+    public var sampleCounts: [Int32]
+
+    /// The time of sample `index` (from the stream's first sample), from the programme's first frame.
+    public func time(ofSample index: Int64) -> MediaTime {
+        streamStart + MediaTime(value: index, timescale: Int64(sampleRate))
+    }
+}
+
+/// How the programme ended, handed to checkers when decoding stops.
+public struct ProgrammeEnd: Sendable {
+    /// End of the last picture, from the first frame.
+    public var videoEnd: MediaTime?
+    public var videoFrames: Int64
+    /// End of each audio stream's last sample, by stream index.
+    public var audioEnds: [Int: MediaTime]
+    /// Samples per channel decoded, by stream index.
+    public var audioSamples: [Int: Int64]
+    /// Whether decoding stopped before the declared end of the file.
+    public var truncated: Bool
+}

@@ -1,0 +1,165 @@
+import Foundation
+import GreenlightMedia
+import Yams
+
+/// A profile file problem, naming the file and the offending key.
+public struct ProfileError: Error, Sendable, CustomStringConvertible {
+    public var source: String
+    public var key: String
+    public var message: String
+
+    public init(source: String, key: String, message: String) {
+        self.source = source
+        self.key = key
+        self.message = message
+    }
+
+    public var description: String { "\(source): \(key): \(message)" }
+}
+
+/// A checker a profile enables, with its validated option values.
+public struct ConfiguredChecker: Sendable {
+    public var type: AnyCheckerType
+    public var options: OptionValues
+}
+
+/// Which checkers run, how they are set, and how finding codes map to severities.
+///
+/// A profile file is YAML or JSON:
+/// ```yaml
+/// name: broadcast
+/// checkers:
+///   black: { min-duration: 1f, threshold: 10 }
+///   freeze: { min-duration: 1s }
+///   silence: {}
+/// severity:
+///   black.segment@programme: error   # mid-programme black fails the gate
+///   silence.segment: warning         # every placement
+/// ```
+/// Listing a checker enables it; omitting `checkers` enables every built-in one with its
+/// defaults. Severity keys are a finding code, optionally `@head`, `@tail`, `@whole` or
+/// `@programme`; the most specific key wins. Any other key is an error naming it.
+public struct Profile: Sendable {
+    public var name: String
+    /// "built-in" or the file it was read from.
+    public var source: String
+    public var checkers: [ConfiguredChecker]
+    public var severities: [String: Severity]
+
+    /// The shared-feature parameters the enabled checkers' options imply.
+    public func featureParameters() -> FeatureParameters {
+        var p = FeatureParameters()
+        for c in checkers { try? c.type.configure(&p, values: c.options) }
+        return p
+    }
+
+    /// The severity a profile gives `finding` (its own when the profile does not remap it).
+    public func severity(for finding: Finding) -> Severity {
+        if let p = finding.placement, let s = severities["\(finding.code)@\(p.rawValue)"] { return s }
+        return severities[finding.code] ?? finding.severity
+    }
+
+    /// The built-in profile: every checker in `registry` with its defaults.
+    public static func builtIn(_ registry: [AnyCheckerType]) -> Profile {
+        Profile(name: "default", source: "built-in",
+                checkers: registry.map { ConfiguredChecker(type: $0, options: OptionValues(defaults: $0.description.options)) },
+                severities: [:])
+    }
+
+    /// Reads a YAML or JSON profile file.
+    public static func load(path: String, registry: [AnyCheckerType]) throws -> Profile {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ProfileError(source: path, key: "(file)", message: "cannot read the profile file")
+        }
+        return try parse(text, source: path, registry: registry)
+    }
+
+    /// Parses profile text (YAML, of which JSON is a subset).
+    public static func parse(_ text: String, source: String, registry: [AnyCheckerType]) throws -> Profile {
+        let root: Any?
+        do { root = try Yams.load(yaml: text) } catch {
+            throw ProfileError(source: source, key: "(file)", message: "not valid YAML or JSON: \(error)")
+        }
+        guard let top = stringKeyed(root ?? [String: Any]()) else {
+            throw ProfileError(source: source, key: "(top level)", message: "must be a mapping with name, checkers and severity")
+        }
+        for key in top.keys where !["name", "description", "checkers", "severity"].contains(key) {
+            throw ProfileError(source: source, key: key, message: "unknown key (known: name, description, checkers, severity)")
+        }
+        let fallbackName = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
+        var profile = Profile(name: top["name"] as? String ?? fallbackName, source: source, checkers: [], severities: [:])
+        if let raw = top["checkers"] {
+            guard let map = stringKeyed(raw) else {
+                throw ProfileError(source: source, key: "checkers", message: "must map checker ids to their options")
+            }
+            for id in map.keys.sorted() {
+                guard let type = registry.first(where: { $0.description.id == id }) else {
+                    throw ProfileError(source: source, key: "checkers.\(id)",
+                                       message: "unknown checker (known: \(registry.map(\.description.id).joined(separator: ", ")))")
+                }
+                let specs = type.description.options
+                var values = OptionValues(defaults: specs)
+                let entry = map[id]!
+                if entry is NSNull || (entry as? Bool) == true { /* defaults */ }
+                else if (entry as? Bool) == false { continue }
+                else if let options = stringKeyed(entry) {
+                    for key in options.keys.sorted() {
+                        try values.set(key, raw: options[key]!, specs: specs, checker: id, source: source)
+                    }
+                } else {
+                    throw ProfileError(source: source, key: "checkers.\(id)", message: "must be a mapping of options, true or false")
+                }
+                profile.checkers.append(ConfiguredChecker(type: type, options: values))
+            }
+            // Keep the registry's order, so reports list checkers the same way whatever the file's order.
+            profile.checkers.sort { a, b in
+                registry.firstIndex { $0.description.id == a.type.description.id }! < registry.firstIndex { $0.description.id == b.type.description.id }!
+            }
+        } else {
+            profile.checkers = builtIn(registry).checkers
+        }
+        if let raw = top["severity"] {
+            guard let map = stringKeyed(raw) else {
+                throw ProfileError(source: source, key: "severity", message: "must map finding codes to info, warning or error")
+            }
+            let codes = Set(registry.flatMap(\.description.codes))
+            for (key, value) in map {
+                let parts = key.split(separator: "@", maxSplits: 1).map(String.init)
+                guard codes.contains(parts[0]) else {
+                    throw ProfileError(source: source, key: "severity.\(key)", message: "unknown finding code (known: \(codes.sorted().joined(separator: ", ")))")
+                }
+                if parts.count == 2 && Placement(rawValue: parts[1]) == nil {
+                    throw ProfileError(source: source, key: "severity.\(key)", message: "unknown placement '\(parts[1])' (head, tail, whole, programme)")
+                }
+                guard let s = (value as? String).flatMap(Severity.init(rawValue:)) else {
+                    throw ProfileError(source: source, key: "severity.\(key)", message: "'\(value)' is not info, warning or error")
+                }
+                profile.severities[key] = s
+            }
+        }
+        return profile
+    }
+
+    /// Keeps only the checkers whose ids are listed (enabling any the profile left out, with defaults).
+    public func restricted(to ids: [String], registry: [AnyCheckerType]) throws -> Profile {
+        var copy = self
+        copy.checkers = try ids.map { id in
+            if let c = checkers.first(where: { $0.type.description.id == id }) { return c }
+            guard let type = registry.first(where: { $0.description.id == id }) else {
+                throw ProfileError(source: "--checkers", key: id, message: "unknown checker (known: \(registry.map(\.description.id).joined(separator: ", ")))")
+            }
+            return ConfiguredChecker(type: type, options: OptionValues(defaults: type.description.options))
+        }
+        return copy
+    }
+}
+
+private func stringKeyed(_ value: Any) -> [String: Any]? {
+    if let d = value as? [String: Any] { return d }
+    if let d = value as? [AnyHashable: Any] {
+        var out: [String: Any] = [:]
+        for (k, v) in d { out["\(k.base)"] = v }
+        return out
+    }
+    return nil
+}

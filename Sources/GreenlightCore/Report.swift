@@ -1,0 +1,89 @@
+import GreenlightMedia
+
+/// The outcome of checking a file (or a whole run): the gate reads this.
+public enum Verdict: String, Sendable, Hashable, Codable, Comparable {
+    /// No finding above info.
+    case pass
+    /// Warnings, no errors.
+    case warn
+    /// At least one finding at error severity.
+    case fail
+    /// The file could not be read (or not to its end).
+    case error
+
+    private var rank: Int { [.pass: 0, .warn: 1, .fail: 2, .error: 3][self]! }
+    public static func < (lhs: Verdict, rhs: Verdict) -> Bool { lhs.rank < rhs.rank }
+
+    public init(findings: [Finding]) {
+        let worst = findings.map(\.severity).max() ?? .info
+        self = worst == .error ? .fail : worst == .warning ? .warn : .pass
+    }
+}
+
+public enum Greenlight {
+    public static let name = "greenlight"
+    public static let version = "0.1.0"
+    /// Bumped when a field of the JSON report changes meaning or disappears.
+    public static let schemaVersion = 1
+}
+
+/// One file's report.
+public struct FileReport: Sendable, Codable {
+    public var path: String
+    public var verdict: Verdict
+    /// Why the file could not be read, or where decoding stopped; nil when it was read to the end.
+    public var error: String?
+    public var media: MediaInfo?
+    public var findings: [Finding]
+    /// Each checker's run-level numbers, keyed by checker id.
+    public var summaries: [String: [String: SummaryValue]]
+
+    public init(path: String, verdict: Verdict, error: String?, media: MediaInfo?, findings: [Finding], summaries: [String: [String: SummaryValue]]) {
+        self.path = path
+        self.verdict = verdict
+        self.error = error
+        self.media = media
+        self.findings = findings
+        self.summaries = summaries
+    }
+
+    /// A report for a file that could not be opened at all.
+    public static func unreadable(_ path: String, _ error: String) -> FileReport {
+        FileReport(path: path, verdict: .error, error: error, media: nil, findings: [], summaries: [:])
+    }
+
+    enum CodingKeys: String, CodingKey { case path, verdict, error, media, findings, summaries }
+
+    // `error` and `media` are always present (null when absent): the shape is stable.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(path, forKey: .path)
+        try c.encode(verdict, forKey: .verdict)
+        try c.encode(error, forKey: .error)
+        try c.encode(media, forKey: .media)
+        try c.encode(findings, forKey: .findings)
+        try c.encode(summaries, forKey: .summaries)
+    }
+}
+
+/// The whole run: what `--json` writes.
+public struct RunReport: Sendable, Codable {
+    public struct Tool: Sendable, Codable, Hashable {
+        public var name: String
+        public var version: String
+    }
+
+    public var schemaVersion: Int
+    public var tool: Tool
+    public var profile: String
+    public var verdict: Verdict
+    public var files: [FileReport]
+
+    public init(profile: String, files: [FileReport]) {
+        schemaVersion = Greenlight.schemaVersion
+        tool = Tool(name: Greenlight.name, version: Greenlight.version)
+        self.profile = profile
+        self.files = files
+        verdict = files.map(\.verdict).max() ?? .pass
+    }
+}

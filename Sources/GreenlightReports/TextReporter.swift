@@ -1,0 +1,57 @@
+import Foundation
+import GreenlightCore
+import GreenlightMedia
+
+/// The terminal summary: per file its verdict, counts by severity and each finding with its timecode.
+public struct TextReporter: Reporter {
+    public var color: Bool
+
+    public init(color: Bool = false) { self.color = color }
+
+    public func render(_ report: RunReport) throws -> Data { Data(text(report).utf8) }
+
+    public func text(_ report: RunReport) -> String {
+        var out = ""
+        for file in report.files {
+            out += "\(badge(file.verdict)) \(file.path)"
+            if let media = file.media {
+                out += "  (\(mediaLine(media)))"
+            }
+            out += "\n"
+            if let error = file.error { out += "  error: \(error)\n" }
+            let counts = Severity.allCases.reversed().map { s in "\(file.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
+            if file.media != nil { out += "  findings: \(counts.joined(separator: ", "))\n" }
+            for f in file.findings {
+                let range = f.endTimecode.map { "\(f.startLabel)–\($0)" } ?? f.startLabel
+                out += "  \(pad(f.severity.rawValue, 7)) \(pad(range, 23)) \(pad(f.code, 16)) \(f.message)\n"
+            }
+        }
+        let total = report.files.count
+        let byVerdict = [Verdict.pass, .warn, .fail, .error].map { v in "\(report.files.filter { $0.verdict == v }.count) \(v.rawValue)" }
+        out += "\n\(total) file\(total == 1 ? "" : "s") checked with profile \(report.profile): \(byVerdict.joined(separator: ", ")). Verdict: \(report.verdict.rawValue.uppercased())\n"
+        return out
+    }
+
+    private func mediaLine(_ m: MediaInfo) -> String {
+        var parts: [String] = []
+        if let v = m.primaryVideo {
+            var s = "\(v.codec) \(v.width ?? 0)x\(v.height ?? 0)"
+            if let r = v.numberingRate { s += " @ \(formatNumber(r.doubleValue, decimals: 3))" }
+            if let d = v.bitDepth { s += " \(d)-bit" }
+            if let range = v.colorRange { s += " \(range == "pc" ? "full" : "limited")" }
+            parts.append(s)
+        }
+        for a in m.audioStreams { parts.append("\(a.codec) \(a.channelLayout ?? "\(a.channels ?? 0)ch") \(a.sampleRate ?? 0) Hz") }
+        if let d = m.duration { parts.append(formatSeconds(d)) }
+        return parts.joined(separator: ", ")
+    }
+
+    private func badge(_ v: Verdict) -> String {
+        let label = "[\(v.rawValue.uppercased())]"
+        guard color else { return pad(label, 7) }
+        let code = v == .pass ? "32" : v == .warn ? "33" : "31"
+        return "\u{1B}[\(code)m\(pad(label, 7))\u{1B}[0m"
+    }
+
+    private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
+}

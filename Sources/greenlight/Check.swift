@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import GreenlightCheckers
+import GreenlightCore
+import GreenlightReports
+
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check media files and folders; print a summary and write reports.",
+        discussion: """
+        Examples:
+          greenlight check dailies/ --json reports/qc.json --junit reports/qc.xml
+          greenlight check master.mov --profile broadcast.yaml --html qc.html --markers qc.edl
+          greenlight check clip.mov --checkers black,freeze
+        """
+    )
+
+    @Argument(help: "Media files or folders (folders are searched recursively for media files).")
+    var media: [String]
+
+    @Option(help: "A built-in profile name (default) or a YAML/JSON profile file.")
+    var profile: String = "default"
+
+    @Option(help: "Run only these checkers (comma-separated ids; see `greenlight checkers`).")
+    var checkers: String?
+
+    @Option(help: "A sidecar subtitle file for the single MEDIA (used by subtitle checkers).")
+    var subtitles: String?
+
+    @Option(help: "A reference file for the single MEDIA (used by comparison checkers).")
+    var reference: String?
+
+    @Option(help: "Write the JSON report here.") var json: String?
+    @Option(help: "Write a JUnit XML report here.") var junit: String?
+    @Option(help: "Write an HTML report here.") var html: String?
+    @Option(help: "Write editor markers here: .edl (Resolve) or .txt (Avid); one file per media file when there are several.")
+    var markers: String?
+
+    @Option(help: "Files checked at the same time.") var jobs: Int = 1
+    @Flag(help: "Print nothing on stdout (reports and exit code only).") var quiet = false
+
+    func validate() throws {
+        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if (subtitles != nil || reference != nil) && media.count != 1 {
+            throw ValidationError("--subtitles and --reference belong to a single MEDIA file; \(media.count) were given")
+        }
+        for (flag, path) in [("--subtitles", subtitles), ("--reference", reference)] {
+            if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag): no such file: \(path)") }
+        }
+        if let markers, MarkersReporter(path: markers) == nil {
+            throw ValidationError("--markers must end in .edl (Resolve) or .txt (Avid): \(markers)")
+        }
+    }
+
+    func run() async throws {
+        let registry = BuiltInCheckers.all
+        var chosen: Profile
+        do {
+            chosen = try loadProfile(profile, registry: registry)
+            if let checkers {
+                chosen = try chosen.restricted(to: checkers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, registry: registry)
+            }
+        } catch let error as ProfileError {
+            throw ValidationError(error.description)
+        }
+        if subtitles != nil || reference != nil {
+            warn("note: no checker in profile '\(chosen.name)' reads --subtitles or --reference yet; they were accepted and not used.")
+        }
+        let paths = MediaCollector.collect(media)
+        if paths.isEmpty { throw ValidationError("no media files found in \(media.joined(separator: ", "))") }
+
+        let engine = Engine(profile: chosen)
+        let progress = jobs == 1 && isatty(STDERR_FILENO) != 0 ? ProgressLine() : nil
+        var reports = [FileReport?](repeating: nil, count: paths.count)
+        await withTaskGroup(of: (Int, FileReport).self) { group in
+            var next = 0
+            func launch() {
+                guard next < paths.count else { return }
+                let i = next, path = paths[i]
+                next += 1
+                group.addTask {
+                    (i, engine.check(path: path, progress: progress.map { p in { p.show(path, $0) } }))
+                }
+            }
+            for _ in 0..<min(jobs, paths.count) { launch() }
+            for await (i, report) in group {
+                progress?.clear()
+                reports[i] = report
+                if let error = report.error { warn("greenlight: \(report.path): \(error)") }
+                launch()
+            }
+        }
+        let run = RunReport(profile: chosen.name, files: reports.compactMap { $0 })
+        do {
+            if let json { try JSONReporter().write(run, to: json) }
+            if let junit { try JUnitReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: junit) }
+            if let html { try HTMLReporter().write(run, to: html) }
+            if let markers, let reporter = MarkersReporter(path: markers) { _ = try reporter.write(run, to: markers) }
+        } catch {
+            warn("greenlight: cannot write a report: \(error.localizedDescription)")
+            throw Exit.unreadable
+        }
+        if !quiet { print(TextReporter(color: isatty(STDOUT_FILENO) != 0).text(run), terminator: "") }
+        switch run.verdict {
+        case .error: throw Exit.unreadable
+        case .fail: throw Exit.gateFailed
+        case .pass, .warn: return
+        }
+    }
+}
+
+func loadProfile(_ name: String, registry: [AnyCheckerType]) throws -> Profile {
+    if name == "default" { return .builtIn(registry) }
+    guard FileManager.default.fileExists(atPath: name) else {
+        throw ProfileError(source: name, key: "--profile", message: "no built-in profile by that name (built-in: default) and no such file")
+    }
+    return try Profile.load(path: name, registry: registry)
+}
+
+func warn(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// One self-overwriting progress line on stderr, shown only on a terminal.
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
+
+    func show(_ path: String, _ fraction: Double) {
+        lock.lock(); defer { lock.unlock() }
+        let name = URL(fileURLWithPath: path).lastPathComponent
+        FileHandle.standardError.write(Data("\r\u{1B}[K  \(Int(fraction * 100))%  \(name)".utf8))
+    }
+
+    func clear() {
+        lock.lock(); defer { lock.unlock() }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

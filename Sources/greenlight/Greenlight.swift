@@ -1,0 +1,24 @@
+import ArgumentParser
+import GreenlightCore
+
+@main
+struct GreenlightCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "greenlight",
+        abstract: "Post-production QC: black, freeze, silence and more, in one decode pass per file.",
+        discussion: """
+        Exit codes of `check`: 0 every file passed or only warned; 1 a finding reached error \
+        severity (the gate); 2 a usage error, or a file that could not be read.
+        """,
+        version: Greenlight.version,
+        subcommands: [Check.self, Probe.self, Checkers.self, Features.self],
+        defaultSubcommand: Check.self
+    )
+}
+
+/// Named exit codes.
+enum Exit {
+    static let passed = ExitCode(0)
+    static let gateFailed = ExitCode(1)
+    static let unreadable = ExitCode(2)
+}

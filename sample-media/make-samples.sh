@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Makes every clip in sample-media/ with the ffmpeg CLI from lavfi sources, so each defect sits
+# exactly where manifest.json says. Re-run after changing a clip; commit the clips it writes.
+# Needs: ffmpeg (Debian's `ffmpeg` package) and python3.
+set -euo pipefail
+cd "$(dirname "$0")"
+FF=(ffmpeg -hide_banner -loglevel error -y -nostdin)
+# x264 with fixed settings so the clips are reproducible byte for byte on one ffmpeg build.
+X264=(-c:v libx264 -preset medium -crf 18 -g 50 -threads 1 -x264-params "bframes=2")
+
+# Black layout shared by the black-* clips (25 fps, 200 frames = 8 s):
+#   frames 0-24 black (head, 1 s); frame 75 black (one frame at 3 s);
+#   frames 125-136 black (12 frames at 5 s). BLACK_TAIL adds frames 190-199 (tail).
+black_enable='lt(n,25)+eq(n,75)+between(n,125,136)'
+black_vf() { # $1: enable expression, $2: output range (tv|pc), $3: pixel format
+  echo "testsrc2=size=320x180:rate=25:duration=8,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='$1',scale=out_range=$2:out_color_matrix=bt709,format=$3,noise=alls=3:allf=t"
+}
+
+"${FF[@]}" -f lavfi -i "$(black_vf "$black_enable" tv yuv420p)" "${X264[@]}" -color_range tv -colorspace bt709 \
+  -color_primaries bt709 -color_trc bt709 black-8bit-limited.mp4
+"${FF[@]}" -f lavfi -i "$(black_vf "$black_enable" pc yuv420p)" "${X264[@]}" -color_range pc -colorspace bt709 \
+  -color_primaries bt709 -color_trc bt709 black-8bit-full.mp4
+"${FF[@]}" -f lavfi -i "$(black_vf "$black_enable+between(n,190,199)" tv yuv422p10le)" -c:v prores_ks -profile:v 0 \
+  -color_range tv -colorspace bt709 -color_primaries bt709 -color_trc bt709 -timecode 10:00:00:00 black-10bit-limited.mov
+"${FF[@]}" -f lavfi -i "$(black_vf "$black_enable" pc yuv420p10le)" "${X264[@]}" \
+  -color_range pc -colorspace bt709 black-10bit-full.mkv
+
+# A night scene: real picture compressed into the bottom of the range (levels 16..~80), never black.
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=6,format=yuv420p,lutyuv=y='16+(val-16)*0.28',noise=alls=2:allf=t" \
+  "${X264[@]}" -color_range tv dark-scene.mp4
+
+# Freeze: frames 50-124 repeat frame 50 (held 3 s from 2.0 s); frames 150-214 black (2.6 s,
+# must be reported as black only, not as a freeze); 250 frames.
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=10,split[a][b];[a][b]freezeframes=first=51:last=124:replace=50,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,150,214)',format=yuv420p" \
+  "${X264[@]}" -color_range tv freeze.mp4
+
+# A locked-off shot with sensor-like noise: static picture, new noise every frame. Not a freeze.
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=1,trim=end_frame=1,loop=loop=149:size=1:start=0,setpts=N/25/TB,format=yuv420p,noise=alls=6:allf=t" \
+  "${X264[@]}" -color_range tv static-noise.mp4
+
+# Sound: stereo 48 kHz, 14 s of 16-bit PCM (exact edges). Layout (seconds):
+#   0-2 digital silence both channels (head);        2-3 tone
+#   3-5.5 room tone, uniform noise at -50 dBFS RMS (NOT silence)
+#   5.5-8 digital silence both channels (dropout);   8-9 tone
+#   9-11.5 right channel only: hiss at -70 dBFS RMS (near-silence), left keeps its tone
+#   11.5-14 tone
+tone='0.1*sin(2*PI*440*t)'
+room='0.00548*(2*random(0)-1)'   # uniform in +-a has RMS a/sqrt(3): 0.00316 = -50 dBFS
+hiss='0.000548*(2*random(1)-1)'  # -70 dBFS RMS
+left="if(lt(t,2),0,if(lt(t,3),$tone,if(lt(t,5.5),$room,if(lt(t,8),0,$tone))))"
+right="if(lt(t,2),0,if(lt(t,3),$tone,if(lt(t,5.5),$room,if(lt(t,8),0,if(lt(t,9),$tone,if(lt(t,11.5),$hiss,$tone))))))"
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=14" \
+  -f lavfi -i "aevalsrc=exprs='$left|$right':sample_rate=48000:channel_layout=stereo:duration=14" \
+  "${X264[@]}" -c:a pcm_s16le -shortest silence.mov
+
+# 29.97 drop-frame with start timecode 01:00:00;00: frames 60-62 black (01:00:02;00).
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=30000/1001:duration=4,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,60,62)',format=yuv420p" \
+  "${X264[@]}" -timecode "01:00:00;00" timecode-2997df.mov
+
+# Unreadable inputs: empty, random bytes, and a clip cut off at 55% of its bytes.
+mkdir -p broken
+: > broken/empty.mp4
+python3 -c "import random,sys; r=random.Random(7); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(65536)))" > broken/random.mov
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=8" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=8" \
+  "${X264[@]}" -c:a aac -b:a 96k -movflags +faststart broken/full-for-truncation.mp4
+size=$(stat -c %s broken/full-for-truncation.mp4)
+head -c $((size * 55 / 100)) broken/full-for-truncation.mp4 > broken/truncated.mp4
+rm broken/full-for-truncation.mp4
+ls -l . broken
