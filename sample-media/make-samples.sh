@@ -34,6 +34,11 @@ black_vf() { # $1: enable expression, $2: output range (tv|pc), $3: pixel format
 "${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=10,split[a][b];[a][b]freezeframes=first=51:last=124:replace=50,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,150,214)',format=yuv420p" \
   "${X264[@]}" -color_range tv freeze.mp4
 
+# A harder hold: noisy picture frozen for frames 50-149 (4 s from 2.0 s), encoded at low quality
+# with a key frame every 25 frames, so the encoder re-codes the held picture at 75, 100 and 125.
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=8,noise=alls=5:allf=t,split[a][b];[a][b]freezeframes=first=51:last=149:replace=50,format=yuv420p" \
+  -c:v libx264 -preset medium -crf 30 -g 25 -threads 1 freeze-noisy-gop.mp4
+
 # A locked-off shot with sensor-like noise: static picture, new noise every frame. Not a freeze.
 "${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=1,trim=end_frame=1,loop=loop=149:size=1:start=0,setpts=N/25/TB,format=yuv420p,noise=alls=6:allf=t" \
   "${X264[@]}" -color_range tv static-noise.mp4

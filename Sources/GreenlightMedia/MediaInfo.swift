@@ -14,6 +14,18 @@ public struct MediaInfo: Sendable, Hashable, Codable {
     public var startTimecode: String?
     public var streams: [StreamInfo]
 
+    public init(path: String, container: String, containerLongName: String? = nil, duration: Double? = nil,
+                bitRate: Int64? = nil, startTime: Double? = nil, startTimecode: String? = nil, streams: [StreamInfo]) {
+        self.path = path
+        self.container = container
+        self.containerLongName = containerLongName
+        self.duration = duration
+        self.bitRate = bitRate
+        self.startTime = startTime
+        self.startTimecode = startTimecode
+        self.streams = streams
+    }
+
     /// The stream Greenlight measures pictures on: the first video stream that is not cover art.
     public var primaryVideo: StreamInfo? {
         streams.first { $0.type == .video && !($0.disposition?.contains("attached_pic") ?? false) }

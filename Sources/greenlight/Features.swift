@@ -9,7 +9,7 @@ struct Features: ParsableCommand {
     @Argument(help: "A media file.") var media: String
 
     func run() throws {
-        print("frame,time,lumaMeanPercent,lumaMinCode,lumaMaxCode,blackPixelPercent,isBlack,diffMeanPercent,diffWorstBlockPercent")
+        print("frame,time,lumaMeanPercent,lumaMinCode,lumaMaxCode,blackPixelPercent,isBlack,diffMeanPercent,diffWorstBlockPercent,keyFrame")
         let outcome = try FeatureDump.run(path: media) { f in
             var row: [String] = [String(f.frameNumber), formatNumber(f.time.seconds, decimals: 4)]
             if let s = f.stats {
@@ -24,6 +24,7 @@ struct Features: ParsableCommand {
             } else {
                 row += ["", ""]
             }
+            row.append(f.isKeyFrame ? "1" : "0")
             print(row.joined(separator: ","))
         }
         if let error = outcome { warn("greenlight: \(error)"); throw Exit.unreadable }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import GreenlightCore
 
 @main
@@ -14,6 +15,27 @@ struct GreenlightCommand: AsyncParsableCommand {
         subcommands: [Check.self, Probe.self, Checkers.self, Features.self],
         defaultSubcommand: Check.self
     )
+}
+
+extension GreenlightCommand {
+    /// Runs the command, mapping usage errors to exit code 2 (ArgumentParser's default is 64) so
+    /// scripts see one code for "could not do what was asked".
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Named exit codes.

@@ -8,12 +8,15 @@ extension FreezeChecker {
         public var localNoise: Double
         /// Largest drift of the block-averaged picture from the first picture of the run.
         public var drift: Double
+        /// Largest whole-picture difference a key frame inside a hold may show (the codec re-codes the held picture).
+        public var keyFrameNoise: Double
         public var minDuration: DurationValue
 
         public init(_ values: OptionValues) {
             noise = values.number("noise")
             localNoise = values.number("local-noise")
             drift = values.number("drift")
+            keyFrameNoise = values.number("key-frame-noise")
             minDuration = values.duration("min-duration")
         }
     }
@@ -25,6 +28,8 @@ extension FreezeChecker {
                    "Mean absolute difference of the most-changed 32×32 block at or below which two pictures are the same, so a small moving object breaks a freeze."),
         OptionSpec("drift", default: .number(0.5), unit: "% of nominal luma range", range: 0...100,
                    "Largest change of the block-averaged picture since the run's first picture, so a very slow fade or pan is not a freeze."),
+        OptionSpec("key-frame-noise", default: .number(2), unit: "% of nominal luma range", range: 0...100,
+                   "Inside a hold, a key frame may differ this much from the previous picture (the encoder re-codes the held picture from scratch) as long as it has not drifted."),
         OptionSpec("min-duration", default: .duration(.seconds(2)), unit: "frames (f) or seconds (s)",
                    "Shorter holds are not reported."),
     ]

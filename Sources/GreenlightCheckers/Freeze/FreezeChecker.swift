@@ -6,7 +6,7 @@ public final class FreezeChecker: Checker {
     public static let description = CheckerDescription(
         id: "freeze",
         title: "Frozen pictures",
-        catches: "Runs of pictures that repeat the one before within codec noise, for at least 2 s. A picture is the same as the previous one when the whole-picture and the worst 32×32-block luma differences are both under the noise thresholds and it has not drifted from the run's first picture. Black runs are left to the black checker. Pictures over 1280×720 are compared on every second pixel of every second line.",
+        catches: "Runs of pictures that repeat the one before within codec noise, for at least 2 s. A picture is the same as the previous one when the whole-picture and the worst 32×32-block luma differences are both under the noise thresholds (a key frame, which re-codes the held picture, gets a wider allowance) and it has not drifted from the run's first picture. Black runs are left to the black checker. Pictures over 1280×720 are compared on every second pixel of every second line.",
         why: "A frozen picture mid-programme is a failed playout, a dropped feed or a render that stalled; sensor noise on a locked-off shot is live picture and is not reported.",
         defaultSeverity: .warning,
         codes: ["freeze.segment"],
@@ -51,7 +51,11 @@ public final class FreezeChecker: Checker {
         // A held black picture is black, not a freeze.
         let anchor = run?.anchor ?? prev.thumbnail ?? thumb
         let drift = thumb.difference(to: anchor)
-        let same = d.mean <= options.noise && d.worstBlock <= options.localNoise && drift <= options.drift && !f.isBlack && !prev.isBlack
+        let still = d.mean <= options.noise && d.worstBlock <= options.localNoise
+        // A key frame re-codes the held picture: its difference is codec noise, not motion, when
+        // the block-averaged picture has not moved. It can continue a hold, never start one.
+        let refreshed = run != nil && f.isKeyFrame && d.mean <= options.keyFrameNoise
+        let same = (still || refreshed) && drift <= options.drift && !f.isBlack && !prev.isBlack
         guard same else { return close() }
         if var r = run {
             r.end = f.end

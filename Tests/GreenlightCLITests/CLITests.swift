@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+
+let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let sampleMedia = repoRoot.appendingPathComponent("sample-media").path
+
+/// The `greenlight` binary SwiftPM built beside this test bundle.
+let greenlightBinary: String = {
+    let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("greenlight").path
+    if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+    return repoRoot.appendingPathComponent(".build/debug/greenlight").path
+}()
+
+struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func greenlight(_ arguments: [String]) throws -> Run {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: greenlightBinary)
+    p.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    p.standardOutput = out
+    p.standardError = err
+    try p.run()
+    let o = out.fileHandleForReading.readDataToEndOfFile()
+    let e = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+}
+
+func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("greenlight-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+}
+
+@Suite(.serialized) struct CLITests {
+    @Test func passingClipExitsZero() throws {
+        let r = try greenlight(["check", "\(sampleMedia)/static-noise.mp4"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("[PASS]"))
+        #expect(r.stdout.contains("Verdict: PASS"))
+    }
+
+    @Test func warningsStillExitZero() throws {
+        let r = try greenlight(["check", "\(sampleMedia)/timecode-2997df.mov"])
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("warning 01:00:02;00–01:00:02;03 black.segment"))
+    }
+
+    @Test func errorSeverityFindingExitsOne() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let profile = dir.appendingPathComponent("gate.yaml")
+        try "severity:\n  black.segment@programme: error\n".write(to: profile, atomically: true, encoding: .utf8)
+        let junit = dir.appendingPathComponent("qc.xml").path
+        let r = try greenlight(["check", "\(sampleMedia)/black-8bit-limited.mp4", "--profile", profile.path, "--junit", junit])
+        #expect(r.status == 1)
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains(#"failures="1""#))
+    }
+
+    @Test func unreadableFilesExitTwoAndTheRestIsStillReported() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("qc.json").path
+        let r = try greenlight(["check", "\(sampleMedia)/broken", "\(sampleMedia)/freeze.mp4", "\(sampleMedia)/nope.mov", "--json", json])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("nope.mov: Cannot open the file: No such file or directory"))
+        #expect(r.stderr.contains("truncated.mp4: The file is truncated or damaged: decoding stopped at"))
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        let files = try #require(root["files"] as? [[String: Any]])
+        let verdicts = Dictionary(uniqueKeysWithValues: files.map { (URL(fileURLWithPath: $0["path"] as! String).lastPathComponent, $0["verdict"] as! String) })
+        #expect(verdicts == ["empty.mp4": "error", "random.mov": "error", "truncated.mp4": "error", "freeze.mp4": "warn", "nope.mov": "error"])
+        let freeze = try #require(files.first { ($0["path"] as! String).hasSuffix("freeze.mp4") })
+        let codes = (freeze["findings"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
+        #expect(codes == ["freeze.segment", "black.segment"])
+        #expect(root["verdict"] as? String == "error")
+    }
+
+    @Test func profileErrorsNameTheKeyAndFileAndExitTwo() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let profile = dir.appendingPathComponent("typo.yaml")
+        try "checkers:\n  black:\n    treshold: 12\n".write(to: profile, atomically: true, encoding: .utf8)
+        let r = try greenlight(["check", "\(sampleMedia)/dark-scene.mp4", "--profile", profile.path])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("\(profile.path): checkers.black.treshold: unknown option 'treshold' for checker 'black'"))
+    }
+
+    @Test func checkersFlagRestrictsTheRun() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("qc.json").path
+        let r = try greenlight(["check", "\(sampleMedia)/freeze.mp4", "--checkers", "freeze", "--json", json])
+        #expect(r.status == 0)
+        let text = try String(contentsOfFile: json, encoding: .utf8)
+        #expect(text.contains("freeze.segment"))
+        #expect(!text.contains("black.segment"))
+        let bad = try greenlight(["check", "\(sampleMedia)/freeze.mp4", "--checkers", "blakc"])
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("unknown checker"))
+    }
+
+    @Test func probePrintsJSON() throws {
+        let r = try greenlight(["probe", "\(sampleMedia)/black-10bit-limited.mov", "--json"])
+        #expect(r.status == 0)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        #expect(root["startTimecode"] as? String == "10:00:00:00")
+        let streams = try #require(root["streams"] as? [[String: Any]])
+        #expect(streams[0]["bitDepth"] as? Int == 10)
+        #expect(streams[0]["frameRate"] as? String == "25")
+    }
+
+    @Test func usageErrorsExitTwo() throws {
+        let r = try greenlight(["check", "--jobs", "0", "\(sampleMedia)/freeze.mp4"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--jobs must be at least 1"))
+        #expect(try greenlight(["check"]).status == 2)
+    }
+
+    @Test func checkersDescribeThemselves() throws {
+        let r = try greenlight(["checkers"])
+        #expect(r.status == 0)
+        for id in ["black: Black frames", "freeze: Frozen pictures", "silence: Silence", "option min-duration = 2s"] {
+            #expect(r.stdout.contains(id))
+        }
+    }
+
+    @Test func htmlAndMarkersAreWritten() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try greenlight(["check", "\(sampleMedia)/black-10bit-limited.mov", "--html", dir.appendingPathComponent("qc.html").path,
+                                "--markers", dir.appendingPathComponent("qc.edl").path, "--quiet"])
+        #expect(r.status == 0)
+        #expect(r.stdout.isEmpty)
+        let edl = try String(contentsOfFile: dir.appendingPathComponent("qc.edl").path, encoding: .utf8)
+        #expect(edl.contains("10:00:05:00 10:00:05:01"))
+        let html = try String(contentsOfFile: dir.appendingPathComponent("qc.html").path, encoding: .utf8)
+        #expect(html.contains("Black for 12 frames (0.48 s) mid-programme at 10:00:05:00"))
+    }
+}

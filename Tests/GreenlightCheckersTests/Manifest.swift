@@ -1,0 +1,47 @@
+import Foundation
+
+let sampleMedia = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appendingPathComponent("sample-media").path
+
+/// sample-media/manifest.json: the ground truth written beside the clips.
+struct Manifest: Decodable, Sendable {
+    struct Expectation: Decodable, Sendable {
+        var checker: String
+        var code: String
+        var startFrame: Int64?
+        var endFrame: Int64?
+        var start: Double?
+        var end: Double?
+        var channel: String?
+        var placement: String
+        var severity: String
+        var tolerance: Double
+        var startTimecode: String?
+        var endTimecode: String?
+    }
+
+    struct Clip: Decodable, Sendable, CustomStringConvertible {
+        var file: String
+        var verdict: String
+        var startTimecode: String?
+        var expect: [Expectation]
+        var forbid: [String]
+        var maxFindings: [String: Int]?
+        var description: String { file }
+    }
+
+    struct Unreadable: Decodable, Sendable, CustomStringConvertible {
+        var file: String
+        var errorContains: String
+        var decodedAtLeastSeconds: Double?
+        var description: String { file }
+    }
+
+    var clips: [Clip]
+    var unreadable: [Unreadable]
+
+    static let shared: Manifest = {
+        let data = FileManager.default.contents(atPath: "\(sampleMedia)/manifest.json")!
+        return try! JSONDecoder().decode(Manifest.self, from: data)
+    }()
+}

@@ -1,0 +1,104 @@
+import Testing
+import GreenlightCore
+import GreenlightMedia
+@testable import GreenlightCheckers
+
+/// Every clip in sample-media is checked with the default profile and compared with the
+/// manifest: each expected finding found (frame-exact where the tolerance is 0), nothing from
+/// the forbidden checkers, and the file's verdict.
+@Suite struct SampleMediaTests {
+    let engine = Engine(profile: .builtIn(BuiltInCheckers.all))
+
+    @Test(arguments: Manifest.shared.clips)
+    func findsExactlyWhatTheClipHolds(clip: Manifest.Clip) {
+        let report = engine.check(path: "\(sampleMedia)/\(clip.file)")
+        #expect(report.error == nil)
+        #expect(report.verdict.rawValue == clip.verdict)
+        if let tc = clip.startTimecode { #expect(report.media?.startTimecode == tc) }
+        for e in clip.expect {
+            let candidates = report.findings.filter { $0.checker == e.checker && $0.code == e.code && (e.channel == nil || $0.channel == e.channel) }
+            let match = candidates.first { f in
+                if let s = e.startFrame, let end = e.endFrame {
+                    guard let fs = f.startFrame, let fe = f.endFrame else { return false }
+                    return abs(Double(fs - s)) <= e.tolerance && abs(Double(fe - end)) <= e.tolerance
+                }
+                return abs(f.start - e.start!) <= e.tolerance && abs(f.end - e.end!) <= e.tolerance
+            }
+            guard let f = match else {
+                Issue.record("\(clip.file): no \(e.code) at \(e.startFrame.map(String.init) ?? "\(e.start!)s"); found \(candidates.map { "\($0.startFrame ?? -1)-\($0.endFrame ?? -1) \($0.start)-\($0.end)" })")
+                continue
+            }
+            #expect(f.placement?.rawValue == e.placement, "\(clip.file) \(f.message)")
+            #expect(f.severity.rawValue == e.severity, "\(clip.file) \(f.message)")
+            if let tc = e.startTimecode { #expect(f.startTimecode == tc) }
+            if let tc = e.endTimecode { #expect(f.endTimecode == tc) }
+        }
+        for checker in clip.forbid {
+            let unexpected = report.findings.filter { $0.checker == checker }
+            #expect(unexpected.isEmpty, "\(clip.file): \(unexpected.map(\.message))")
+        }
+        for (checker, limit) in clip.maxFindings ?? [:] {
+            #expect(report.findings.filter { $0.checker == checker }.count <= limit, "\(clip.file): too many \(checker) findings")
+        }
+    }
+
+    @Test(arguments: Manifest.shared.unreadable)
+    func unreadableFilesReportWhy(item: Manifest.Unreadable) {
+        let report = engine.check(path: "\(sampleMedia)/\(item.file)")
+        #expect(report.verdict == .error)
+        #expect(report.error?.contains(item.errorContains) == true, "\(report.error ?? "no error")")
+        if let seconds = item.decodedAtLeastSeconds {
+            // A truncated file still reports what it decoded, and where decoding stopped.
+            #expect(report.media != nil)
+            #expect((report.summaries["black"]?["frames"]).map { "\($0)" }.flatMap(Double.init).map { $0 / 25 >= seconds } == true)
+            #expect(report.error?.contains("00:00:04") == true)
+        }
+    }
+
+    @Test func missingPathIsAnErrorNotACrash() {
+        let report = engine.check(path: "\(sampleMedia)/does-not-exist.mov")
+        #expect(report.verdict == .error)
+        #expect(report.error?.contains("No such file") == true)
+    }
+}
+
+@Suite struct CheckerOptionTests {
+    @Test func blackMinimumDurationDropsShortRuns() throws {
+        var profile = Profile.builtIn(BuiltInCheckers.all)
+        profile = try Profile.parse("checkers: { black: { min-duration: 2f } }", source: "t.yaml", registry: BuiltInCheckers.all)
+        let report = Engine(profile: profile).check(path: "\(sampleMedia)/black-8bit-limited.mp4")
+        let starts = report.findings.map(\.startFrame)
+        #expect(starts == [0, 125])  // the single black frame at 75 is gone
+    }
+
+    @Test func raisingTheThresholdTurnsTheDarkSceneBlack() throws {
+        // The night scene peaks near 30% of the range: a 40% threshold calls it black, the default does not.
+        let profile = try Profile.parse("checkers: { black: { threshold: 40 } }", source: "t.yaml", registry: BuiltInCheckers.all)
+        let report = Engine(profile: profile).check(path: "\(sampleMedia)/dark-scene.mp4")
+        #expect(report.findings.count == 1)
+        #expect(report.findings.first?.placement == .whole)
+    }
+
+    @Test func severityMappingRaisesOnlyMidProgrammeBlack() throws {
+        let profile = try Profile.parse("severity: { black.segment@programme: error }", source: "t.yaml", registry: BuiltInCheckers.all)
+        let report = Engine(profile: profile).check(path: "\(sampleMedia)/black-8bit-limited.mp4")
+        #expect(report.findings.map(\.severity) == [.info, .error, .error])
+        #expect(report.verdict == .fail)
+    }
+
+    @Test func silenceThresholdDecidesWhetherRoomToneIsSilence() throws {
+        // Room tone sits at -50 dBFS RMS: silence at -45 dBFS, not at the default -60.
+        let profile = try Profile.parse("checkers: { silence: { threshold: -45 } }", source: "t.yaml", registry: BuiltInCheckers.all)
+        let report = Engine(profile: profile).check(path: "\(sampleMedia)/silence.mov")
+        let mix = report.findings.filter { $0.channel == "all channels" }
+        // 0-2 (silence) + 3-5.5 (room tone) + 5.5-8 (silence) join up at 3.0-8.0.
+        #expect(mix.contains { abs($0.start - 3.0) < 0.01 && abs($0.end - 8.0) < 0.01 })
+    }
+
+    @Test func freezeIgnoresBlackHolds() {
+        let report = Engine(profile: .builtIn(BuiltInCheckers.all)).check(path: "\(sampleMedia)/freeze.mp4")
+        let freezes = report.findings.filter { $0.checker == "freeze" }
+        #expect(freezes.count == 1)
+        #expect(freezes.allSatisfy { $0.end <= 6.0 })
+    }
+}

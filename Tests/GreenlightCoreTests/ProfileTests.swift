@@ -1,0 +1,128 @@
+import Testing
+import GreenlightMedia
+@testable import GreenlightCore
+
+/// A minimal checker so profile parsing is tested without the built-in ones.
+final class ProbeChecker: Checker {
+    struct Options: CheckerOptions {
+        var limit: Double
+        var span: DurationValue
+        init(_ values: OptionValues) { limit = values.number("limit"); span = values.duration("span") }
+    }
+    static let description = CheckerDescription(
+        id: "probe", title: "Probe", catches: "", why: "", defaultSeverity: .warning, codes: ["probe.hit"],
+        options: [OptionSpec("limit", default: .number(10), unit: "%", range: 0...100, ""),
+                  OptionSpec("span", default: .duration(.frames(1)), unit: "", "")])
+    static let features: FeatureSet = [.lumaHistogram]
+    static func configure(_ parameters: inout FeatureParameters, with options: Options) {
+        parameters.black.thresholdPercent = options.limit
+    }
+    init(options: Options, context: CheckContext) {}
+    func finish(_ end: ProgrammeEnd) -> CheckerResult { CheckerResult(findings: []) }
+}
+
+@Suite struct ProfileTests {
+    let registry = [AnyCheckerType(ProbeChecker.self)]
+
+    @Test func readsOptionsAndSeverities() throws {
+        let p = try Profile.parse("""
+            name: strict
+            checkers:
+              probe: { limit: 12.5, span: 2s }
+            severity:
+              probe.hit@programme: error
+            """, source: "strict.yaml", registry: registry)
+        #expect(p.name == "strict")
+        #expect(p.checkers.count == 1)
+        #expect(p.checkers[0].options.number("limit") == 12.5)
+        #expect(p.checkers[0].options.duration("span") == .seconds(2))
+        #expect(p.featureParameters().black.thresholdPercent == 12.5)
+        let mid = Finding(checker: "probe", code: "probe.hit", severity: .warning, placement: .programme, start: 1, end: 2,
+                          startFrame: nil, endFrame: nil, startTimecode: nil, endTimecode: nil, message: "")
+        var head = mid
+        head.placement = .head
+        #expect(p.severity(for: mid) == .error)
+        #expect(p.severity(for: head) == .warning)
+    }
+
+    @Test func jsonProfilesParseToo() throws {
+        let p = try Profile.parse(#"{"checkers": {"probe": {"span": "12f"}}}"#, source: "p.json", registry: registry)
+        #expect(p.checkers[0].options.duration("span") == .frames(12))
+        #expect(p.name == "p")
+    }
+
+    @Test(arguments: [
+        ("nme: x", "nme"),
+        ("checkers: { nope: {} }", "checkers.nope"),
+        ("checkers: { probe: { limt: 3 } }", "checkers.probe.limt"),
+        ("checkers: { probe: { limit: 300 } }", "checkers.probe.limit"),
+        ("checkers: { probe: { limit: lots } }", "checkers.probe.limit"),
+        ("checkers: { probe: { span: soon } }", "checkers.probe.span"),
+        ("severity: { probe.miss: error }", "severity.probe.miss"),
+        ("severity: { probe.hit: fatal }", "severity.probe.hit"),
+        ("severity: { probe.hit@middle: error }", "severity.probe.hit@middle"),
+    ])
+    func unknownOrBadKeysNameTheKeyAndFile(yaml: String, key: String) {
+        do {
+            _ = try Profile.parse(yaml, source: "bad.yaml", registry: registry)
+            Issue.record("accepted: \(yaml)")
+        } catch let error as ProfileError {
+            #expect(error.key == key)
+            #expect(error.description.hasPrefix("bad.yaml: \(key):"))
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
+    @Test func durations() {
+        #expect(DurationValue(parsing: "12f") == .frames(12))
+        #expect(DurationValue(parsing: "500ms") == .seconds(0.5))
+        #expect(DurationValue(parsing: "2") == .seconds(2))
+        #expect(DurationValue(parsing: "-1s") == nil)
+        #expect(DurationValue.frames(3).time(frameRate: Rational(30000, 1001)) == MediaTime(value: 3003, timescale: 30000))
+    }
+}
+
+@Suite struct FeatureMathTests {
+    @Test(arguments: [
+        (8, ColorRange.limited, 37), (8, .full, 25), (10, .limited, 151), (10, .full, 102), (12, .limited, 606),
+    ])
+    func blackThresholdCodes(depth: Int, range: ColorRange, code: Int) {
+        #expect(LumaSignal(bitDepth: depth, range: range).code(atPercent: 10) == code)
+    }
+
+    @Test func histogramCountsAndPercentiles() {
+        var counts = [Int32](repeating: 0, count: 256)
+        counts[16] = 90
+        counts[200] = 10
+        let h = LumaHistogram(counts: counts, binShift: 0, total: 100)
+        #expect(h.count(atOrBelow: 37) == 90)
+        #expect(h.percentile(0.5) == 16)
+        #expect(h.percentile(0.95) == 200)
+        let signal = LumaSignal(bitDepth: 8, range: .limited)
+        #expect(BlackCriterion().blackShare(h, signal: signal) == 90)
+        let stats = VideoFeatureExtractor.stats(h)
+        #expect(stats.min == 16 && stats.max == 200)
+        #expect(stats.mean == 34.4)
+    }
+
+    @Test func verdicts() {
+        func f(_ s: Severity) -> Finding {
+            Finding(checker: "x", code: "x", severity: s, placement: nil, start: 0, end: 0, startFrame: nil, endFrame: nil,
+                    startTimecode: nil, endTimecode: nil, message: "")
+        }
+        #expect(Verdict(findings: []) == .pass)
+        #expect(Verdict(findings: [f(.info)]) == .pass)
+        #expect(Verdict(findings: [f(.info), f(.warning)]) == .warn)
+        #expect(Verdict(findings: [f(.error), f(.warning)]) == .fail)
+        #expect(RunReport(profile: "p", files: [.unreadable("a", "x")]).verdict == .error)
+    }
+
+    @Test func placements() {
+        let end = MediaTime(value: 8, timescale: 1)
+        #expect(placement(start: .zero, end: MediaTime(value: 1, timescale: 1), programmeEnd: end) == .head)
+        #expect(placement(start: MediaTime(value: 7, timescale: 1), end: end, programmeEnd: end) == .tail)
+        #expect(placement(start: .zero, end: end, programmeEnd: end) == .whole)
+        #expect(placement(start: MediaTime(value: 3, timescale: 1), end: MediaTime(value: 4, timescale: 1), programmeEnd: end) == .programme)
+    }
+}

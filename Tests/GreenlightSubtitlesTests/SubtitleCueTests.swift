@@ -1,0 +1,12 @@
+import Testing
+import GreenlightMedia
+@testable import GreenlightSubtitles
+
+@Suite struct SubtitleCueTests {
+    @Test func linesAndDuration() {
+        let cue = SubtitleCue(source: "a.srt", number: 3, start: MediaTime(value: 1500, timescale: 1000),
+                              end: MediaTime(value: 4, timescale: 1), text: "One\nTwo")
+        #expect(cue.lines == ["One", "Two"])
+        #expect(cue.duration == MediaTime(value: 5, timescale: 2))
+    }
+}
