@@ -10,7 +10,7 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     public static let lumaHistogram = FeatureSet(rawValue: 1 << 0)
     /// Mean and worst-block absolute luma difference to the previous frame.
     public static let frameDifference = FeatureSet(rawValue: 1 << 1)
-    /// A small block-averaged luma picture.
+    /// A small block-averaged luma picture (32×32-pixel block means).
     public static let thumbnail = FeatureSet(rawValue: 1 << 2)
     /// Per-channel RMS and peak over 1 ms windows of every audio stream.
     public static let audioEnvelope = FeatureSet(rawValue: 1 << 3)
@@ -93,8 +93,8 @@ public struct FrameDifference: Sendable, Hashable {
     public var worstBlock: Double
 }
 
-/// A small picture of block-averaged luma (at most 64 blocks wide), for comparing pictures
-/// structurally while ignoring noise.
+/// A small picture of block-averaged luma (one value per 32×32 pixels), for comparing
+/// pictures structurally while ignoring noise.
 public struct LumaThumbnail: Sendable, Hashable {
     public var width: Int
     public var height: Int
