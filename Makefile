@@ -1,0 +1,37 @@
+# Greenlight: `make demo` and `make test` are all a new user needs on Debian 12.
+.PHONY: deps build demo test memcheck bench samples clean
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	swift build -c release --product greenlight
+
+# Builds release, checks every clip in sample-media (some are broken on purpose), writes reports/.
+demo: build
+	@mkdir -p reports
+	@status=0; "$$(swift build -c release --show-bin-path)/greenlight" check sample-media \
+	  --json reports/qc.json --junit reports/qc.xml --html reports/qc.html --markers reports/markers.edl || status=$$?; \
+	echo; echo "greenlight exited with $$status (2: sample-media/broken holds unreadable files on purpose)."; \
+	echo "Reports: reports/qc.json reports/qc.xml reports/qc.html and reports/markers-*.edl"; \
+	[ $$status -le 2 ]
+
+# The sanitizer run first, so the last line is Swift Testing's own summary.
+test: deps
+	scripts/memcheck.sh
+	swift test
+
+memcheck: deps
+	scripts/memcheck.sh
+
+bench:
+	@scripts/deps.sh ffmpeg time
+	@scripts/bench.sh
+
+# Remakes the sample clips (and needs manifest.json to stay true).
+samples:
+	@scripts/deps.sh ffmpeg
+	sample-media/make-samples.sh
+
+clean:
+	rm -rf .build .build-asan reports bench-media

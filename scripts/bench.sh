@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Compares `greenlight check` (black, freeze, silence) with decoding alone
+# (`ffmpeg -i clip -f null -`) on a 1080p25 H.264 + AAC clip, and shows peak memory on that
+# clip and on one ten times longer. Best of three wall times each.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product greenlight >/dev/null
+bin="$(swift build -c release --show-bin-path)/greenlight"
+mkdir -p bench-media
+short=bench-media/bench-1080p-30s.mp4
+long=bench-media/bench-1080p-300s.mp4
+if [ ! -f "$short" ]; then
+  echo "Making $short (30 s 1080p25 H.264 + stereo AAC)..."
+  ffmpeg -hide_banner -loglevel error -y -f lavfi -i "testsrc2=size=1920x1080:rate=25:duration=30" \
+    -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=30" -ac 2 \
+    -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -c:a aac -b:a 192k "$short"
+fi
+if [ ! -f "$long" ]; then
+  echo "Making $long (the same clip ten times, stream copy)..."
+  ffmpeg -hide_banner -loglevel error -y -stream_loop 9 -i "$short" -c copy "$long"
+fi
+
+best() { # command...: prints "seconds peakKB" of the fastest of three runs
+  local best_s="" best_kb=""
+  for _ in 1 2 3; do
+    read -r s kb < <( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; fi
+    if [ -z "$best_kb" ] || [ "$kb" -gt "$best_kb" ]; then best_kb=$kb; fi
+  done
+  echo "$best_s $best_kb"
+}
+# /usr/bin/time reports the child's status; greenlight exits 0 here (warnings only).
+read -r ff_s ff_kb < <(best ffmpeg -hide_banner -loglevel error -i "$short" -f null -)
+read -r gl_s gl_kb < <(best "$bin" check "$short" --checkers black,freeze,silence --quiet)
+read -r gll_s gll_kb < <( { /usr/bin/time -f "%e %M" "$bin" check "$long" --checkers black,freeze,silence --quiet >/dev/null; } 2>&1 | tail -1 )
+ratio=$(awk "BEGIN{printf \"%.2f\", $gl_s / $ff_s}")
+verdict=$(awk "BEGIN{print ($gl_s / $ff_s <= 1.15) ? \"within\" : \"OVER\"}")
+printf '%-52s %8s %10s\n' "1080p25 H.264 + AAC, $(nproc) cores" "wall" "peak RSS"
+printf '%-52s %7.2fs %8.0f MB\n' "ffmpeg -i clip -f null - (decode only), 30 s" "$ff_s" "$(awk "BEGIN{print $ff_kb/1024}")"
+printf '%-52s %7.2fs %8.0f MB\n' "greenlight check (black, freeze, silence), 30 s" "$gl_s" "$(awk "BEGIN{print $gl_kb/1024}")"
+printf '%-52s %7.2fs %8.0f MB\n' "greenlight check (black, freeze, silence), 300 s" "$gll_s" "$(awk "BEGIN{print $gll_kb/1024}")"
+echo "ratio greenlight / decode only: $ratio ($verdict the 1.15 target)"
+echo "peak RSS, 300 s vs 30 s: $(awk "BEGIN{printf \"%.2f\", $gll_kb / $gl_kb}")x (flat means ~1.0)"

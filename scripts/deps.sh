@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Installs with apt-get what the build needs and pkg-config cannot find: the FFmpeg -dev
+# packages (and pkg-config itself). Extra words add tools: `ffmpeg` (the CLI, for sample-media
+# and benchmarks) and `time` (GNU time, for peak memory).
+set -euo pipefail
+need=()
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+if ! pkg-config --exists libavformat libavcodec libswscale libswresample libavutil 2>/dev/null; then
+  need+=(libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev)
+fi
+for extra in "$@"; do
+  case "$extra" in
+    ffmpeg) command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg) ;;
+    time) [ -x /usr/bin/time ] || need+=(time) ;;
+    *) echo "deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
+  esac
+done
+if [ ${#need[@]} -gt 0 ]; then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo=sudo
+  echo "Installing with apt-get: ${need[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+fi
