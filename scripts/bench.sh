@@ -20,19 +20,24 @@ if [ ! -f "$long" ]; then
   ffmpeg -hide_banner -loglevel error -y -stream_loop 9 -i "$short" -c copy "$long"
 fi
 
-best() { # command...: prints "seconds peakKB" of the fastest of three runs
-  local best_s="" best_kb=""
+stats="$(mktemp)"
+trap 'rm -f "$stats"' EXIT
+measure() { # command...: prints "seconds peakKB" of one run
+  /usr/bin/time -o "$stats" -f "%e %M" "$@" >/dev/null 2>&1 || true
+  tail -1 "$stats"
+}
+best() { # command...: prints "seconds peakKB": the fastest of three runs, the largest peak
+  local best_s="" best_kb="" s kb
   for _ in 1 2 3; do
-    read -r s kb < <( { /usr/bin/time -f "%e %M" "$@" >/dev/null 2>/dev/null; } 2>&1 | tail -1 )
+    read -r s kb < <(measure "$@")
     if [ -z "$best_s" ] || awk "BEGIN{exit !($s < $best_s)}"; then best_s=$s; fi
     if [ -z "$best_kb" ] || [ "$kb" -gt "$best_kb" ]; then best_kb=$kb; fi
   done
   echo "$best_s $best_kb"
 }
-# /usr/bin/time reports the child's status; greenlight exits 0 here (warnings only).
 read -r ff_s ff_kb < <(best ffmpeg -hide_banner -loglevel error -i "$short" -f null -)
 read -r gl_s gl_kb < <(best "$bin" check "$short" --checkers black,freeze,silence --quiet)
-read -r gll_s gll_kb < <( { /usr/bin/time -f "%e %M" "$bin" check "$long" --checkers black,freeze,silence --quiet >/dev/null; } 2>&1 | tail -1 )
+read -r gll_s gll_kb < <(measure "$bin" check "$long" --checkers black,freeze,silence --quiet)
 ratio=$(awk "BEGIN{printf \"%.2f\", $gl_s / $ff_s}")
 verdict=$(awk "BEGIN{print ($gl_s / $ff_s <= 1.15) ? \"within\" : \"OVER\"}")
 printf '%-52s %8s %10s\n' "1080p25 H.264 + AAC, $(nproc) cores" "wall" "peak RSS"
