@@ -191,6 +191,12 @@ static inline const char *cff_dict_get(const AVDictionary *dict, const char *key
 
 static inline const char *cff_codec_name(enum AVCodecID id) { return avcodec_get_name(id); }
 
+/// The stream's four-character code ("tmcd", "avc1"), for streams libavcodec has no codec for.
+static inline void cff_codec_tag_string(const AVCodecParameters *p, char *buf, size_t size) {
+    buf[0] = 0;
+    if (p->codec_tag && size >= AV_FOURCC_MAX_STRING_SIZE) av_fourcc_make_string(buf, p->codec_tag);
+}
+
 static inline const char *cff_profile_name(const AVCodecParameters *p) {
     return avcodec_profile_name(p->codec_id, p->profile);
 }

@@ -114,6 +114,9 @@ extension MediaFile {
                            codec: string(cff_codec_name(par.codec_id)) ?? "unknown",
                            timeBase: Rational(Int64(tb.num), Int64(tb.den)))
         if let desc = avcodec_descriptor_get(par.codec_id) { s.codecLongName = string(desc.pointee.long_name) }
+        if s.codec == "none", let tag = cString(capacity: 64, { cff_codec_tag_string(st.pointee.codecpar, $0, $1) }) {
+            s.codec = tag.trimmingCharacters(in: .whitespaces)
+        }
         s.profile = string(cff_profile_name(st.pointee.codecpar))
         s.startTime = seconds(st.pointee.start_time, tb)
         s.duration = st.pointee.duration > 0 ? seconds(st.pointee.duration, tb) : nil

@@ -30,7 +30,7 @@ extension GreenlightCommand {
             }
         } catch {
             if exitCode(for: error) == .validationFailure {
-                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                FileHandle.standardError.write(Data("Error: \(message(for: error))\nSee 'greenlight --help'.\n".utf8))
                 Foundation.exit(2)
             }
             exit(withError: error)

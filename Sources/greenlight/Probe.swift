@@ -32,7 +32,7 @@ struct Probe: ParsableCommand {
             switch s.type {
             case .video:
                 parts.append("\(s.width ?? 0)x\(s.height ?? 0)")
-                if let sar = s.sampleAspectRatio { parts.append("SAR \(sar)") }
+                if let sar = s.sampleAspectRatio { parts.append("SAR \(sar.numerator):\(sar.denominator)") }
                 if let r = s.frameRate { parts.append("\(r) fps") }
                 if let a = s.averageFrameRate, a != s.frameRate { parts.append("(avg \(a))") }
                 if let f = s.pixelFormat { parts.append(f) }
@@ -45,7 +45,8 @@ struct Probe: ParsableCommand {
             case .audio:
                 parts.append("\(s.sampleRate ?? 0) Hz \(s.channelLayout ?? "\(s.channels ?? 0) channels")")
                 if let f = s.sampleFormat { parts.append(f) }
-            default: break
+            default:
+                if let tc = s.timecode { parts.append("timecode \(tc)") }
             }
             if let l = s.language { parts.append("[\(l)]") }
             if let d = s.disposition { parts.append("{\(d.joined(separator: ","))}") }
