@@ -23,7 +23,7 @@ black_vf() { # $1: enable expression, $2: output range (tv|pc), $3: pixel format
 "${FF[@]}" -f lavfi -i "$(black_vf "$black_enable+between(n,190,199)" tv yuv422p10le)" -c:v prores_ks -profile:v 0 \
   -color_range tv -colorspace bt709 -color_primaries bt709 -color_trc bt709 -timecode 10:00:00:00 black-10bit-limited.mov
 "${FF[@]}" -f lavfi -i "$(black_vf "$black_enable" pc yuv420p10le)" "${X264[@]}" \
-  -color_range pc -colorspace bt709 black-10bit-full.mkv
+  -color_range pc -colorspace bt709 -fflags +bitexact black-10bit-full.mkv
 
 # A night scene: real picture compressed into the bottom of the range (levels 16..~80), never black.
 "${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=6,format=yuv420p,lutyuv=y='16+(val-16)*0.28',noise=alls=2:allf=t" \
@@ -61,6 +61,35 @@ right="if(lt(t,2),0,if(lt(t,3),$tone,if(lt(t,5.5),$room,if(lt(t,8),0,if(lt(t,9),
 # 29.97 drop-frame with start timecode 01:00:00;00: frames 60-62 black (01:00:02;00).
 "${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=30000/1001:duration=4,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,60,62)',format=yuv420p" \
   "${X264[@]}" -timecode "01:00:00;00" timecode-2997df.mov
+
+# RGB source (FFV1 bgr0, converted to YUV for measuring): frames 25-49 black.
+"${FF[@]}" -f lavfi -i "testsrc2=size=160x90:rate=25:duration=4,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,25,49)'" \
+  -c:v ffv1 -pix_fmt bgr0 -threads 1 -fflags +bitexact rgb-ffv1.mkv
+
+# Sound only: mono 16 kHz WAV, 1 kHz tone at -20 dBFS with digital silence 2.0-4.5 s.
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='if(between(t,2,4.5),0,0.1*sin(2*PI*1000*t))':sample_rate=16000:duration=6" \
+  -c:a pcm_s16le -fflags +bitexact tone-dropout.wav
+
+# 5.1 AAC (lossy: the codec rings a few ms past each cut): every channel silent 2.0-4.5 s,
+# the centre alone 5.0-7.5 s, LFE empty throughout (normal, so info).
+t51='0.1*sin(2*PI*440*t)'
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='if(between(t,2,4.5),0,$t51)|if(between(t,2,4.5),0,$t51)|if(between(t,2,4.5),0,if(between(t,5,7.5),0,$t51))|0|if(between(t,2,4.5),0,$t51)|if(between(t,2,4.5),0,$t51)':sample_rate=48000:channel_layout=5.1:duration=9" \
+  -c:a aac -b:a 192k surround-aac.mp4
+
+# A subtitle stream: SubRip in Matroska, two cues.
+cat > /tmp/greenlight-sample.srt <<'SRT'
+1
+00:00:00,500 --> 00:00:01,500
+Hello
+
+2
+00:00:02,000 --> 00:00:02,800
+<i>Two</i>
+lines
+SRT
+"${FF[@]}" -f lavfi -i "testsrc2=size=160x90:rate=25:duration=3" -i /tmp/greenlight-sample.srt \
+  -c:v libx264 -preset medium -crf 30 -threads 1 -c:s srt -fflags +bitexact subtitles.mkv
+rm -f /tmp/greenlight-sample.srt
 
 # Unreadable inputs: empty, random bytes, and a clip cut off at 55% of its bytes.
 mkdir -p broken

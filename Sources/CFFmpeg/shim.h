@@ -281,6 +281,26 @@ static inline int cff_sws_scale_frames(struct SwsContext *sws, const AVFrame *sr
 }
 
 /// Converts `in` (NULL drains the resampler) into float planes `out` of `out_capacity` samples.
+/// Tells a scaler how to read the source's YUV (range, matrix) and to write full-range RGB.
+static inline void cff_sws_set_source_colour(struct SwsContext *sws, int full_range, int colorspace) {
+    int cs = SWS_CS_DEFAULT;
+    switch ((enum AVColorSpace)colorspace) {
+    case AVCOL_SPC_BT709: cs = SWS_CS_ITU709; break;
+    case AVCOL_SPC_BT2020_NCL: case AVCOL_SPC_BT2020_CL: cs = SWS_CS_BT2020; break;
+    case AVCOL_SPC_SMPTE240M: cs = SWS_CS_SMPTE240M; break;
+    case AVCOL_SPC_FCC: cs = SWS_CS_FCC; break;
+    default: cs = SWS_CS_ITU601; break;
+    }
+    const int *coefficients = sws_getCoefficients(cs);
+    sws_setColorspaceDetails(sws, coefficients, full_range, coefficients, 1, 0, 1 << 16, 1 << 16);
+}
+
+static inline int cff_sws_scale_into(struct SwsContext *sws, const AVFrame *src, uint8_t *dst, int dst_stride) {
+    uint8_t *planes[4] = { dst, NULL, NULL, NULL };
+    int strides[4] = { dst_stride, 0, 0, 0 };
+    return sws_scale(sws, (const uint8_t *const *)src->data, src->linesize, 0, src->height, planes, strides);
+}
+
 static inline int cff_swr_convert_frame_to(SwrContext *swr, const AVFrame *in, float **out, int out_capacity) {
     if (!in) return swr_convert(swr, (uint8_t **)out, out_capacity, NULL, 0);
     return swr_convert(swr, (uint8_t **)out, out_capacity, (const uint8_t **)in->extended_data, in->nb_samples);

@@ -49,7 +49,7 @@ public struct HTMLReporter: Reporter {
                 for f in file.findings {
                     let frames = f.startFrame.map { s in "\(s)–\(f.endFrame.map(String.init) ?? "")" } ?? ""
                     h += "<tr><td><span class=\"v s-\(f.severity.rawValue)\">\(f.severity.rawValue)</span></td><td>\(escape(f.startLabel))</td>"
-                    h += "<td>\(escape(f.endTimecode ?? "\(formatNumber(f.end)) s"))</td><td>\(frames)</td><td><code>\(escape(f.code))</code></td><td>\(escape(f.message))</td></tr>\n"
+                    h += "<td>\(escape(f.endLabel))</td><td>\(frames)</td><td><code>\(escape(f.code))</code></td><td>\(escape(f.message))</td></tr>\n"
                 }
                 h += "</table>\n"
             } else if file.error == nil {

@@ -19,4 +19,6 @@ extension Reporter {
 extension Finding {
     /// "00:00:05:00" or "5.000 s" when the file has no video.
     var startLabel: String { startTimecode ?? "\(formatNumber(start)) s" }
+    /// The end's timecode (the first frame after), or seconds.
+    var endLabel: String { endTimecode ?? "\(formatNumber(end)) s" }
 }

@@ -22,7 +22,7 @@ public struct TextReporter: Reporter {
             let counts = Severity.allCases.reversed().map { s in "\(file.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
             if file.media != nil { out += "  findings: \(counts.joined(separator: ", "))\n" }
             for f in file.findings {
-                let range = f.endTimecode.map { "\(f.startLabel)–\($0)" } ?? f.startLabel
+                let range = "\(f.startLabel)–\(f.endLabel)"
                 out += "  \(pad(f.severity.rawValue, 7)) \(pad(range, 23)) \(pad(f.code, 16)) \(f.message)\n"
             }
         }

@@ -27,6 +27,8 @@ struct Manifest: Decodable, Sendable {
         var expect: [Expectation]
         var forbid: [String]
         var maxFindings: [String: Int]?
+        /// No picture: findings carry seconds only, no frame numbers or timecode.
+        var audioOnly: Bool?
         var description: String { file }
     }
 

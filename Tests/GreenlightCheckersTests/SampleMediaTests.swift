@@ -33,6 +33,9 @@ import GreenlightMedia
             if let tc = e.startTimecode { #expect(f.startTimecode == tc) }
             if let tc = e.endTimecode { #expect(f.endTimecode == tc) }
         }
+        if clip.audioOnly == true {
+            #expect(report.findings.allSatisfy { $0.startFrame == nil && $0.startTimecode == nil && $0.endTimecode == nil })
+        }
         for checker in clip.forbid {
             let unexpected = report.findings.filter { $0.checker == checker }
             #expect(unexpected.isEmpty, "\(clip.file): \(unexpected.map(\.message))")

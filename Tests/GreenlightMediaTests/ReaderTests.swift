@@ -106,3 +106,61 @@ let sampleMedia = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
         #expect(SubtitleText.plain(fromASSEvent: "0,0,Default,,0,0,0,,{\\i1}Hello,{\\i0} there\\Nworld") == "Hello, there\nworld")
     }
 }
+
+@Suite struct ScalerSeekSubtitleTests {
+    /// Mean of each RGB channel of the first picture at `ordinal`.
+    func meanRGB(_ path: String, ordinal: Int64) throws -> (Double, Double, Double) {
+        let file = try MediaFile(path: path)
+        let reader = try MediaReader(file: file, selection: ReadSelection(audio: false, subtitles: false))
+        let scaler = PictureScaler(width: 64, height: 36, format: .rgb24)
+        var picture: Picture?
+        _ = try reader.run(video: { f in
+            if f.ordinal == ordinal { picture = try scaler.scale(f) }
+        }, audio: { _ in }, subtitle: { _ in })
+        let p = try #require(picture)
+        #expect(p.pixels.count == 64 * 36 * 3)
+        var sums = [0.0, 0.0, 0.0]
+        for i in 0..<(64 * 36) { for c in 0..<3 { sums[c] += Double(p.pixels[i * 3 + c]) } }
+        return (sums[0] / 2304, sums[1] / 2304, sums[2] / 2304)
+    }
+
+    @Test func blackScalesToRGBBlackInEitherRange() throws {
+        // Limited-range black (code 16) and full-range black (code 0) both become RGB ~0.
+        for clip in ["black-8bit-limited.mp4", "black-8bit-full.mp4", "black-10bit-limited.mov"] {
+            let (r, g, b) = try meanRGB("\(sampleMedia)/\(clip)", ordinal: 0)
+            #expect(max(r, g, b) < 8, "\(clip): \(r) \(g) \(b)")
+        }
+        let (r, g, b) = try meanRGB("\(sampleMedia)/black-8bit-limited.mp4", ordinal: 30)
+        #expect(r + g + b > 150)  // the test pattern is colourful, not black
+    }
+
+    @Test func seeksToTheKeyFrameAtOrBeforeATime() throws {
+        let file = try MediaFile(path: "\(sampleMedia)/silence.mov")
+        try file.seek(to: MediaTime(value: 5, timescale: 1))
+        let reader = try MediaReader(file: file, selection: ReadSelection(audio: false, subtitles: false))
+        var first: MediaTime?
+        var count = 0
+        _ = try reader.run(video: { f in
+            if first == nil { first = f.time }
+            count += 1
+        }, audio: { _ in }, subtitle: { _ in })
+        // Key frames every 2 s (GOP 50 at 25 fps): the picture at 4 s is where decoding resumes.
+        #expect(first == MediaTime(value: 4, timescale: 1))
+        #expect(count == 250)
+    }
+
+    @Test func subtitleStreamsDecodeToTimedText() throws {
+        let file = try MediaFile(path: "\(sampleMedia)/subtitles.mkv")
+        let reader = try MediaReader(file: file, selection: ReadSelection(video: false, audio: false))
+        var events: [SubtitleEvent] = []
+        _ = try reader.run(video: { _ in }, audio: { _ in }, subtitle: { events.append($0) })
+        #expect(events.count == 2)
+        #expect(events.first?.start == MediaTime(value: 1, timescale: 2))
+        #expect(events.first?.end == MediaTime(value: 3, timescale: 2))
+        #expect(events.first?.text == "Hello")
+        #expect(events.last?.start == MediaTime(value: 2, timescale: 1))
+        #expect(events.last?.end == MediaTime(value: 14, timescale: 5))
+        #expect(events.last?.text == "Two\nlines")
+        #expect(reader.subtitleStreams.first?.codec == "subrip")
+    }
+}

@@ -115,11 +115,13 @@ public final class SilenceChecker: Checker {
                 findings.append(finding(r, s, stream: index, channel: label, allChannels: true, lfe: false))
                 silentSeconds += Double(r.end - r.start) / Double(rate)
             }
+            // Lossy codecs ring for a few ms after a cut, so channels fall silent a little apart: a
+            // channel run that a silence of every channel covers to within 20 ms is that silence.
+            let slack = rate / 50
             for c in s.channels.indices {
                 guard s.channels.count > 1 else { _ = s.channels[c].close(); continue }
                 for r in s.channels[c].close() where r.end - r.start >= minSamples {
-                    // Inside a silence of every channel, the channel is already reported.
-                    if mixRuns.contains(where: { $0.start <= r.start && $0.end >= r.end }) { continue }
+                    if mixRuns.contains(where: { $0.start <= r.start + slack && $0.end + slack >= r.end }) { continue }
                     let name = channelName(c, names)
                     findings.append(finding(r, s, stream: index, channel: name, allChannels: false, lfe: name.hasPrefix("LFE")))
                 }
@@ -154,19 +156,20 @@ public final class SilenceChecker: Checker {
         let levelText = r.maxMeanSquare == 0 ? "digital silence" : "at most \(formatNumber(level, decimals: 1)) dBFS"
         let subject = allChannels ? (channel == "all channels" ? "Silence on all channels of stream \(stream)" : "Silence on stream \(stream) (\(channel))")
                                   : "Channel \(channel) of stream \(stream) silent while the others carry sound"
+        let length = formatSeconds(seconds)
         let when: String
         switch where_ {
-        case .head: when = "at the head"
-        case .tail: when = "at the tail"
-        case .whole: when = "for the whole programme"
-        case .programme: when = "mid-programme"
+        case .head: when = "for \(length) at the head"
+        case .tail: when = "for \(length) at the tail from \(context.label(start))"
+        case .whole: when = "for the whole programme (\(length))"
+        case .programme: when = "for \(length) mid-programme from \(context.label(start))"
         }
         // LFE is often legitimately empty; one silent channel elsewhere, or the mix mid-programme, is a problem.
         let severity: Severity = where_ == .head || where_ == .tail || lfe ? .info : .warning
         return context.finding(
             checker: Self.description.id, code: "silence.segment", severity: severity, placement: where_,
             start: start, end: end,
-            message: "\(subject) for \(formatSeconds(seconds)) \(when) from \(context.label(start)) (\(levelText))",
+            message: "\(subject) \(when) (\(levelText))",
             measurements: ["seconds": seconds, "maxLevelDBFS": max(level, -200),
                            "maxPeakDBFS": max(20 * log10(Double(max(r.maxPeak, 1e-10))), -200)],
             stream: stream, channel: channel)
