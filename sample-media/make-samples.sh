@@ -91,6 +91,18 @@ SRT
   -c:v libx264 -preset medium -crf 30 -threads 1 -c:s srt -fflags +bitexact subtitles.mkv
 rm -f /tmp/greenlight-sample.srt
 
+# Damage in the middle of a readable file: 2 x 3000 seeded random bytes over the packets
+# around 5.2 s of a copy of freeze.mp4. The rest decodes; the damage must be reported.
+python3 - <<'PY'
+import random
+data = bytearray(open("freeze.mp4", "rb").read())
+r = random.Random(11)
+for start in (int(len(data) * 0.55), int(len(data) * 0.56)):
+    for i in range(start, start + 3000):
+        data[i] = r.getrandbits(8)
+open("corrupt-middle.mp4", "wb").write(bytes(data))
+PY
+
 # Unreadable inputs: empty, random bytes, and a clip cut off at 55% of its bytes.
 mkdir -p broken
 : > broken/empty.mp4

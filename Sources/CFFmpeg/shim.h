@@ -69,6 +69,9 @@ static inline int cff_frame_is_key(const AVFrame *f) {
 #endif
 }
 
+/// Non-zero when the decoder produced the frame but had to conceal damage in it.
+static inline int cff_frame_decode_error_flags(const AVFrame *f) { return f->decode_error_flags; }
+
 static inline int cff_frame_is_interlaced(const AVFrame *f) {
 #if CFF_HAS_FRAME_FLAGS
     return (f->flags & AV_FRAME_FLAG_INTERLACED) != 0;
@@ -180,6 +183,11 @@ static inline SwrContext *cff_swr_to_float_planar(const AVCodecContext *c) {
 #endif
     if (swr_init(swr) < 0) { swr_free(&swr); return NULL; }
     return swr;
+}
+
+/// 1 when the container's duration is only estimated from its bit rate (MPEG-TS/PS without timing).
+static inline int cff_duration_is_estimate(const AVFormatContext *ctx) {
+    return ctx->duration_estimation_method == AVFMT_DURATION_FROM_BITRATE;
 }
 
 // MARK: streams and metadata

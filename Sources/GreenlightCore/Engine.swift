@@ -15,6 +15,9 @@ public struct Engine: Sendable {
     /// Video decoder threads (0: one per core).
     public var threads: Int
 
+    /// Finding codes the engine itself emits (about the file, not from a checker).
+    public static let codes = ["decode.damaged"]
+
     public init(profile: Profile, threads: Int = 0) {
         self.profile = profile
         self.threads = threads
@@ -104,7 +107,9 @@ public struct Engine: Sendable {
         var stopError: String?
         if let readError = outcome.readError {
             stopError = "Reading stopped \(position(decodedEnd, context)): \(readError.message) (\(readError.call))."
-        } else if declared > 0, let decodedEnd, decodedEnd.seconds < declared - max(0.5, declared * 0.02) {
+        } else if declared > 0, file.info.durationIsEstimate != true, let decodedEnd,
+                  decodedEnd.seconds < declared - 0.5 - (context.frameRate.map { 1 / $0.doubleValue } ?? 0) {
+            // Half a second plus a frame absorbs audio padding and edit-list rounding, not missing media.
             stopError = "The file is truncated or damaged: decoding stopped \(position(decodedEnd, context)) but the container declares \(formatSeconds(declared))."
         } else if decodedEnd == nil {
             stopError = "No picture or sound could be decoded from the file."
@@ -123,12 +128,19 @@ public struct Engine: Sendable {
             findings += result.findings
             summaries[id] = result.summary
         }
-        if stopError == nil, outcome.decodeErrors > 0, let first = outcome.firstDecodeError {
-            let at = outcome.firstDecodeErrorTime.map { $0 - origin } ?? .zero
+        if stopError == nil, outcome.decodeErrors > 0 || outcome.concealedFrames > 0 {
+            let start = outcome.firstDamage.map { $0 - origin } ?? .zero
+            let last = outcome.lastDamage.map { $0 - origin } ?? start
+            let end = last + (context.frameRate.map { MediaTime(value: $0.denominator, timescale: $0.numerator) } ?? MediaTime(value: 1, timescale: 1000))
+            var parts: [String] = []
+            if outcome.decodeErrors > 0 {
+                parts.append("rejected \(outcome.decodeErrors) damaged packet(s) (\(outcome.firstDecodeError?.message ?? "invalid data"))")
+            }
+            if outcome.concealedFrames > 0 { parts.append("concealed damage in \(outcome.concealedFrames) picture(s)") }
             findings.append(context.finding(
-                checker: "decode", code: "decode.damaged", severity: .error, placement: nil, start: at, end: at,
-                message: "The decoder rejected \(outcome.decodeErrors) damaged packet(s), the first at \(context.label(at)): \(first.message).",
-                measurements: ["packets": Double(outcome.decodeErrors)]))
+                checker: "decode", code: "decode.damaged", severity: .error, placement: nil, start: start, end: end,
+                message: "The decoder \(parts.joined(separator: " and ")) between \(context.label(start)) and \(context.label(last)); the picture or sound there is corrupt.",
+                measurements: ["packets": Double(outcome.decodeErrors), "concealedFrames": Double(outcome.concealedFrames)]))
         }
         for i in findings.indices { findings[i].severity = profile.severity(for: findings[i]) }
         findings.sort { ($0.start, $0.checker, $0.stream ?? -1, $0.channel ?? "") < ($1.start, $1.checker, $1.stream ?? -1, $1.channel ?? "") }

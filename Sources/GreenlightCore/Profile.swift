@@ -122,7 +122,7 @@ public struct Profile: Sendable {
             guard let map = stringKeyed(raw) else {
                 throw ProfileError(source: source, key: "severity", message: "must map finding codes to info, warning or error")
             }
-            let codes = Set(registry.flatMap(\.description.codes))
+            let codes = Set(registry.flatMap(\.description.codes) + Engine.codes)
             for (key, value) in map {
                 let parts = key.split(separator: "@", maxSplits: 1).map(String.init)
                 guard codes.contains(parts[0]) else {

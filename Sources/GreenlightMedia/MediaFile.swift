@@ -91,6 +91,7 @@ extension MediaFile {
             startTimecode: string(cff_dict_get(ctx.pointee.metadata, "timecode")),
             streams: []
         )
+        if cff_duration_is_estimate(ctx) != 0 { info.durationIsEstimate = true }
         for i in 0..<Int(ctx.pointee.nb_streams) {
             let stream = probeStream(ctx.pointee.streams[i]!)
             if info.startTimecode == nil, let tc = stream.timecode { info.startTimecode = tc }

@@ -6,6 +6,8 @@ public struct MediaInfo: Sendable, Hashable, Codable {
     public var containerLongName: String?
     /// Seconds, when the container declares it.
     public var duration: Double?
+    /// True when `duration` is only estimated from the bit rate (so it cannot show truncation).
+    public var durationIsEstimate: Bool?
     /// Bits per second, when known.
     public var bitRate: Int64?
     /// The container's start time in seconds.

@@ -26,8 +26,11 @@ public struct ReadOutcome: Sendable {
     /// Packets the decoders rejected as damaged; decoding carried on past them.
     public var decodeErrors = 0
     public var firstDecodeError: MediaError?
-    /// Where the first damaged packet sat, in seconds from the stream's start.
-    public var firstDecodeErrorTime: MediaTime?
+    /// Pictures the decoder produced but had to conceal damage in (missing references, broken slices).
+    public var concealedFrames = 0
+    /// Presentation times of the first and last damaged packet or concealed picture, when known.
+    public var firstDamage: MediaTime?
+    public var lastDamage: MediaTime?
     /// Set when reading stopped before the end of the file for a reason other than end of file.
     public var readError: MediaError?
     /// The end of the last packet read (any stream), from the container's start.
@@ -195,10 +198,15 @@ public final class MediaReader {
         outcome.decodeErrors += 1
         if outcome.firstDecodeError == nil {
             outcome.firstDecodeError = MediaError(ffmpeg: rc, call: call, path: file.path)
-            if let p = packet, p.pointee.pts != cff_nopts_value() {
-                outcome.firstDecodeErrorTime = MediaTime(p.pointee.pts, timeBase: d.timeBase)
-            }
         }
+        if let p = packet, p.pointee.pts != cff_nopts_value() {
+            noteDamage(at: MediaTime(p.pointee.pts, timeBase: d.timeBase), &outcome)
+        }
+    }
+
+    private func noteDamage(at time: MediaTime, _ outcome: inout ReadOutcome) {
+        if outcome.firstDamage.map({ time < $0 }) ?? true { outcome.firstDamage = time }
+        if outcome.lastDamage.map({ time > $0 }) ?? true { outcome.lastDamage = time }
     }
 
     private func deliverVideo(_ d: StreamDecoder, _ state: inout VideoState, _ outcome: inout ReadOutcome,
@@ -216,6 +224,10 @@ public final class MediaReader {
             time = state.nextTime ?? .zero
         }
         if let duration { state.nextTime = time + duration }
+        if cff_frame_decode_error_flags(f) != 0 {
+            outcome.concealedFrames += 1
+            noteDamage(at: time, &outcome)
+        }
 
         let format = f.pointee.format
         var bytesPerSample: Int32 = 1

@@ -115,6 +115,18 @@ func temporaryDirectory() throws -> URL {
         #expect(streams[0]["frameRate"] as? String == "25")
     }
 
+    @Test func parallelJobsGiveTheSameReportInTheSameOrder() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let one = dir.appendingPathComponent("one.json").path, two = dir.appendingPathComponent("two.json").path
+        let clips = ["freeze.mp4", "silence.mov", "black-8bit-full.mp4", "dark-scene.mp4"].map { "\(sampleMedia)/\($0)" }
+        #expect(try greenlight(["check"] + clips + ["--json", one, "--quiet"]).status == 0)
+        #expect(try greenlight(["check"] + clips + ["--json", two, "--quiet", "--jobs", "3"]).status == 0)
+        let a = try String(contentsOfFile: one, encoding: .utf8), b = try String(contentsOfFile: two, encoding: .utf8)
+        #expect(a == b)
+        #expect(a.contains("silence.segment") && a.contains("freeze.segment") && a.contains("black.segment"))
+    }
+
     @Test func usageErrorsExitTwo() throws {
         let r = try greenlight(["check", "--jobs", "0", "\(sampleMedia)/freeze.mp4"])
         #expect(r.status == 2)

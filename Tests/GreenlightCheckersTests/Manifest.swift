@@ -13,7 +13,7 @@ struct Manifest: Decodable, Sendable {
         var start: Double?
         var end: Double?
         var channel: String?
-        var placement: String
+        var placement: String?
         var severity: String
         var tolerance: Double
         var startTimecode: String?
