@@ -9,8 +9,3 @@ public enum BuiltInCheckers {
         AnyCheckerType(SilenceChecker.self),
     ]
 }
-
-/// "12 frames (0.48 s)" / "1 frame (0.04 s)".
-func framesAndSeconds(_ frames: Int64, _ seconds: Double) -> String {
-    "\(frames) frame\(frames == 1 ? "" : "s") (\(formatSeconds(seconds)))"
-}

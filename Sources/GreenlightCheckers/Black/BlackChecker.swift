@@ -19,10 +19,7 @@ public final class BlackChecker: Checker {
     }
 
     private struct Run {
-        var start: MediaTime
-        var end: MediaTime
-        var firstFrame: Int64
-        var frames: Int64 = 0
+        var segment: PictureSegment
         var lumaSum = 0.0
         var brightest = -100.0
         var minShare = 100.0
@@ -49,9 +46,9 @@ public final class BlackChecker: Checker {
             return
         }
         blackFrames += 1
-        var r = run ?? Run(start: f.time, end: f.end, firstFrame: f.frameNumber)
-        r.end = f.end
-        r.frames += 1
+        var r = run ?? Run(segment: PictureSegment(start: f.time, end: f.end, frames: 0))
+        r.segment.end = f.end
+        r.segment.frames += 1
         r.lumaSum += f.signal.percent(stats.mean)
         r.brightest = max(r.brightest, f.signal.percent(Double(stats.p99)))
         r.minShare = min(r.minShare, f.blackShare ?? 0)
@@ -60,32 +57,18 @@ public final class BlackChecker: Checker {
 
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
         if let r = run { runs.append(r); run = nil }
-        let minTime = options.minDuration.time(frameRate: context.frameRate)
         var findings: [Finding] = []
         var head = 0.0, tail = 0.0, total = 0.0
-        for r in runs {
-            let long: Bool
-            if case .frames(let n) = options.minDuration { long = r.frames >= n } else { long = r.end - r.start >= minTime }
-            guard long else { continue }
-            let where_ = placement(start: r.start, end: r.end, programmeStart: firstTime ?? .zero, programmeEnd: end.videoEnd)
-            let seconds = (r.end - r.start).seconds
-            let length = framesAndSeconds(r.frames, seconds)
-            let at = context.label(r.start)
-            let message: String
-            switch where_ {
-            case .head: message = "Black at the head for \(length) from \(at)"; head = seconds
-            case .tail: message = "Black at the tail for \(length) from \(at)"; tail = seconds
-            case .whole: message = "Black for the whole programme: \(length)"
-            case .programme: message = "Black for \(length) mid-programme at \(at)"
-            }
-            total += seconds
-            findings.append(context.finding(
-                checker: Self.description.id, code: "black.segment",
-                severity: where_ == .head || where_ == .tail ? .info : .warning, placement: where_,
-                start: r.start, end: r.end, message: message,
-                measurements: ["frames": Double(r.frames), "seconds": seconds,
-                               "meanLumaPercent": r.lumaSum / Double(r.frames),
-                               "brightestLumaPercent": r.brightest, "minBlackPixelPercent": r.minShare]))
+        for r in runs where r.segment.lasts(options.minDuration, frameRate: context.frameRate) {
+            let frames = Double(r.segment.frames)
+            let f = r.segment.finding(checker: Self.description.id, code: "black.segment", subject: "Black",
+                                      firstPicture: firstTime ?? .zero, end: end.videoEnd, context: context,
+                                      measurements: ["meanLumaPercent": r.lumaSum / frames, "brightestLumaPercent": r.brightest,
+                                                     "minBlackPixelPercent": r.minShare])
+            if f.placement == .head { head = f.duration }
+            if f.placement == .tail { tail = f.duration }
+            total += f.duration
+            findings.append(f)
         }
         return CheckerResult(findings: findings, summary: [
             "frames": .integer(frames), "blackFrames": .integer(blackFrames), "segments": .integer(Int64(findings.count)),

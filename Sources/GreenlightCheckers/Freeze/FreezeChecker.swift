@@ -14,10 +14,7 @@ public final class FreezeChecker: Checker {
     public static let features: FeatureSet = [.frameDifference, .thumbnail, .lumaHistogram]
 
     private struct Run {
-        var start: MediaTime
-        var end: MediaTime
-        var firstFrame: Int64
-        var frames: Int64
+        var segment: PictureSegment
         var anchor: LumaThumbnail
         var maxMean: Double
         var maxBlock: Double
@@ -26,8 +23,6 @@ public final class FreezeChecker: Checker {
 
     private struct Previous {
         var time: MediaTime
-        var end: MediaTime
-        var frameNumber: Int64
         var thumbnail: LumaThumbnail?
         var isBlack: Bool
     }
@@ -46,7 +41,7 @@ public final class FreezeChecker: Checker {
 
     public func consume(video f: VideoFeatures) {
         if firstTime == nil { firstTime = f.time }
-        defer { previous = Previous(time: f.time, end: f.end, frameNumber: f.frameNumber, thumbnail: f.thumbnail, isBlack: f.isBlack) }
+        defer { previous = Previous(time: f.time, thumbnail: f.thumbnail, isBlack: f.isBlack) }
         guard let prev = previous, let d = f.difference, let thumb = f.thumbnail else { return close() }
         // A held black picture is black, not a freeze.
         let anchor = run?.anchor ?? prev.thumbnail ?? thumb
@@ -58,15 +53,15 @@ public final class FreezeChecker: Checker {
         let same = (still || refreshed) && drift <= options.drift && !f.isBlack && !prev.isBlack
         guard same else { return close() }
         if var r = run {
-            r.end = f.end
-            r.frames += 1
+            r.segment.end = f.end
+            r.segment.frames += 1
             r.maxMean = max(r.maxMean, d.mean)
             r.maxBlock = max(r.maxBlock, d.worstBlock)
             r.maxDrift = max(r.maxDrift, drift)
             run = r
         } else {
             // The held picture is the previous one: the freeze starts where it was first shown.
-            run = Run(start: prev.time, end: f.end, firstFrame: prev.frameNumber, frames: 2, anchor: anchor,
+            run = Run(segment: PictureSegment(start: prev.time, end: f.end, frames: 2), anchor: anchor,
                       maxMean: d.mean, maxBlock: d.worstBlock, maxDrift: drift)
         }
     }
@@ -77,31 +72,15 @@ public final class FreezeChecker: Checker {
 
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
         close()
-        let minTime = options.minDuration.time(frameRate: context.frameRate)
         var findings: [Finding] = []
         var total = 0.0
-        for r in runs {
-            let long: Bool
-            if case .frames(let n) = options.minDuration { long = r.frames >= n } else { long = r.end - r.start >= minTime }
-            guard long else { continue }
-            let where_ = placement(start: r.start, end: r.end, programmeStart: firstTime ?? .zero, programmeEnd: end.videoEnd)
-            let seconds = (r.end - r.start).seconds
-            let length = framesAndSeconds(r.frames, seconds)
-            let at = context.label(r.start)
-            let message: String
-            switch where_ {
-            case .head: message = "Picture frozen at the head for \(length) from \(at)"
-            case .tail: message = "Picture frozen at the tail for \(length) from \(at)"
-            case .whole: message = "Picture frozen for the whole programme: \(length)"
-            case .programme: message = "Picture frozen for \(length) mid-programme at \(at)"
-            }
-            total += seconds
-            findings.append(context.finding(
-                checker: Self.description.id, code: "freeze.segment",
-                severity: where_ == .head || where_ == .tail ? .info : .warning, placement: where_,
-                start: r.start, end: r.end, message: message,
-                measurements: ["frames": Double(r.frames), "seconds": seconds, "maxMeanDifferencePercent": r.maxMean,
-                               "maxBlockDifferencePercent": r.maxBlock, "maxDriftPercent": r.maxDrift]))
+        for r in runs where r.segment.lasts(options.minDuration, frameRate: context.frameRate) {
+            let f = r.segment.finding(checker: Self.description.id, code: "freeze.segment", subject: "Picture frozen",
+                                      firstPicture: firstTime ?? .zero, end: end.videoEnd, context: context,
+                                      measurements: ["maxMeanDifferencePercent": r.maxMean, "maxBlockDifferencePercent": r.maxBlock,
+                                                     "maxDriftPercent": r.maxDrift])
+            total += f.duration
+            findings.append(f)
         }
         return CheckerResult(findings: findings, summary: ["segments": .integer(Int64(findings.count)), "frozenSeconds": .number(total)])
     }

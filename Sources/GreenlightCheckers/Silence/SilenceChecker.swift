@@ -143,14 +143,8 @@ public final class SilenceChecker: Checker {
         let rate = Int64(s.sampleRate)
         let start = s.streamStart + MediaTime(value: r.start, timescale: rate)
         let end = s.streamStart + MediaTime(value: r.end, timescale: rate)
-        let where_: Placement = {
-            switch (r.start == 0, r.end >= s.samples) {
-            case (true, true): return .whole
-            case (true, false): return .head
-            case (false, true): return .tail
-            case (false, false): return .programme
-            }
-        }()
+        let where_ = placement(start: start, end: end, programmeStart: s.streamStart,
+                               programmeEnd: s.streamStart + MediaTime(value: s.samples, timescale: rate))
         let seconds = (end - start).seconds
         let level = 10 * log10(Double(max(r.maxMeanSquare, 1e-20)))
         let levelText = r.maxMeanSquare == 0 ? "digital silence" : "at most \(formatNumber(level, decimals: 1)) dBFS"
@@ -165,7 +159,7 @@ public final class SilenceChecker: Checker {
         case .programme: when = "for \(length) mid-programme from \(context.label(start))"
         }
         // LFE is often legitimately empty; one silent channel elsewhere, or the mix mid-programme, is a problem.
-        let severity: Severity = where_ == .head || where_ == .tail || lfe ? .info : .warning
+        let severity: Severity = lfe ? .info : edgeAware(where_)
         return context.finding(
             checker: Self.description.id, code: "silence.segment", severity: severity, placement: where_,
             start: start, end: end,
