@@ -29,7 +29,7 @@ public struct HTMLReporter: Reporter {
             h += "<h2><span class=\"v \(file.verdict.rawValue)\">\(file.verdict.rawValue.uppercased())</span> \(escape(file.path))</h2>\n"
             if let e = file.error { h += "<p class=\"err\">\(escape(e))</p>\n" }
             if let m = file.media {
-                var parts = [m.container]
+                var parts = [m.containerLongName ?? m.container]
                 if let v = m.primaryVideo { parts.append("\(v.codec) \(v.width ?? 0)×\(v.height ?? 0) \(v.numberingRate?.description ?? "") fps \(v.pixelFormat ?? "")") }
                 for a in m.audioStreams { parts.append("\(a.codec) \(a.channelLayout ?? "") \(a.sampleRate ?? 0) Hz") }
                 if let d = m.duration { parts.append(formatSeconds(d)) }
@@ -45,9 +45,12 @@ public struct HTMLReporter: Reporter {
                 }
             }
             if !file.findings.isEmpty {
-                h += "<table><tr><th>Severity</th><th>Start</th><th>End</th><th>Frames</th><th>Code</th><th>Finding</th></tr>\n"
+                h += "<table><tr><th>Severity</th><th>Start</th><th>End</th><th>Frames (first–last)</th><th>Code</th><th>Finding</th></tr>\n"
                 for f in file.findings {
-                    let frames = f.startFrame.map { s in "\(s)–\(f.endFrame.map(String.init) ?? "")" } ?? ""
+                    // People count frames inclusively: a single black frame 75 reads "75", not "75–76".
+                    let frames: String
+                    if let s = f.startFrame, let e = f.endFrame, e - 1 > s { frames = "\(s)–\(e - 1)" }
+                    else { frames = f.startFrame.map(String.init) ?? "" }
                     h += "<tr><td><span class=\"v s-\(f.severity.rawValue)\">\(f.severity.rawValue)</span></td><td>\(escape(f.startLabel))</td>"
                     h += "<td>\(escape(f.endLabel))</td><td>\(frames)</td><td><code>\(escape(f.code))</code></td><td>\(escape(f.message))</td></tr>\n"
                 }
