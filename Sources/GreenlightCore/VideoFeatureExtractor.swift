@@ -109,7 +109,7 @@ final class VideoFeatureExtractor {
     /// sums (the thumbnail) and absolute differences to the previous picture (the block
     /// differences) over whole rows, 32 pixels at a time in vectorisable loops. Returns the total difference.
     @inline(__always)
-    private func scan<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, _ luma: LumaPlane, _ prev: LumaPlane?, _ layout: Layout) -> Int64 {
+    private func scan<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, _ luma: PlaneView, _ prev: PlaneView?, _ layout: Layout) -> Int64 {
         let step = layout.step
         let width = luma.width, height = luma.height
         let shift = max(0, luma.bitDepth - 10)
@@ -194,7 +194,7 @@ final class VideoFeatureExtractor {
         return (sum, diff)
     }
 
-    private func prepareLayout(_ luma: LumaPlane) -> Layout {
+    private func prepareLayout(_ luma: PlaneView) -> Layout {
         if let l = layout, l.width == luma.width, l.height == luma.height, l.bitDepth == luma.bitDepth { return l }
         let w = luma.width, h = luma.height
         let step = w * h > 1280 * 720 ? 2 : 1

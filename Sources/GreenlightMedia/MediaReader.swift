@@ -249,7 +249,7 @@ public final class MediaReader {
             if depth > 8 { depth = 16; bytesPerSample = 2 } else { depth = 8; bytesPerSample = 1 }
             if name.contains("rgb") || name.contains("bgr") || name.hasPrefix("gbr") { range = .limited }
         }
-        let luma = LumaPlane(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: Int(f.pointee.width),
+        let luma = PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: Int(f.pointee.width),
                              height: Int(f.pointee.height), bytesPerRow: Int(cff_frame_linesize(source, 0)),
                              bytesPerSample: Int(bytesPerSample), bitDepth: depth)
         let frame = VideoFrame(time: time, duration: duration, ordinal: state.ordinal,

@@ -10,13 +10,14 @@ public enum ColorRange: String, Sendable, Hashable, Codable {
     public func whiteLevel(bitDepth: Int) -> Int { self == .limited ? 235 << (bitDepth - 8) : (1 << bitDepth) - 1 }
 }
 
-/// A borrowed view of a picture's luma plane, in place in FFmpeg's buffer: no copy is made.
+/// A borrowed view of one plane of a picture (luma, or a chroma plane), in place in FFmpeg's
+/// buffer: no copy is made.
 ///
 /// Rows are `bytesPerRow` apart (which may exceed `width * bytesPerSample`). Samples are 8-bit
 /// (`bytesPerSample == 1`) or little-endian 16-bit words holding `bitDepth` bits. The view is valid
 /// only while the frame it came from is (during the decode callback, or while a
 /// ``RetainedVideoFrame`` lives).
-public struct LumaPlane: @unchecked Sendable {
+public struct PlaneView: @unchecked Sendable {
     public let baseAddress: UnsafeRawPointer
     public let width: Int
     public let height: Int
@@ -60,9 +61,31 @@ public struct VideoFrame {
     public let height: Int
     public let colorRange: ColorRange
     /// Luma in place (or, for RGB and packed formats, converted once to planar YUV).
-    public let luma: LumaPlane
+    public let luma: PlaneView
     let raw: UnsafeMutablePointer<AVFrame>
     let lumaSource: UnsafeMutablePointer<AVFrame>
+
+    /// Planes of the picture as decoded (0 luma, 1 and 2 chroma, 3 alpha), in place, with each
+    /// plane's own size (chroma subsampling applied). RGB and packed formats are first converted
+    /// once to planar 4:4:4 YUV, as for ``luma``.
+    public var planeCount: Int {
+        var n = 0
+        while n < 4, cff_frame_data(lumaSource, Int32(n)) != nil { n += 1 }
+        return n
+    }
+
+    /// Plane `index` in place, or nil when the picture has no such plane.
+    public func plane(_ index: Int) -> PlaneView? {
+        guard index >= 0, index < planeCount else { return nil }
+        if index == 0 { return luma }
+        let format = lumaSource.pointee.format
+        let chroma = index == 1 || index == 2
+        let w = chroma ? -((-width) >> Int(cff_pix_fmt_log2_chroma_w(format))) : width
+        let h = chroma ? -((-height) >> Int(cff_pix_fmt_log2_chroma_h(format))) : height
+        return PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(lumaSource, Int32(index))!), width: w, height: h,
+                         bytesPerRow: Int(cff_frame_linesize(lumaSource, Int32(index))),
+                         bytesPerSample: luma.bytesPerSample, bitDepth: luma.bitDepth)
+    }
 
     /// Keeps this picture alive past the callback by taking a reference on its buffers
     /// (`av_frame_clone`: no pixels are copied).
@@ -77,13 +100,13 @@ public struct VideoFrame {
 public final class RetainedVideoFrame {
     private let frame: UnsafeMutablePointer<AVFrame>
     public let time: MediaTime
-    public let luma: LumaPlane
+    public let luma: PlaneView
 
     init(frame: UnsafeMutablePointer<AVFrame>, template: VideoFrame) {
         self.frame = frame
         self.time = template.time
         let l = template.luma
-        self.luma = LumaPlane(baseAddress: UnsafeRawPointer(cff_frame_data(frame, 0)!), width: l.width, height: l.height,
+        self.luma = PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(frame, 0)!), width: l.width, height: l.height,
                               bytesPerRow: Int(cff_frame_linesize(frame, 0)), bytesPerSample: l.bytesPerSample, bitDepth: l.bitDepth)
     }
 

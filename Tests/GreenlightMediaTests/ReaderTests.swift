@@ -85,6 +85,12 @@ let sampleMedia = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
             #expect(f.luma.bytesPerSample == 2)
             #expect(f.luma.bitDepth == 10)
             #expect(f.colorRange == .limited)
+            #expect(f.planeCount == 3)
+            #expect(f.plane(1)?.width == 160 && f.plane(1)?.height == 180)  // 4:2:2
+            #expect(f.plane(3) == nil)
+            // Neutral chroma (512 at 10 bits) on black.
+            let cb = f.plane(1)!.row16(90)
+            #expect(abs(Int(cb[80]) - 512) < 16)
             for y in 0..<f.luma.height { firstMax = max(firstMax, Int(f.luma.row16(y).max()!)) }
         }, audio: { _ in }, subtitle: { _ in })
         // Frame 0 is black with noise of strength 3 around code 64.
