@@ -107,7 +107,9 @@ PY
 mkdir -p broken
 : > broken/empty.mp4
 python3 -c "import random,sys; r=random.Random(7); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(65536)))" > broken/random.mov
-"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=8" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=8" \
+# The truncated clip has black frames 50-74 (2.0-3.0 s), before the cut, which must still be reported.
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=8,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,50,74)',format=yuv420p" \
+  -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=8" \
   "${X264[@]}" -c:a aac -b:a 96k -movflags +faststart broken/full-for-truncation.mp4
 size=$(stat -c %s broken/full-for-truncation.mp4)
 head -c $((size * 55 / 100)) broken/full-for-truncation.mp4 > broken/truncated.mp4

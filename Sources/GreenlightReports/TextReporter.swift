@@ -41,7 +41,10 @@ public struct TextReporter: Reporter {
             if let range = v.colorRange { s += " \(range == "pc" ? "full" : "limited")" }
             parts.append(s)
         }
-        for a in m.audioStreams { parts.append("\(a.codec) \(a.channelLayout ?? "\(a.channels ?? 0)ch") \(a.sampleRate ?? 0) Hz") }
+        for a in m.audioStreams {
+            let n = a.channels ?? 0
+            parts.append("\(a.codec) \(a.channelLayout ?? (n == 1 ? "1 channel" : "\(n) channels")) \(a.sampleRate ?? 0) Hz")
+        }
         if let d = m.duration { parts.append(formatSeconds(d)) }
         return parts.joined(separator: ", ")
     }

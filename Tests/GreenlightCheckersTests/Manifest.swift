@@ -36,6 +36,8 @@ struct Manifest: Decodable, Sendable {
         var file: String
         var errorContains: String
         var decodedAtLeastSeconds: Double?
+        /// Findings from the part that decoded before the damage.
+        var expect: [Expectation]?
         var description: String { file }
     }
 

@@ -56,6 +56,10 @@ import GreenlightMedia
             #expect((report.summaries["black"]?["frames"]).map { "\($0)" }.flatMap(Double.init).map { $0 / 25 >= seconds } == true)
             #expect(report.error?.contains("00:00:04") == true)
         }
+        for e in item.expect ?? [] {
+            #expect(report.findings.contains { $0.code == e.code && $0.startFrame == e.startFrame && $0.endFrame == e.endFrame },
+                    "\(item.file): \(report.findings.map(\.message))")
+        }
     }
 
     @Test func missingPathIsAnErrorNotACrash() {
