@@ -140,6 +140,14 @@ final class VideoFeatureExtractor {
                         x &+= step &* 2
                     }
                     if x < width { hist[Int(row[x])] &+= 1 }
+                } else if shift == 0 {
+                    // Up to 10 bits: no shift, only the clamp against stray high bits.
+                    while x &+ step < width {
+                        hist[Int(min(UInt32(truncatingIfNeeded: row[x]), maxBin))] &+= 1
+                        hist2[Int(min(UInt32(truncatingIfNeeded: row[x &+ step]), maxBin))] &+= 1
+                        x &+= step &* 2
+                    }
+                    if x < width { hist[Int(min(UInt32(truncatingIfNeeded: row[x]), maxBin))] &+= 1 }
                 } else {
                     let s32 = UInt32(shift)
                     while x &+ step < width {
