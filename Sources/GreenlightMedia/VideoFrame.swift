@@ -17,7 +17,7 @@ public enum ColorRange: String, Sendable, Hashable, Codable {
 /// (`bytesPerSample == 1`) or little-endian 16-bit words holding `bitDepth` bits. The view is valid
 /// only while the frame it came from is (during the decode callback, or while a
 /// ``RetainedVideoFrame`` lives).
-public struct PlaneView: @unchecked Sendable {
+public struct PlaneView {
     public let baseAddress: UnsafeRawPointer
     public let width: Int
     public let height: Int
