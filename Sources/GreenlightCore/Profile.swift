@@ -59,6 +59,33 @@ public struct Profile: Sendable {
         return severities[finding.code] ?? finding.severity
     }
 
+    /// Names of the built-in profiles.
+    public static let builtInNames = ["default", "delivery"]
+
+    /// A built-in profile by name: `default` (every checker, defaults, nothing fails the gate)
+    /// or `delivery` (every checker; anything inside the programme, and damage, is an error).
+    public static func builtIn(named name: String, registry: [AnyCheckerType]) throws -> Profile? {
+        switch name {
+        case "default":
+            return builtIn(registry)
+        case "delivery":
+            return try parse("""
+                name: delivery
+                description: Gate for masters going out. Head and tail padding stay information.
+                severity:
+                  black.segment@programme: error
+                  black.segment@whole: error
+                  freeze.segment@programme: error
+                  freeze.segment@whole: error
+                  silence.segment@programme: error
+                  silence.segment@whole: error
+                  decode.damaged: error
+                """, source: "built-in delivery", registry: registry)
+        default:
+            return nil
+        }
+    }
+
     /// The built-in profile: every checker in `registry` with its defaults.
     public static func builtIn(_ registry: [AnyCheckerType]) -> Profile {
         Profile(name: "default", source: "built-in",

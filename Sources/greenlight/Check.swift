@@ -18,7 +18,7 @@ struct Check: AsyncParsableCommand {
     @Argument(help: "Media files or folders (folders are searched recursively for media files).")
     var media: [String]
 
-    @Option(help: "A built-in profile name (default) or a YAML/JSON profile file.")
+    @Option(help: "A built-in profile (default, delivery) or a YAML/JSON profile file.")
     var profile: String = "default"
 
     @Option(help: "Run only these checkers (comma-separated ids; see `greenlight checkers`).")
@@ -110,9 +110,10 @@ struct Check: AsyncParsableCommand {
 }
 
 func loadProfile(_ name: String, registry: [AnyCheckerType]) throws -> Profile {
-    if name == "default" { return .builtIn(registry) }
+    if let profile = try Profile.builtIn(named: name, registry: registry) { return profile }
     guard FileManager.default.fileExists(atPath: name) else {
-        throw ProfileError(source: name, key: "--profile", message: "no built-in profile by that name (built-in: default) and no such file")
+        throw ProfileError(source: name, key: "--profile",
+                           message: "no built-in profile by that name (built-in: \(Profile.builtInNames.joined(separator: ", "))) and no such file")
     }
     return try Profile.load(path: name, registry: registry)
 }

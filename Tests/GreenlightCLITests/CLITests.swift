@@ -127,6 +127,36 @@ func temporaryDirectory() throws -> URL {
         #expect(a.contains("silence.segment") && a.contains("freeze.segment") && a.contains("black.segment"))
     }
 
+    @Test func deliveryProfileFailsMidProgrammeDefectsOnly() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("qc.json").path
+        let r = try greenlight(["check", "\(sampleMedia)/black-10bit-limited.mov", "\(sampleMedia)/dark-scene.mp4", "--profile", "delivery", "--json", json])
+        #expect(r.status == 1)
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any])
+        #expect(root["profile"] as? String == "delivery")
+        let files = try #require(root["files"] as? [[String: Any]])
+        let severities = (files[0]["findings"] as? [[String: Any]])?.compactMap { $0["severity"] as? String }
+        #expect(severities == ["info", "error", "error", "info"])  // head and tail stay information
+        #expect(files[1]["verdict"] as? String == "pass")
+    }
+
+    @Test func inputFilesAreNeverModified() throws {
+        let clips = ["silence.mov", "broken/truncated.mp4", "corrupt-middle.mp4"].map { "\(sampleMedia)/\($0)" }
+        func fingerprint() throws -> [String] {
+            try clips.map { path in
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for byte in data { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+                let modified = try FileManager.default.attributesOfItem(atPath: path)[.modificationDate] as? Date
+                return "\(data.count) \(hash) \(modified?.timeIntervalSince1970 ?? 0)"
+            }
+        }
+        let before = try fingerprint()
+        _ = try greenlight(["check"] + clips + ["--quiet"])
+        #expect(try fingerprint() == before)
+    }
+
     @Test func usageErrorsExitTwo() throws {
         let r = try greenlight(["check", "--jobs", "0", "\(sampleMedia)/freeze.mp4"])
         #expect(r.status == 2)
