@@ -111,7 +111,7 @@ public struct Engine: Sendable {
                   decodedEnd.seconds < declared - 0.5 - (context.frameRate.map { 1 / $0.doubleValue } ?? 0) {
             // Half a second plus a frame absorbs audio padding and edit-list rounding, not missing media.
             stopError = "The file is truncated or damaged: decoding stopped \(position(decodedEnd, context)) but the container declares \(formatSeconds(declared))."
-        } else if decodedEnd == nil {
+        } else if decodedEnd == nil, reader.videoStream != nil || !reader.audioStreams.isEmpty {
             stopError = "No picture or sound could be decoded from the file."
         }
         if let stop = stopError, outcome.decodeErrors > 0, let first = outcome.firstDecodeError {
@@ -170,10 +170,10 @@ struct CueCollector {
         if let open = pending.removeValue(forKey: event.streamIndex) {
             out.append(cue(open, end: event.start))
         }
-        if event.end != nil || (event.text == nil && !event.isBitmap) {
-            if event.end != nil { out.append(cue(event, end: event.end!)) }
-        } else {
-            pending[event.streamIndex] = event
+        if let end = event.end {
+            out.append(cue(event, end: end))
+        } else if event.text != nil || event.isBitmap {
+            pending[event.streamIndex] = event  // shown until the next event (or a clear) arrives
         }
         return out
     }

@@ -12,7 +12,7 @@ final class StreamDecoder {
         let par = stream.pointee.codecpar!
         guard let codec = avcodec_find_decoder(par.pointee.codec_id) else {
             let name = string(cff_codec_name(par.pointee.codec_id)) ?? "unknown"
-            throw MediaError(code: -1094995529, message: "no decoder for codec \(name) in this FFmpeg build",
+            throw MediaError(code: cff_averror_decoder_not_found(), message: "no decoder for codec \(name) in this FFmpeg build",
                              call: "avcodec_find_decoder", path: file.path)
         }
         guard let ctx = avcodec_alloc_context3(codec) else {

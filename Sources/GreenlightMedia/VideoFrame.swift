@@ -143,4 +143,12 @@ public struct SubtitleEvent: Sendable, Hashable {
     /// Plain text with line breaks; nil for bitmap subtitles.
     public let text: String?
     public let isBitmap: Bool
+
+    public init(streamIndex: Int, start: MediaTime, end: MediaTime?, text: String?, isBitmap: Bool) {
+        self.streamIndex = streamIndex
+        self.start = start
+        self.end = end
+        self.text = text
+        self.isBitmap = isBitmap
+    }
 }
