@@ -43,6 +43,19 @@ black_vf() { # $1: enable expression, $2: output range (tv|pc), $3: pixel format
 "${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=1,trim=end_frame=1,loop=loop=149:size=1:start=0,setpts=N/25/TB,format=yuv420p,noise=alls=6:allf=t" \
   "${X264[@]}" -color_range tv static-noise.mp4
 
+# Slow movement that is not a freeze: a push-in of 2% over 8 s on a still (Ken Burns), and a
+# still fading to black over 8 s. Each picture differs from the last by less than codec noise;
+# the drift from the run's first picture is what tells them from a hold.
+"${FF[@]}" -f lavfi -i "testsrc2=size=640x360:rate=25:duration=1,trim=end_frame=1,loop=loop=199:size=1:start=0,setpts=N/25/TB,zoompan=z='1+0.0001*on':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=320x180:fps=25,format=yuv420p" \
+  "${X264[@]}" kenburns.mp4
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=1,trim=end_frame=1,loop=loop=199:size=1:start=0,setpts=N/25/TB,fade=t=out:st=0:d=8,format=yuv420p" \
+  "${X264[@]}" slow-fade.mp4
+
+# A lamp coming up on a still set: the left quarter of the picture brightens by 0.25 code a
+# frame. Each picture is within codec noise of the last; only the drift check sees the change.
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=1,trim=end_frame=1,loop=loop=199:size=1:start=0,setpts=N/25/TB,format=yuv420p,geq=lum='if(lt(X,W/4),clip(p(X,Y)+N*0.25,0,255),p(X,Y))':cb='p(X,Y)':cr='p(X,Y)'" \
+  "${X264[@]}" lamp-up.mp4
+
 # Sound: stereo 48 kHz, 14 s of 16-bit PCM (exact edges). Layout (seconds):
 #   0-2 digital silence both channels (head);        2-3 tone
 #   3-5.5 room tone, uniform noise at -50 dBFS RMS (NOT silence)

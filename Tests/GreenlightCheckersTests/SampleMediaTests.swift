@@ -102,6 +102,13 @@ import GreenlightMedia
         #expect(mix.contains { abs($0.start - 3.0) < 0.01 && abs($0.end - 8.0) < 0.01 })
     }
 
+    @Test func driftIsWhatKeepsASlowLightChangeFromBeingAFreeze() throws {
+        // Without the drift check, each picture of lamp-up.mp4 looks like the one before.
+        let profile = try Profile.parse("checkers: { freeze: { drift: 100 } }", source: "t.yaml", registry: BuiltInCheckers.all)
+        let report = Engine(profile: profile).check(path: "\(sampleMedia)/lamp-up.mp4")
+        #expect(report.findings.contains { $0.code == "freeze.segment" && $0.duration > 6 })
+    }
+
     @Test func freezeIgnoresBlackHolds() {
         let report = Engine(profile: .builtIn(BuiltInCheckers.all)).check(path: "\(sampleMedia)/freeze.mp4")
         let freezes = report.findings.filter { $0.checker == "freeze" }
