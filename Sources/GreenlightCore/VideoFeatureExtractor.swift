@@ -105,9 +105,10 @@ final class VideoFeatureExtractor {
         return result
     }
 
-    /// The single pass, row by sampled row: the histogram from every `step`-th pixel; the luma
-    /// sums (the thumbnail) and absolute differences to the previous picture (the block
-    /// differences) over whole rows, 32 pixels at a time in vectorisable loops. Returns the total difference.
+    /// The single pass, row by sampled row: first the luma sums (the thumbnail) and absolute
+    /// differences to the previous picture (the block differences) over the whole row, 32 pixels
+    /// at a time in vectorisable loops, which also brings the row into cache; then the histogram
+    /// from every `step`-th pixel of it. Returns the total difference.
     @inline(__always)
     private func scan<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, _ luma: PlaneView, _ prev: PlaneView?, _ layout: Layout) -> Int64 {
         let step = layout.step
@@ -128,6 +129,29 @@ final class VideoFeatureExtractor {
             let rowBytes = luma.baseAddress + y * luma.bytesPerRow
             let row = rowBytes.assumingMemoryBound(to: T.self)
             let blockRow = (y >> 5) * blockColumns
+            if wantSums || prev != nil {
+                let prevBytes = prev.map { $0.baseAddress + y * $0.bytesPerRow }
+                let prevTyped = prevBytes.map { UnsafePointer($0.assumingMemoryBound(to: T.self)) }
+                let rowTyped = UnsafePointer(row)
+                for span in 0..<fullSpans {
+                    let (sum, diff) = Self.span(rowTyped + span * 32, prevTyped.map { $0 + span * 32 })
+                    sums[blockRow + span] &+= Int64(sum)
+                    diffs[blockRow + span] &+= Int64(diff)
+                    diffTotal &+= Int64(diff)
+                }
+                if fullSpans * 32 < width {
+                    let prevRow = prevTyped
+                    var sum: Int64 = 0, diff: Int64 = 0
+                    for x in (fullSpans * 32)..<width {
+                        let v = Int64(row[x])
+                        sum &+= v
+                        if let prevRow { let p = Int64(prevRow[x]); diff &+= v > p ? v &- p : p &- v }
+                    }
+                    sums[blockRow + fullSpans] &+= sum
+                    diffs[blockRow + fullSpans] &+= diff
+                    diffTotal &+= diff
+                }
+            }
             if wantHist {
                 // Two histograms alternate so runs of one value do not serialise the increments.
                 // 8-bit codes index the histogram directly; deeper ones drop `shift` bits (masking
@@ -156,29 +180,6 @@ final class VideoFeatureExtractor {
                         x &+= step &* 2
                     }
                     if x < width { hist[Int(min(UInt32(truncatingIfNeeded: row[x]) &>> s32, maxBin))] &+= 1 }
-                }
-            }
-            if wantSums || prev != nil {
-                let prevBytes = prev.map { $0.baseAddress + y * $0.bytesPerRow }
-                let prevTyped = prevBytes.map { UnsafePointer($0.assumingMemoryBound(to: T.self)) }
-                let rowTyped = UnsafePointer(row)
-                for span in 0..<fullSpans {
-                    let (sum, diff) = Self.span(rowTyped + span * 32, prevTyped.map { $0 + span * 32 })
-                    sums[blockRow + span] &+= Int64(sum)
-                    diffs[blockRow + span] &+= Int64(diff)
-                    diffTotal &+= Int64(diff)
-                }
-                if fullSpans * 32 < width {
-                    let prevRow = prevTyped
-                    var sum: Int64 = 0, diff: Int64 = 0
-                    for x in (fullSpans * 32)..<width {
-                        let v = Int64(row[x])
-                        sum &+= v
-                        if let prevRow { let p = Int64(prevRow[x]); diff &+= v > p ? v &- p : p &- v }
-                    }
-                    sums[blockRow + fullSpans] &+= sum
-                    diffs[blockRow + fullSpans] &+= diff
-                    diffTotal &+= diff
                 }
             }
             y &+= step
