@@ -157,7 +157,9 @@ extension MediaFile {
             s.sampleRate = Int(par.sample_rate)
             let channels = Int(cff_codecpar_channels(st.pointee.codecpar))
             s.channels = channels
-            s.channelLayout = cString { cff_codecpar_layout_name(st.pointee.codecpar, $0, $1) }
+            // FFmpeg describes a layout it does not know as "N channels": that is no layout.
+            let layout = cString { cff_codecpar_layout_name(st.pointee.codecpar, $0, $1) }
+            s.channelLayout = layout?.hasSuffix(" channels") == true ? nil : layout
             let labels = (0..<channels).map { c in cString { cff_codecpar_channel_name(st.pointee.codecpar, Int32(c), $0, $1) } ?? "" }
             s.channelNames = labels.contains("") ? nil : labels
             s.sampleFormat = string(cff_sample_fmt_name(par.format))

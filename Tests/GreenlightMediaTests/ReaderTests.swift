@@ -26,6 +26,9 @@ let sampleMedia = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
         #expect(a.channels == 2)
         #expect(a.channelLayout == "stereo")
         #expect(a.channelNames == ["FL", "FR"])
+        let wav = try #require(try MediaFile(path: "\(sampleMedia)/tone-dropout.wav").info.audioStreams.first)
+        #expect(wav.channels == 1)
+        #expect(wav.channelLayout == nil)  // a WAV without a channel mask declares no layout
         let tc = try MediaFile(path: "\(sampleMedia)/timecode-2997df.mov").info
         #expect(tc.startTimecode == "01:00:00;00")
         #expect(tc.primaryVideo?.numberingRate == Rational(30000, 1001))
