@@ -51,12 +51,6 @@ static inline void cff_strerror(int code, char *buf, size_t size) {
 /// FFmpeg's own log lines go to stderr unasked; Greenlight reports errors itself.
 static inline void cff_log_errors_only(int verbose) { av_log_set_level(verbose ? AV_LOG_WARNING : AV_LOG_QUIET); }
 
-// MARK: versions
-
-static inline unsigned cff_avformat_version(void) { return avformat_version(); }
-static inline unsigned cff_avcodec_version(void) { return avcodec_version(); }
-static inline unsigned cff_avutil_version(void) { return avutil_version(); }
-
 // MARK: frames
 
 static inline uint8_t *cff_frame_data(const AVFrame *f, int plane) { return f->data[plane]; }
@@ -95,16 +89,10 @@ static inline int64_t cff_frame_best_pts(const AVFrame *f) {
     return f->best_effort_timestamp != AV_NOPTS_VALUE ? f->best_effort_timestamp : f->pts;
 }
 
-static inline int cff_frame_channels(const AVFrame *f) {
-#if CFF_HAS_CH_LAYOUT
-    return f->ch_layout.nb_channels;
-#else
-    return f->channels;
-#endif
-}
-
 // MARK: codec contexts
 
+/// Frames the decoder has returned. Greenlight counts frames itself; this churn point
+/// (frame_number became frame_num in libavcodec 60.2) is guarded here for code built on the shim.
 static inline int64_t cff_codec_frame_num(const AVCodecContext *c) {
 #if CFF_HAS_FRAME_NUM
     return c->frame_num;
@@ -313,14 +301,6 @@ static inline int cff_sws_scale_into(struct SwsContext *sws, const AVFrame *src,
 static inline int cff_swr_convert_frame_to(SwrContext *swr, const AVFrame *in, float **out, int out_capacity) {
     if (!in) return swr_convert(swr, (uint8_t **)out, out_capacity, NULL, 0);
     return swr_convert(swr, (uint8_t **)out, out_capacity, (const uint8_t **)in->extended_data, in->nb_samples);
-}
-
-/// Reads the tmcd track's start timecode (or a "timecode" metadata tag) into buf.
-static inline int cff_stream_timecode(const AVStream *st, char *buf, size_t size) {
-    const char *tc = cff_dict_get(st->metadata, "timecode");
-    if (!tc) return 0;
-    snprintf(buf, size, "%s", tc);
-    return 1;
 }
 
 #endif
