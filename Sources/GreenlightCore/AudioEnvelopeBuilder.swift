@@ -64,7 +64,7 @@ final class AudioEnvelopeBuilder {
         guard completed > 0 else { return nil }
         return AudioEnvelopeBlock(streamIndex: streamIndex, sampleRate: sampleRate, channelCount: channels, windowSamples: w,
                                   firstWindow: first, windowCount: completed, streamStart: streamStart ?? .zero,
-                                  meanSquare: meanSquare, peak: peak, sampleCounts: Array(repeating: Int32(w), count: completed))
+                                  meanSquare: meanSquare, peak: peak, lastWindowSamples: w)
     }
 
     /// The last, short window, if samples are left in it.
@@ -73,7 +73,7 @@ final class AudioEnvelopeBuilder {
         let meanSquare = partialSquares.map { Float($0 / Double(filled)) }
         let block = AudioEnvelopeBlock(streamIndex: streamIndex, sampleRate: sampleRate, channelCount: channels, windowSamples: windowSamples,
                                        firstWindow: windowIndex, windowCount: 1, streamStart: streamStart ?? .zero,
-                                       meanSquare: meanSquare, peak: partialPeaks, sampleCounts: [Int32(filled)])
+                                       meanSquare: meanSquare, peak: partialPeaks, lastWindowSamples: filled)
         windowIndex += 1
         filled = 0
         return block

@@ -66,7 +66,6 @@ public struct Engine: Sendable {
         }
         var cues = CueCollector(origin: origin)
         var videoEnd: MediaTime?
-        var lastFrame: Int64 = -1
         let declared = file.info.duration ?? 0
         var lastReported = -1.0
 
@@ -83,7 +82,6 @@ public struct Engine: Sendable {
                     let f = extractor.extract(frame)
                     for c in videoCheckers { c.consume(video: f) }
                     videoEnd = f.end
-                    lastFrame = f.frameNumber
                     report(f.time)
                 },
                 audio: { buffer in
@@ -118,9 +116,7 @@ public struct Engine: Sendable {
             stopError = stop + " The decoder rejected \(outcome.decodeErrors) packet(s), first: \(first.message)."
         }
 
-        let end = ProgrammeEnd(videoEnd: videoEnd, videoFrames: lastFrame + 1,
-                               audioEnds: envelopes.mapValues { $0.end ?? .zero },
-                               audioSamples: envelopes.mapValues(\.totalSamples), truncated: stopError != nil)
+        let end = ProgrammeEnd(videoEnd: videoEnd, audioEnds: envelopes.mapValues { $0.end ?? .zero }, truncated: stopError != nil)
         var findings: [Finding] = []
         var summaries: [String: [String: SummaryValue]] = [:]
         for (id, checker) in checkers {

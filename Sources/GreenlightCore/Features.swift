@@ -72,16 +72,12 @@ public struct LumaHistogram: Sendable, Hashable {
     }
 }
 
-/// Luma statistics in code values, derived from the histogram.
+/// Luma statistics in code values, derived from the histogram. Percentiles come from the
+/// histogram on demand (``LumaHistogram/percentile(_:)``), so only the ones a checker reads are computed.
 public struct LumaStats: Sendable, Hashable {
     public var min: Int
     public var max: Int
     public var mean: Double
-    public var p1: Int
-    public var p5: Int
-    public var median: Int
-    public var p95: Int
-    public var p99: Int
 }
 
 /// How much a picture changed since the previous one, in percent of the nominal luma range.
@@ -172,8 +168,11 @@ public struct AudioEnvelopeBlock: Sendable {
     /// `meanSquare[w * channelCount + c]`.
     public var meanSquare: [Float]
     public var peak: [Float]
-    /// Samples in each window (the last window of a stream may be short).
-    public var sampleCounts: [Int32]
+    /// Samples in the block's last window: `windowSamples`, or fewer for a stream's final window.
+    public var lastWindowSamples: Int
+
+    /// Samples in window `w` of this block.
+    public func sampleCount(ofWindow w: Int) -> Int { w == windowCount - 1 ? lastWindowSamples : windowSamples }
 
     /// The time of sample `index` (from the stream's first sample), from the programme's first frame.
     public func time(ofSample index: Int64) -> MediaTime {
@@ -185,11 +184,8 @@ public struct AudioEnvelopeBlock: Sendable {
 public struct ProgrammeEnd: Sendable {
     /// End of the last picture, from the first frame.
     public var videoEnd: MediaTime?
-    public var videoFrames: Int64
     /// End of each audio stream's last sample, by stream index.
     public var audioEnds: [Int: MediaTime]
-    /// Samples per channel decoded, by stream index.
-    public var audioSamples: [Int: Int64]
     /// Whether decoding stopped before the declared end of the file.
     public var truncated: Bool
 }

@@ -231,8 +231,6 @@ final class VideoFeatureExtractor {
         while maxBin > minBin && h.counts[maxBin] == 0 { maxBin -= 1 }
         var weighted = 0.0
         for (i, c) in h.counts.enumerated() where c > 0 { weighted += Double(i << h.binShift) * Double(c) }
-        return LumaStats(min: minBin << h.binShift, max: maxBin << h.binShift, mean: h.total > 0 ? weighted / Double(h.total) : 0,
-                         p1: h.percentile(0.01), p5: h.percentile(0.05), median: h.percentile(0.5),
-                         p95: h.percentile(0.95), p99: h.percentile(0.99))
+        return LumaStats(min: minBin << h.binShift, max: maxBin << h.binShift, mean: h.total > 0 ? weighted / Double(h.total) : 0)
     }
 }

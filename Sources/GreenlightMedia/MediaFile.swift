@@ -16,10 +16,6 @@ public final class MediaFile {
     public private(set) var info: MediaInfo
     let context: UnsafeMutablePointer<AVFormatContext>
 
-    /// Whether FFmpeg's own warnings are printed on stderr (off by default: Greenlight reports
-    /// what matters in its own words).
-    public static func setFFmpegLogging(_ verbose: Bool) { cff_log_errors_only(verbose ? 1 : 0) }
-
     public init(path: String) throws(MediaError) {
         MediaFile.quietOnce
         self.path = path
@@ -51,6 +47,7 @@ public final class MediaFile {
         }
     }
 
+    /// FFmpeg's own log lines are silenced once: Greenlight reports what matters in its own words.
     private static let quietOnce: Void = cff_log_errors_only(0)
 
     deinit {

@@ -19,10 +19,6 @@ public struct ReadSelection: Sendable, Hashable {
 
 /// What one pass over a file found out about the file itself.
 public struct ReadOutcome: Sendable {
-    public var packets = 0
-    public var videoFrames: Int64 = 0
-    /// Samples per channel decoded, by stream index.
-    public var audioSamples: [Int: Int64] = [:]
     /// Packets the decoders rejected as damaged; decoding carried on past them.
     public var decodeErrors = 0
     public var firstDecodeError: MediaError?
@@ -33,8 +29,6 @@ public struct ReadOutcome: Sendable {
     public var lastDamage: MediaTime?
     /// Set when reading stopped before the end of the file for a reason other than end of file.
     public var readError: MediaError?
-    /// The end of the last packet read (any stream), from the container's start.
-    public var lastPacketEnd: MediaTime?
 }
 
 /// Demuxes a file once and decodes the selected streams, handing each picture, block of sound
@@ -137,14 +131,7 @@ public final class MediaReader {
                 break
             }
             defer { av_packet_unref(packet) }
-            outcome.packets += 1
             let index = Int(packet.pointee.stream_index)
-            let tb = file.stream(index).pointee.time_base
-            let pts = packet.pointee.pts != cff_nopts_value() ? packet.pointee.pts : packet.pointee.dts
-            if pts != cff_nopts_value() {
-                let end = MediaTime(pts + max(packet.pointee.duration, 0), timeBase: Rational(Int64(tb.num), Int64(tb.den)))
-                if outcome.lastPacketEnd.map({ end > $0 }) ?? true { outcome.lastPacketEnd = end }
-            }
             if let v = self.video, v.streamIndex == index {
                 try feed(v, packet, &outcome) { try deliverVideo(v, &state, &$0, onVideo) }
             } else if let (d, conv) = audio[index] {
@@ -163,7 +150,6 @@ public final class MediaReader {
             if tail > 0 {
                 try onAudio(AudioBuffer(streamIndex: d.streamIndex, sampleRate: Int(d.context.pointee.sample_rate),
                                         channelCount: conv.channels, sampleCount: tail, time: nil, planes: conv.planes))
-                outcome.audioSamples[d.streamIndex, default: 0] += Int64(tail)
             }
         }
         return outcome
@@ -172,6 +158,32 @@ public final class MediaReader {
     private struct VideoState {
         var ordinal: Int64 = 0
         var nextTime: MediaTime?
+        var layout: LumaLayout?
+    }
+
+    /// How luma is read for one pixel format, worked out once per format rather than per frame.
+    private struct LumaLayout {
+        let format: Int32
+        /// RGB, packed or shifted formats go through ``LumaConverter`` to planar YUV first.
+        let needsConversion: Bool
+        let isRGB: Bool
+        let bytesPerSample: Int
+        let bitDepth: Int
+        /// The range to assume when the frame does not say: full for JPEG-style YUV and gray.
+        let defaultRange: ColorRange
+
+        init(format: Int32) {
+            self.format = format
+            var bytes: Int32 = 1, shift: Int32 = 0
+            let name = string(cff_pix_fmt_name(format)) ?? ""
+            let depth = Int(cff_pix_fmt_depth(format))
+            isRGB = name.contains("rgb") || name.contains("bgr") || name.hasPrefix("gbr")
+            needsConversion = cff_pix_fmt_luma_in_place(format, &bytes, &shift) == 0 || shift != 0
+            // Converted formats become 8-bit or 16-bit planar YUV; RGB lands in limited range.
+            bitDepth = needsConversion ? (depth > 8 ? 16 : 8) : depth
+            bytesPerSample = needsConversion ? (depth > 8 ? 2 : 1) : Int(bytes)
+            defaultRange = needsConversion && isRGB ? .limited : name.hasPrefix("yuvj") || name.hasPrefix("gray") ? .full : .limited
+        }
     }
 
     /// Sends one packet (or the drain signal) and hands every frame that comes out to `deliver`.
@@ -229,35 +241,27 @@ public final class MediaReader {
             noteDamage(at: time, &outcome)
         }
 
-        let format = f.pointee.format
-        var bytesPerSample: Int32 = 1
-        var shift: Int32 = 0
+        if state.layout?.format != f.pointee.format { state.layout = LumaLayout(format: f.pointee.format) }
+        let layout = state.layout!
         var source = f
-        var depth = Int(cff_pix_fmt_depth(format))
-        var range: ColorRange
-        switch Int32(f.pointee.color_range.rawValue) {
-        case Int32(AVCOL_RANGE_JPEG.rawValue): range = .full
-        case Int32(AVCOL_RANGE_MPEG.rawValue): range = .limited
-        default:
-            let name = string(cff_pix_fmt_name(format)) ?? ""
-            range = name.hasPrefix("yuvj") || name.hasPrefix("gray") ? .full : .limited
-        }
-        if cff_pix_fmt_luma_in_place(format, &bytesPerSample, &shift) == 0 || shift != 0 {
+        if layout.needsConversion {
             guard let converter else { throw MediaError(code: cff_averror_enomem(), message: "out of memory", call: "av_frame_alloc") }
-            let name = string(cff_pix_fmt_name(format)) ?? ""
-            source = try converter.convert(f, highDepth: depth > 8)
-            if depth > 8 { depth = 16; bytesPerSample = 2 } else { depth = 8; bytesPerSample = 1 }
-            if name.contains("rgb") || name.contains("bgr") || name.hasPrefix("gbr") { range = .limited }
+            source = try converter.convert(f, highDepth: layout.bitDepth > 8)
+        }
+        let range: ColorRange
+        switch Int32(f.pointee.color_range.rawValue) {
+        case Int32(AVCOL_RANGE_JPEG.rawValue): range = layout.needsConversion && layout.isRGB ? .limited : .full
+        case Int32(AVCOL_RANGE_MPEG.rawValue): range = .limited
+        default: range = layout.defaultRange
         }
         let luma = PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: Int(f.pointee.width),
                              height: Int(f.pointee.height), bytesPerRow: Int(cff_frame_linesize(source, 0)),
-                             bytesPerSample: Int(bytesPerSample), bitDepth: depth)
+                             bytesPerSample: layout.bytesPerSample, bitDepth: layout.bitDepth)
         let frame = VideoFrame(time: time, duration: duration, ordinal: state.ordinal,
                                isKeyFrame: cff_frame_is_key(f) != 0, isInterlaced: cff_frame_is_interlaced(f) != 0,
                                width: Int(f.pointee.width), height: Int(f.pointee.height), colorRange: range,
                                luma: luma, raw: f, lumaSource: source)
         state.ordinal += 1
-        outcome.videoFrames += 1
         try onVideo(frame)
     }
 
@@ -270,7 +274,6 @@ public final class MediaReader {
         let buffer = AudioBuffer(streamIndex: d.streamIndex, sampleRate: Int(f.pointee.sample_rate), channelCount: conv.channels,
                                  sampleCount: count, time: pts == cff_nopts_value() ? nil : MediaTime(pts, timeBase: d.timeBase),
                                  planes: conv.planes)
-        outcome.audioSamples[d.streamIndex, default: 0] += Int64(count)
         try onAudio(buffer)
     }
 

@@ -40,7 +40,6 @@ extension GreenlightCommand {
 
 /// Named exit codes.
 enum Exit {
-    static let passed = ExitCode(0)
     static let gateFailed = ExitCode(1)
     static let unreadable = ExitCode(2)
 }

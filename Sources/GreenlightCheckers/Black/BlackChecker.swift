@@ -41,7 +41,7 @@ public final class BlackChecker: Checker {
     public func consume(video f: VideoFeatures) {
         if firstTime == nil { firstTime = f.time }
         frames += 1
-        guard f.isBlack, let stats = f.stats else {
+        guard f.isBlack, let stats = f.stats, let histogram = f.histogram else {
             if let r = run { runs.append(r); run = nil }
             return
         }
@@ -50,7 +50,7 @@ public final class BlackChecker: Checker {
         r.segment.end = f.end
         r.segment.frames += 1
         r.lumaSum += f.signal.percent(stats.mean)
-        r.brightest = max(r.brightest, f.signal.percent(Double(stats.p99)))
+        r.brightest = max(r.brightest, f.signal.percent(Double(histogram.percentile(0.99))))
         r.minShare = min(r.minShare, f.blackShare ?? 0)
         run = r
     }

@@ -77,7 +77,7 @@ public final class SilenceChecker: Checker {
         s.sampleRate = block.sampleRate
         var position = block.firstWindow * Int64(block.windowSamples)
         for w in 0..<block.windowCount {
-            let end = position + Int64(block.sampleCounts[w])
+            let end = position + Int64(block.sampleCount(ofWindow: w))
             var allSilent = true
             var loudest: Float = 0, peak: Float = 0
             for c in 0..<n {
