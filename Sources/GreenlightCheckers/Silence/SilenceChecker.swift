@@ -112,7 +112,7 @@ public final class SilenceChecker: Checker {
             let mixRuns = s.mix.close().filter { $0.end - $0.start >= minSamples }
             for r in mixRuns {
                 let label = s.channels.count == 1 ? channelName(0, names) : "all channels"
-                findings.append(finding(r, s, stream: index, channel: label, allChannels: true, lfe: false))
+                findings.append(finding(r, s, stream: index, streamEnd: end.audioEnds[index], channel: label, allChannels: true, lfe: false))
                 silentSeconds += Double(r.end - r.start) / Double(rate)
             }
             // Lossy codecs ring for a few ms after a cut, so channels fall silent a little apart: a
@@ -123,7 +123,8 @@ public final class SilenceChecker: Checker {
                 for r in s.channels[c].close() where r.end - r.start >= minSamples {
                     if mixRuns.contains(where: { $0.start <= r.start + slack && $0.end + slack >= r.end }) { continue }
                     let name = channelName(c, names)
-                    findings.append(finding(r, s, stream: index, channel: name, allChannels: false, lfe: name.hasPrefix("LFE")))
+                    findings.append(finding(r, s, stream: index, streamEnd: end.audioEnds[index], channel: name, allChannels: false,
+                                            lfe: name.hasPrefix("LFE")))
                 }
             }
             summary["stream\(index)Seconds"] = .number(Double(s.samples) / Double(rate))
@@ -139,12 +140,12 @@ public final class SilenceChecker: Checker {
         return "channel \(c + 1)"
     }
 
-    private func finding(_ r: Run, _ s: StreamState, stream: Int, channel: String, allChannels: Bool, lfe: Bool) -> Finding {
+    private func finding(_ r: Run, _ s: StreamState, stream: Int, streamEnd: MediaTime?, channel: String, allChannels: Bool,
+                         lfe: Bool) -> Finding {
         let rate = Int64(s.sampleRate)
         let start = s.streamStart + MediaTime(value: r.start, timescale: rate)
         let end = s.streamStart + MediaTime(value: r.end, timescale: rate)
-        let where_ = placement(start: start, end: end, programmeStart: s.streamStart,
-                               programmeEnd: s.streamStart + MediaTime(value: s.samples, timescale: rate))
+        let where_ = placement(start: start, end: end, programmeStart: s.streamStart, programmeEnd: streamEnd)
         let seconds = (end - start).seconds
         let level = 10 * log10(Double(max(r.maxMeanSquare, 1e-20)))
         let levelText = r.maxMeanSquare == 0 ? "digital silence" : "at most \(formatNumber(level, decimals: 1)) dBFS"
