@@ -116,7 +116,9 @@ public struct Engine: Sendable {
             stopError = stop + " The decoder rejected \(outcome.decodeErrors) packet(s), first: \(first.message)."
         }
 
-        let end = ProgrammeEnd(videoEnd: videoEnd, audioEnds: envelopes.mapValues { $0.end ?? .zero }, truncated: stopError != nil)
+        let complete = stopError == nil
+        let end = ProgrammeEnd(videoEnd: complete ? videoEnd : nil,
+                               audioEnds: complete ? envelopes.mapValues { $0.end ?? .zero } : [:], truncated: !complete)
         var findings: [Finding] = []
         var summaries: [String: [String: SummaryValue]] = [:]
         for (id, checker) in checkers {

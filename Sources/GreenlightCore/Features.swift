@@ -181,10 +181,13 @@ public struct AudioEnvelopeBlock: Sendable {
 }
 
 /// How the programme ended, handed to checkers when decoding stops.
+///
+/// When decoding stopped early (`truncated`), the programme's real end is unknown: `videoEnd`
+/// is nil and `audioEnds` empty, so nothing that merely reaches the cut is called tail.
 public struct ProgrammeEnd: Sendable {
-    /// End of the last picture, from the first frame.
+    /// End of the last picture, from the first frame; nil when the file was cut short.
     public var videoEnd: MediaTime?
-    /// End of each audio stream's last sample, by stream index.
+    /// End of each audio stream's last sample, by stream index; empty when the file was cut short.
     public var audioEnds: [Int: MediaTime]
     /// Whether decoding stopped before the declared end of the file.
     public var truncated: Bool

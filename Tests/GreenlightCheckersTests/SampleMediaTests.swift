@@ -1,5 +1,5 @@
 import Testing
-import GreenlightCore
+@testable import GreenlightCore
 import GreenlightMedia
 @testable import GreenlightCheckers
 
@@ -114,5 +114,35 @@ import GreenlightMedia
         let freezes = report.findings.filter { $0.checker == "freeze" }
         #expect(freezes.count == 1)
         #expect(freezes.allSatisfy { $0.end <= 6.0 })
+    }
+}
+
+@Suite struct CutShortTests {
+    /// Feeds `count` black pictures at 25 fps straight into a black checker.
+    func blackRun(count: Int64, end: ProgrammeEnd) -> Finding? {
+        let context = CheckContext(path: "x.mov", media: MediaInfo(path: "x.mov", container: "mov", streams: []))
+        let checker = BlackChecker(options: BlackChecker.Options(OptionValues(defaults: BlackChecker.optionSpecs)), context: context)
+        var counts = [Int32](repeating: 0, count: 256)
+        counts[16] = 100
+        let histogram = LumaHistogram(counts: counts, binShift: 0, total: 100)
+        // 50 ordinary pictures, then `count` black ones up to the last decoded picture.
+        for n in 0..<(50 + count) {
+            let black = n >= 50
+            checker.consume(video: VideoFeatures(
+                frameNumber: n, time: MediaTime(value: n, timescale: 25), duration: MediaTime(value: 1, timescale: 25),
+                signal: LumaSignal(bitDepth: 8, range: .limited), isKeyFrame: false, histogram: histogram,
+                stats: LumaStats(min: 16, max: black ? 16 : 235, mean: black ? 16 : 120), blackShare: black ? 100 : 10, isBlack: black))
+        }
+        return checker.finish(end).findings.first
+    }
+
+    @Test func blackReachingTheEndIsTailOnlyWhenTheEndIsKnown() {
+        let whole = ProgrammeEnd(videoEnd: MediaTime(value: 60, timescale: 25), audioEnds: [:], truncated: false)
+        #expect(blackRun(count: 10, end: whole)?.placement == .tail)
+        #expect(blackRun(count: 10, end: whole)?.severity == .info)
+        // Cut short at the same picture: the run is inside the programme, a warning, not padding.
+        let cut = ProgrammeEnd(videoEnd: nil, audioEnds: [:], truncated: true)
+        #expect(blackRun(count: 10, end: cut)?.placement == .programme)
+        #expect(blackRun(count: 10, end: cut)?.severity == .warning)
     }
 }

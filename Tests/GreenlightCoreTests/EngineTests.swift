@@ -51,3 +51,37 @@ final class CueEcho: Checker {
         #expect(c.finish(end: MediaTime(value: 20, timescale: 1)).isEmpty)
     }
 }
+
+/// Records the ProgrammeEnd the engine hands to checkers.
+final class EndRecorder: Checker {
+    struct Options: CheckerOptions { init(_ values: OptionValues) {} }
+    static let description = CheckerDescription(id: "end", title: "", catches: "", why: "", defaultSeverity: .info,
+                                                codes: [], options: [])
+    static let features: FeatureSet = [.lumaHistogram, .audioEnvelope]
+    nonisolated(unsafe) static var last: ProgrammeEnd?
+    init(options: Options, context: CheckContext) {}
+    func finish(_ end: ProgrammeEnd) -> CheckerResult {
+        EndRecorder.last = end
+        return CheckerResult(findings: [])
+    }
+}
+
+@Suite(.serialized) struct ProgrammeEndTests {
+    let engine = Engine(profile: .builtIn([AnyCheckerType(EndRecorder.self)]))
+
+    @Test func aCompleteFileHandsCheckersItsEnds() throws {
+        _ = engine.check(path: "\(sampleMedia)/silence.mov")
+        let end = try #require(EndRecorder.last)
+        #expect(!end.truncated)
+        #expect(end.videoEnd == MediaTime(value: 14, timescale: 1))
+        #expect(end.audioEnds[1] == MediaTime(value: 14, timescale: 1))
+    }
+
+    @Test func aTruncatedFileHasNoKnownEnd() throws {
+        _ = engine.check(path: "\(sampleMedia)/broken/truncated.mp4")
+        let end = try #require(EndRecorder.last)
+        #expect(end.truncated)
+        #expect(end.videoEnd == nil)  // the last decoded picture is where the damage is, not the tail
+        #expect(end.audioEnds.isEmpty)
+    }
+}
