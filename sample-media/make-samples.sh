@@ -104,6 +104,18 @@ SRT
   -c:v libx264 -preset medium -crf 30 -threads 1 -c:s srt -fflags +bitexact subtitles.mkv
 rm -f /tmp/greenlight-sample.srt
 
+# Audio whose layout changes mid-stream, as at a DVB ad break: raw AC-3, 5.1(side) for 3.072 s,
+# stereo for 3.072 s, then 5.1(side) for 6.144 s (whole 32 ms AC-3 frames, so the changes sit at
+# exactly 3.072 s and 6.144 s). LFE is empty in both 5.1 parts; in the last one the centre is
+# silent from 7.144 s to 10.144 s (1-4 s into that part), which only a reader that follows the
+# change back to six channels can see.
+t='0.1*sin(2*PI*440*t)'
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='$t|$t|$t|0|$t|$t':sample_rate=48000:channel_layout=5.1(side):duration=3.072" -c:a ac3 -b:a 128k /tmp/gl-p1.ac3
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='$t|$t':sample_rate=48000:channel_layout=stereo:duration=3.072" -c:a ac3 -b:a 96k /tmp/gl-p2.ac3
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='$t|$t|if(between(t,1,4),0,$t)|0|$t|$t':sample_rate=48000:channel_layout=5.1(side):duration=6.144" -c:a ac3 -b:a 128k /tmp/gl-p3.ac3
+cat /tmp/gl-p1.ac3 /tmp/gl-p2.ac3 /tmp/gl-p3.ac3 > layout-change.ac3
+rm -f /tmp/gl-p1.ac3 /tmp/gl-p2.ac3 /tmp/gl-p3.ac3
+
 # Damage in the middle of a readable file: 2 x 3000 seeded random bytes over the packets
 # around 5.2 s of a copy of freeze.mp4. The rest decodes; the damage must be reported.
 python3 - <<'PY'
@@ -120,6 +132,17 @@ PY
 mkdir -p broken
 : > broken/empty.mp4
 python3 -c "import random,sys; r=random.Random(7); sys.stdout.buffer.write(bytes(r.getrandbits(8) for _ in range(65536)))" > broken/random.mov
+# Nothing to decode: an MP4 with no stream at all, a MOV holding only a timecode track, and a
+# WAV whose header claims 0 channels (tone-dropout.wav's first 0.1 s with the count zeroed).
+"${FF[@]}" -f lavfi -i testsrc2=d=1 -frames:v 0 -c:v libx264 broken/no-streams.mp4
+"${FF[@]}" -f lavfi -i "testsrc2=size=160x90:rate=25:duration=1" -c:v libx264 -timecode 01:00:00:00 /tmp/gl-tc.mov
+"${FF[@]}" -i /tmp/gl-tc.mov -map 0:d -c copy -timecode 01:00:00:00 broken/tmcd-only.mov 2>/dev/null
+rm -f /tmp/gl-tc.mov
+python3 - <<'PY'
+d = bytearray(open("tone-dropout.wav", "rb").read())
+d[22:24] = (0).to_bytes(2, "little")   # NumChannels
+open("broken/zero-channels.wav", "wb").write(bytes(d[:44 + 3200]))
+PY
 # The truncated clip has black frames 50-74 (2.0-3.0 s), before the cut, which must still be reported.
 "${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=8,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,50,74)',format=yuv420p" \
   -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=8" \

@@ -106,13 +106,6 @@ static inline void cff_codec_enable_threads(AVCodecContext *c, int count) {
     c->thread_type = FF_THREAD_FRAME | FF_THREAD_SLICE;
 }
 
-static inline int cff_codec_channels(const AVCodecContext *c) {
-#if CFF_HAS_CH_LAYOUT
-    return c->ch_layout.nb_channels;
-#else
-    return c->channels;
-#endif
-}
 
 // MARK: channel layouts (AVChannelLayout since libavutil 57.24)
 
@@ -150,24 +143,62 @@ static inline void cff_codecpar_channel_name(const AVCodecParameters *p, int ind
 #endif
 }
 
-/// A resampler from the decoder's native format to float planar at the same rate and layout.
-static inline SwrContext *cff_swr_to_float_planar(const AVCodecContext *c) {
+// MARK: per-frame audio format (a stream may change layout, format or rate mid-stream)
+
+static inline int cff_frame_channels(const AVFrame *f) {
+#if CFF_HAS_CH_LAYOUT
+    return f->ch_layout.nb_channels;
+#else
+    return f->channels;
+#endif
+}
+
+/// Describes a decoded audio frame's layout ("5.1(side)", "stereo"); "" when it has no named order.
+static inline void cff_frame_layout_name(const AVFrame *f, char *buf, size_t size) {
+    buf[0] = 0;
+#if CFF_HAS_CH_LAYOUT
+    if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) return;
+    if (av_channel_layout_describe(&f->ch_layout, buf, size) < 0) buf[0] = 0;
+#else
+    if (f->channel_layout == 0) return;
+    av_get_channel_layout_string(buf, (int)size, f->channels, f->channel_layout);
+#endif
+}
+
+/// Short name of channel `index` of a decoded audio frame ("FL", "LFE"), or "" when unnamed.
+static inline void cff_frame_channel_name(const AVFrame *f, int index, char *buf, size_t size) {
+    buf[0] = 0;
+#if CFF_HAS_CH_LAYOUT
+    if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) return;
+    enum AVChannel ch = av_channel_layout_channel_from_index(&f->ch_layout, (unsigned)index);
+    if (ch == AV_CHAN_NONE || av_channel_name(buf, size, ch) < 0) buf[0] = 0;
+#else
+    if (f->channel_layout == 0) return;
+    const char *name = av_get_channel_name(av_channel_layout_extract_channel(f->channel_layout, index));
+    if (name) snprintf(buf, size, "%s", name);
+#endif
+}
+
+/// A resampler from one decoded frame's own format, layout and rate to float planar at the
+/// same layout and rate. NULL when libswresample cannot convert it.
+static inline SwrContext *cff_swr_frame_to_float_planar(const AVFrame *f) {
     SwrContext *swr = NULL;
+    if (f->sample_rate <= 0 || cff_frame_channels(f) <= 0) return NULL;
 #if CFF_HAS_CH_LAYOUT
     AVChannelLayout layout;
-    if (c->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
-        av_channel_layout_default(&layout, c->ch_layout.nb_channels);
-    } else if (av_channel_layout_copy(&layout, &c->ch_layout) < 0) {
+    if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) {
+        av_channel_layout_default(&layout, f->ch_layout.nb_channels);
+    } else if (av_channel_layout_copy(&layout, &f->ch_layout) < 0) {
         return NULL;
     }
-    int rc = swr_alloc_set_opts2(&swr, &layout, AV_SAMPLE_FMT_FLTP, c->sample_rate,
-                                 &layout, c->sample_fmt, c->sample_rate, 0, NULL);
+    int rc = swr_alloc_set_opts2(&swr, &layout, AV_SAMPLE_FMT_FLTP, f->sample_rate,
+                                 &layout, (enum AVSampleFormat)f->format, f->sample_rate, 0, NULL);
     av_channel_layout_uninit(&layout);
     if (rc < 0) { swr_free(&swr); return NULL; }
 #else
-    int64_t layout = c->channel_layout ? (int64_t)c->channel_layout : av_get_default_channel_layout(c->channels);
-    swr = swr_alloc_set_opts(NULL, layout, AV_SAMPLE_FMT_FLTP, c->sample_rate,
-                             layout, c->sample_fmt, c->sample_rate, 0, NULL);
+    int64_t layout = f->channel_layout ? (int64_t)f->channel_layout : av_get_default_channel_layout(f->channels);
+    swr = swr_alloc_set_opts(NULL, layout, AV_SAMPLE_FMT_FLTP, f->sample_rate,
+                             layout, (enum AVSampleFormat)f->format, f->sample_rate, 0, NULL);
     if (!swr) return NULL;
 #endif
     if (swr_init(swr) < 0) { swr_free(&swr); return NULL; }

@@ -9,7 +9,8 @@ public struct CheckContext: Sendable {
     public var video: StreamInfo?
     /// The rate frames are numbered at (the video's), if there is video.
     public var frameRate: Rational?
-    /// The timecode of the first frame (00:00:00:00 when the file declares none).
+    /// The timecode of the first frame (00:00:00:00 when the file declares none); nil when the
+    /// frame rate is not a SMPTE rate, where positions read as clock times instead.
     public var startTimecode: Timecode?
     public var audioStreams: [StreamInfo]
     /// Shared-feature parameters in force (the black criterion).
@@ -22,7 +23,7 @@ public struct CheckContext: Sendable {
         self.frameRate = video?.numberingRate
         self.audioStreams = media.audioStreams
         self.parameters = parameters
-        if let rate = frameRate {
+        if let rate = video?.timecodeRate {
             startTimecode = media.startTimecode.flatMap { Timecode(parsing: $0, rate: rate) }
                 ?? Timecode(frameCount: 0, rate: rate, dropFrame: false)
         }
@@ -33,15 +34,18 @@ public struct CheckContext: Sendable {
         frameRate.map { time.frameIndex(at: $0) }
     }
 
-    /// The timecode label of the frame holding `time`.
+    /// The timecode label of the frame holding `time`; nil without video or at a rate that has
+    /// no SMPTE timecode.
     public func timecode(at time: MediaTime) -> String? {
         guard let start = startTimecode, let frame = frame(at: time) else { return nil }
         return start.adding(frames: frame).description
     }
 
-    /// How a time reads in a sentence: the timecode with video, else seconds.
+    /// How a time reads in a sentence: the timecode at a SMPTE rate, a clock time
+    /// (`00:00:50.000`) for other video, seconds for sound alone.
     public func label(_ time: MediaTime) -> String {
-        timecode(at: time) ?? formatSeconds(time.seconds)
+        if let tc = timecode(at: time) { return tc }
+        return video != nil ? Timecode.clockLabel(seconds: time.seconds) : formatSeconds(time.seconds)
     }
 
     /// Builds a finding located at `[start, end)`, filling in frames and timecode.

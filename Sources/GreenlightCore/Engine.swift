@@ -16,7 +16,10 @@ public struct Engine: Sendable {
     public var threads: Int
 
     /// Finding codes the engine itself emits (about the file, not from a checker).
-    public static let codes = ["decode.damaged"]
+    public static let codes = ["decode.damaged", "decode.gap", "decode.stream-unreadable", "audio.layout-change"]
+
+    /// At most this many `decode.gap` findings per stream; the rest are counted in the last one.
+    static let gapFindingLimit = 20
 
     public init(profile: Profile, threads: Int = 0) {
         self.profile = profile
@@ -32,6 +35,12 @@ public struct Engine: Sendable {
     /// `error` and a sentence saying why; what was decoded before damage is still reported.
     /// - Parameter progress: called with the fraction (0…1) of the declared duration decoded.
     public func check(path: String, sidecarCues: [SubtitleCue] = [], progress: ((Double) -> Void)? = nil) -> FileReport {
+        var stats = EngineStats()
+        return check(path: path, sidecarCues: sidecarCues, progress: progress, stats: &stats)
+    }
+
+    /// ``check(path:sidecarCues:progress:)``, also counting the work done (for tests).
+    func check(path: String, sidecarCues: [SubtitleCue] = [], progress: ((Double) -> Void)? = nil, stats: inout EngineStats) -> FileReport {
         let file: MediaFile
         do { file = try MediaFile(path: path) } catch {
             return .unreadable(path, "Cannot open the file: \(error.message) (\(error.call)).")
@@ -39,13 +48,20 @@ public struct Engine: Sendable {
         let needs = features
         let parameters = profile.featureParameters()
         let context = CheckContext(path: path, media: file.info, parameters: parameters)
+        // File health does not depend on the checkers chosen: every audio stream and the picture
+        // stream are always decoded (damage, gaps, truncation); only the features are optional.
         let reader: MediaReader
         do {
             reader = try MediaReader(file: file, selection: ReadSelection(
-                video: !needs.intersection(.video).isEmpty, audio: needs.contains(.audioEnvelope),
-                subtitles: needs.contains(.subtitles), threads: threads))
+                video: true, audio: true, subtitles: needs.contains(.subtitles), threads: threads))
         } catch {
             return FileReport(path: path, verdict: .error, error: "Cannot decode the file: \(error.message) (\(error.call)).",
+                              media: file.info, findings: [], summaries: [:])
+        }
+        if reader.videoStream == nil && reader.audioStreams.isEmpty && file.info.streams.allSatisfy({ $0.type != .subtitle }) {
+            let why = reader.unreadableStreams.map { "stream #\($0.stream.index) (\($0.stream.type.rawValue)): \($0.reason)" }
+            return FileReport(path: path, verdict: .error,
+                              error: "Nothing in the file can be decoded: \(why.isEmpty ? "no picture or sound stream" : why.joined(separator: "; ")).",
                               media: file.info, findings: [], summaries: [:])
         }
         let checkers: [(id: String, checker: any Checker)]
@@ -62,9 +78,11 @@ public struct Engine: Sendable {
         let extractor = VideoFeatureExtractor(features: needs, parameters: parameters, frameRate: context.frameRate, origin: origin)
         var envelopes: [Int: AudioEnvelopeBuilder] = [:]
         for s in reader.audioStreams {
-            envelopes[s.index] = AudioEnvelopeBuilder(streamIndex: s.index, sampleRate: s.sampleRate ?? 48000, channels: s.channels ?? 0)
+            envelopes[s.index] = AudioEnvelopeBuilder(streamIndex: s.index, computesEnvelope: needs.contains(.audioEnvelope))
         }
         var cues = CueCollector(origin: origin)
+        var videoTimeline = VideoTimeline()
+        var events: [TimelineEvent] = []
         var videoEnd: MediaTime?
         let declared = file.info.duration ?? 0
         var lastReported = -1.0
@@ -80,14 +98,19 @@ public struct Engine: Sendable {
             outcome = try reader.run(
                 video: { frame in
                     let f = extractor.extract(frame)
+                    stats.videoFrames += 1
+                    if let gap = videoTimeline.add(time: f.time, duration: f.duration) { events.append(gap) }
                     for c in videoCheckers { c.consume(video: f) }
                     videoEnd = f.end
                     report(f.time)
                 },
                 audio: { buffer in
-                    guard let builder = envelopes[buffer.streamIndex], let block = builder.add(buffer, origin: origin) else { return }
-                    for c in audioCheckers { c.consume(audio: block) }
-                    if videoCheckers.isEmpty, let end = builder.end { report(end) }
+                    guard let builder = envelopes[buffer.streamIndex] else { return }
+                    stats.audioSamples += Int64(buffer.sampleCount)
+                    let (blocks, happened) = builder.add(buffer, origin: origin)
+                    for e in happened { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
+                    for block in blocks { for c in audioCheckers { c.consume(audio: block) } }
+                    if reader.videoStream == nil, let end = builder.end { report(end) }
                 },
                 subtitle: { event in
                     for cue in cues.add(event) { for c in cueCheckers { c.consume(cue: cue) } }
@@ -95,30 +118,22 @@ public struct Engine: Sendable {
         } catch {
             return FileReport(path: path, verdict: .error, error: "Decoding failed: \(error)", media: file.info, findings: [], summaries: [:])
         }
+        stats.scannedFrames = extractor.scannedFrames
         for builder in envelopes.values.sorted(by: { $0.streamIndex < $1.streamIndex }) {
-            if let block = builder.flush() { for c in audioCheckers { c.consume(audio: block) } }
+            let (blocks, happened) = builder.finish()
+            for e in happened { events.append(TimelineEvent(stream: builder.streamIndex, e)) }
+            for block in blocks { for c in audioCheckers { c.consume(audio: block) } }
         }
         for cue in cues.finish(end: videoEnd) + sidecarCues { for c in cueCheckers { c.consume(cue: cue) } }
 
-        // Did decoding reach the end the container declares?
-        let decodedEnd = ([videoEnd] + envelopes.values.map(\.end)).compactMap { $0 }.max()
-        var stopError: String?
-        if let readError = outcome.readError {
-            stopError = "Reading stopped \(position(decodedEnd, context)): \(readError.message) (\(readError.call))."
-        } else if declared > 0, file.info.durationIsEstimate != true, let decodedEnd,
-                  decodedEnd.seconds < declared - 0.5 - (context.frameRate.map { 1 / $0.doubleValue } ?? 0) {
-            // Half a second plus a frame absorbs audio padding and edit-list rounding, not missing media.
-            stopError = "The file is truncated or damaged: decoding stopped \(position(decodedEnd, context)) but the container declares \(formatSeconds(declared))."
-        } else if decodedEnd == nil, reader.videoStream != nil || !reader.audioStreams.isEmpty {
-            stopError = "No picture or sound could be decoded from the file."
-        }
+        var stopError = stoppedEarly(file: file, reader: reader, outcome: outcome, videoEnd: videoEnd, envelopes: envelopes, context: context)
         if let stop = stopError, outcome.decodeErrors > 0, let first = outcome.firstDecodeError {
             stopError = stop + " The decoder rejected \(outcome.decodeErrors) packet(s), first: \(first.message)."
         }
 
         let complete = stopError == nil
         let end = ProgrammeEnd(videoEnd: complete ? videoEnd : nil,
-                               audioEnds: complete ? envelopes.mapValues { $0.end ?? .zero } : [:], truncated: !complete)
+                               audioEnds: complete ? envelopes.compactMapValues(\.end) : [:], truncated: !complete)
         var findings: [Finding] = []
         var summaries: [String: [String: SummaryValue]] = [:]
         for (id, checker) in checkers {
@@ -127,23 +142,117 @@ public struct Engine: Sendable {
             summaries[id] = result.summary
         }
         if stopError == nil, outcome.decodeErrors > 0 || outcome.concealedFrames > 0 {
-            let start = outcome.firstDamage.map { $0 - origin } ?? .zero
-            let last = outcome.lastDamage.map { $0 - origin } ?? start
-            let end = last + (context.frameRate.map { MediaTime(value: $0.denominator, timescale: $0.numerator) } ?? MediaTime(value: 1, timescale: 1000))
-            var parts: [String] = []
-            if outcome.decodeErrors > 0 {
-                parts.append("rejected \(outcome.decodeErrors) damaged packet(s) (\(outcome.firstDecodeError?.message ?? "invalid data"))")
-            }
-            if outcome.concealedFrames > 0 { parts.append("concealed damage in \(outcome.concealedFrames) picture(s)") }
+            findings.append(damageFinding(outcome, origin: origin, context: context))
+        }
+        findings += timelineFindings(events, context: context)
+        for (stream, reason) in reader.unreadableStreams {
             findings.append(context.finding(
-                checker: "decode", code: "decode.damaged", severity: .error, placement: nil, start: start, end: end,
-                message: "The decoder \(parts.joined(separator: " and ")) between \(context.label(start)) and \(context.label(last)); the picture or sound there is corrupt.",
-                measurements: ["packets": Double(outcome.decodeErrors), "concealedFrames": Double(outcome.concealedFrames)]))
+                checker: "decode", code: "decode.stream-unreadable", severity: .error, placement: nil, start: .zero, end: .zero,
+                message: "Audio stream #\(stream.index) (\(stream.codec)) cannot be decoded: \(reason); it was not checked.",
+                stream: stream.index))
         }
         for i in findings.indices { findings[i].severity = profile.severity(for: findings[i]) }
         findings.sort { ($0.start, $0.checker, $0.stream ?? -1, $0.channel ?? "") < ($1.start, $1.checker, $1.stream ?? -1, $1.channel ?? "") }
         let verdict: Verdict = stopError != nil ? .error : Verdict(findings: findings)
         return FileReport(path: path, verdict: verdict, error: stopError, media: file.info, findings: findings, summaries: summaries)
+    }
+
+    /// Why decoding did not reach the end, or nil when it did. Each stream's decoded end is
+    /// judged against that stream's own declared end (audio that starts earlier or runs longer
+    /// than the picture is not truncation); streams that declare no duration are judged together
+    /// against the container's end.
+    private func stoppedEarly(file: MediaFile, reader: MediaReader, outcome: ReadOutcome, videoEnd: MediaTime?,
+                              envelopes: [Int: AudioEnvelopeBuilder], context: CheckContext) -> String? {
+        let origin = reader.origin
+        var decoded: [(stream: StreamInfo, end: MediaTime?)] = []
+        if let v = reader.videoStream { decoded.append((v, videoEnd)) }
+        for s in reader.audioStreams { decoded.append((s, envelopes[s.index]?.end)) }
+        let lastEnd = decoded.compactMap(\.end).max()
+        if let readError = outcome.readError {
+            return "Reading stopped \(position(lastEnd, context)): \(readError.message) (\(readError.call))."
+        }
+        if !decoded.isEmpty, lastEnd == nil {
+            return "No picture or sound could be decoded from the file."
+        }
+        // Half a second plus a frame absorbs audio padding and edit-list rounding, not missing media.
+        let slack = 0.5 + (context.frameRate.map { 1 / $0.doubleValue } ?? 0)
+        let containerStart = file.info.startTime ?? origin.seconds
+        var undeclared: [MediaTime] = []
+        for (stream, end) in decoded {
+            guard let end else {
+                return "The file is truncated or damaged: nothing could be decoded from \(describe(stream))."
+            }
+            let absoluteEnd = (origin + end).seconds
+            if let duration = stream.duration, duration > 0 {
+                let declaredEnd = (stream.startTime ?? containerStart) + duration
+                if absoluteEnd < declaredEnd - slack {
+                    return "The file is truncated or damaged: \(describe(stream)) stops \(position(end, context)) but the stream declares \(formatSeconds(declaredEnd - origin.seconds))."
+                }
+            } else {
+                undeclared.append(end)
+            }
+        }
+        if let end = undeclared.max(), let duration = file.info.duration, duration > 0, file.info.durationIsEstimate != true {
+            let declaredEnd = containerStart + duration
+            if (origin + end).seconds < declaredEnd - slack {
+                return "The file is truncated or damaged: decoding stopped \(position(end, context)) but the container declares \(formatSeconds(declaredEnd - origin.seconds))."
+            }
+        }
+        return nil
+    }
+
+    private func describe(_ stream: StreamInfo) -> String {
+        "\(stream.type == .video ? "the picture" : "the sound") (stream #\(stream.index), \(stream.codec))"
+    }
+
+    private func damageFinding(_ outcome: ReadOutcome, origin: MediaTime, context: CheckContext) -> Finding {
+        let start = outcome.firstDamage.map { $0 - origin } ?? .zero
+        let last = outcome.lastDamage.map { $0 - origin } ?? start
+        let end = last + (context.frameRate.map { MediaTime(value: $0.denominator, timescale: $0.numerator) } ?? MediaTime(value: 1, timescale: 1000))
+        var parts: [String] = []
+        if outcome.decodeErrors > 0 {
+            parts.append("rejected \(outcome.decodeErrors) damaged packet(s) (\(outcome.firstDecodeError?.message ?? "invalid data"))")
+        }
+        if outcome.concealedFrames > 0 { parts.append("concealed damage in \(outcome.concealedFrames) picture(s)") }
+        return context.finding(
+            checker: "decode", code: "decode.damaged", severity: .error, placement: nil, start: start, end: end,
+            message: "The decoder \(parts.joined(separator: " and ")) between \(context.label(start)) and \(context.label(last)); the picture or sound there is corrupt.",
+            measurements: ["packets": Double(outcome.decodeErrors), "concealedFrames": Double(outcome.concealedFrames)])
+    }
+
+    /// `decode.gap` for timestamp gaps and jumps, `audio.layout-change` for mid-stream format changes.
+    private func timelineFindings(_ events: [TimelineEvent], context: CheckContext) -> [Finding] {
+        var findings: [Finding] = []
+        var gapsPerStream: [Int: Int] = [:]
+        for e in events {
+            switch e.kind {
+            case .formatChange(let from, let to, let at):
+                findings.append(context.finding(
+                    checker: "decode", code: "audio.layout-change", severity: .info, placement: nil, start: at, end: at,
+                    message: "Audio stream #\(e.stream ?? -1) changes from \(from.description) to \(to.description) at \(context.label(at)); every channel of both is checked.",
+                    measurements: ["channelsBefore": Double(from.channelCount), "channelsAfter": Double(to.channelCount)],
+                    stream: e.stream))
+            case .gap(let expected, let actual):
+                let count = gapsPerStream[e.stream ?? -1, default: 0] + 1
+                gapsPerStream[e.stream ?? -1] = count
+                guard count <= Self.gapFindingLimit else { continue }
+                let what = e.stream.map { "audio stream #\($0)" } ?? "picture"
+                let size = actual - expected
+                let (start, end) = size < .zero ? (actual, expected) : (expected, actual)
+                var sentence: String
+                if size < .zero {
+                    sentence = "The \(what) timestamps jump back \(formatSeconds(-size.seconds)) at \(context.label(expected)): \(formatSeconds(-size.seconds)) of it overlaps what came before."
+                } else {
+                    let frames = e.stream == nil ? context.frameRate.map { " (about \(Int((size.seconds * $0.doubleValue).rounded())) frame(s))" } ?? "" : ""
+                    sentence = "The \(what) has a \(formatSeconds(size.seconds))\(frames) timestamp gap from \(context.label(expected)) to \(context.label(actual)): media there is missing."
+                }
+                if count == Self.gapFindingLimit { sentence += " Further gaps in this stream are not listed." }
+                findings.append(context.finding(
+                    checker: "decode", code: "decode.gap", severity: .warning, placement: nil, start: start, end: end,
+                    message: sentence, measurements: ["gapSeconds": size.seconds], stream: e.stream ?? context.video?.index))
+            }
+        }
+        return findings
     }
 
     private func position(_ time: MediaTime?, _ context: CheckContext) -> String {
@@ -152,6 +261,44 @@ public struct Engine: Sendable {
         if let f = context.frame(at: time) { parts.append("frame \(f)") }
         if let tc = context.timecode(at: time) { return "at \(tc) (\(parts.joined(separator: ", ")))" }
         return "at \(parts.joined(separator: ", "))"
+    }
+}
+
+/// How much work one check did (tests read it to see what was decoded and measured).
+struct EngineStats {
+    var videoFrames = 0
+    /// Pictures whose pixels were scanned for features.
+    var scannedFrames = 0
+    var audioSamples: Int64 = 0
+}
+
+/// A change in a stream's timeline: a gap or jump in its timestamps, or an audio format change.
+struct TimelineEvent {
+    /// The audio stream, or nil for the picture.
+    var stream: Int?
+    var kind: AudioEnvelopeBuilder.Event
+
+    init(stream: Int?, _ kind: AudioEnvelopeBuilder.Event) {
+        self.stream = stream
+        self.kind = kind
+    }
+}
+
+/// Watches the picture's timestamps: a frame that starts more than 1.5 frame durations after
+/// the previous one started is a gap (frames are missing); one that starts before the previous
+/// one is a jump back.
+struct VideoTimeline {
+    private var last: (time: MediaTime, duration: MediaTime)?
+
+    mutating func add(time: MediaTime, duration: MediaTime) -> TimelineEvent? {
+        defer { last = (time, duration) }
+        guard let last else { return nil }
+        let step = time - last.time
+        let allowed = MediaTime(value: last.duration.value * 3, timescale: last.duration.timescale * 2)
+        if step > allowed || step <= .zero {
+            return TimelineEvent(stream: nil, .gap(expected: last.time + last.duration, actual: time))
+        }
+        return nil
     }
 }
 
@@ -195,6 +342,10 @@ public enum FeatureDump {
     public static func run(path: String, parameters: FeatureParameters = FeatureParameters(), each: (VideoFeatures) -> Void) throws -> String? {
         let file: MediaFile
         do { file = try MediaFile(path: path) } catch { return error.description }
+        guard file.info.primaryVideo != nil else {
+            let kinds = file.info.streams.map(\.type.rawValue)
+            return "\(path) has no picture stream (it holds \(kinds.joined(separator: ", "))): features are measured on pictures"
+        }
         let reader = try MediaReader(file: file, selection: ReadSelection(video: true, audio: false, subtitles: false))
         let extractor = VideoFeatureExtractor(features: .video, parameters: parameters,
                                               frameRate: file.info.primaryVideo?.numberingRate, origin: reader.origin)

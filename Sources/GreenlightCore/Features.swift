@@ -155,15 +155,24 @@ public struct VideoFeatures: Sendable {
 
 /// Envelope of a run of decoded sound: for each 1 ms window (the stream's rate / 1000 samples),
 /// each channel's mean square and peak magnitude.
+///
+/// Windows count from the first sample of their *segment*: a run of contiguous samples in one
+/// format. A stream starts a new segment when its layout or rate changes mid-stream or its
+/// timestamps jump (a gap), so a checker that follows runs across blocks ends them when
+/// `segment` changes.
 public struct AudioEnvelopeBlock: Sendable {
     public var streamIndex: Int
     public var sampleRate: Int
     public var channelCount: Int
+    /// Short channel names ("FL", "LFE") of this segment's layout, nil when it names none.
+    public var channelNames: [String]?
+    /// Which contiguous run of the stream these windows belong to (0 for the first).
+    public var segment: Int
     public var windowSamples: Int
-    /// Index of the first window in this block, counting from the stream's first sample.
+    /// Index of the first window in this block, counting from the segment's first sample.
     public var firstWindow: Int64
     public var windowCount: Int
-    /// The time of the stream's first sample, from the programme's first frame.
+    /// The time of the segment's first sample, from the programme's first frame.
     public var streamStart: MediaTime
     /// `meanSquare[w * channelCount + c]`.
     public var meanSquare: [Float]
@@ -174,7 +183,7 @@ public struct AudioEnvelopeBlock: Sendable {
     /// Samples in window `w` of this block.
     public func sampleCount(ofWindow w: Int) -> Int { w == windowCount - 1 ? lastWindowSamples : windowSamples }
 
-    /// The time of sample `index` (from the stream's first sample), from the programme's first frame.
+    /// The time of sample `index` (from the segment's first sample), from the programme's first frame.
     public func time(ofSample index: Int64) -> MediaTime {
         streamStart + MediaTime(value: index, timescale: Int64(sampleRate))
     }

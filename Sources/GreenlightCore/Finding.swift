@@ -134,3 +134,20 @@ public func formatNumber(_ value: Double, decimals: Int = 3) -> String {
 public func formatSeconds(_ seconds: Double) -> String {
     "\(formatNumber(seconds, decimals: seconds < 10 ? 3 : 2)) s"
 }
+
+/// `text` with every control character (C0, DEL, C1) written out as `\u{1B}`, so a file name
+/// cannot move a terminal's cursor, break an XML report or end an EDL line. Tabs and line
+/// breaks are control characters too.
+public func printable(_ text: String) -> String {
+    var out = ""
+    out.reserveCapacity(text.utf8.count)
+    for scalar in text.unicodeScalars {
+        let v = scalar.value
+        if v < 0x20 || (0x7F...0x9F).contains(v) {
+            out += "\\u{\(String(v, radix: 16, uppercase: true))}"
+        } else {
+            out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
+}

@@ -6,13 +6,38 @@ public enum DurationValue: Sendable, Hashable, CustomStringConvertible {
     case frames(Int64)
     case seconds(Double)
 
+    /// Parses the text; nil when it is not a duration at all (bounds are checked by
+    /// ``validated()``, so that the error can name them).
     public init?(parsing text: String) {
         let t = text.trimmingCharacters(in: .whitespaces).lowercased()
-        if t.hasSuffix("ms"), let v = Double(t.dropLast(2)), v >= 0 { self = .seconds(v / 1000) }
-        else if t.hasSuffix("f"), let v = Int64(t.dropLast()), v >= 0 { self = .frames(v) }
-        else if t.hasSuffix("s"), let v = Double(t.dropLast()), v >= 0 { self = .seconds(v) }
-        else if let v = Double(t), v >= 0 { self = .seconds(v) }
+        func number(_ s: Substring) -> Double? {
+            // Only plain decimal numbers: Double("inf"), "nan" and hex floats are not durations.
+            guard !s.isEmpty, s.allSatisfy({ $0.isNumber || $0 == "." || $0 == "e" || $0 == "-" || $0 == "+" }),
+                  let v = Double(s), v.isFinite, v >= 0 else { return nil }
+            return v
+        }
+        if t.hasSuffix("ms"), let v = number(t.dropLast(2)) { self = .seconds(v / 1000) }
+        else if t.hasSuffix("f") {
+            guard let v = Int64(t.dropLast()), v >= 0 else { return nil }
+            self = .frames(v)
+        }
+        else if t.hasSuffix("s"), let v = number(t.dropLast()) { self = .seconds(v) }
+        else if let v = number(t[...]) { self = .seconds(v) }
         else { return nil }
+    }
+
+    /// The longest duration an option may hold: a day, in seconds or in frames at 120 fps.
+    public static let maximumSeconds = 86_400.0
+    public static let maximumFrames: Int64 = 86_400 * 120
+    /// The allowed range as people read it.
+    public static let allowedRange = "1f…\(maximumFrames)f, or more than 0 s up to 86400 s (24 h)"
+
+    /// Whether the duration is positive and at most a day (frames at most a day at 120 fps).
+    public var isInRange: Bool {
+        switch self {
+        case .frames(let n): return n >= 1 && n <= Self.maximumFrames
+        case .seconds(let s): return s.isFinite && s > 0 && s <= Self.maximumSeconds
+        }
     }
 
     public var description: String {
@@ -97,22 +122,36 @@ public struct OptionValues: Sendable, Hashable {
         }
         let bad = ProfileError(source: source, key: "checkers.\(checker).\(name)",
                                message: "'\(raw)' is not \(spec.defaultValue.kindName)")
+        let key = "checkers.\(checker).\(name)"
         let value: OptionValue
         switch spec.defaultValue {
         case .number:
-            if let n = raw as? Double { value = .number(n) }
-            else if let n = raw as? Int { value = .number(Double(n)) }
-            else if let s = raw as? String, let n = Double(s) { value = .number(n) }
+            let n: Double
+            if let d = raw as? Double { n = d }
+            else if let i = raw as? Int { n = Double(i) }
+            else if let s = raw as? String, let d = Double(s.trimmingCharacters(in: .whitespaces)) { n = d }
             else { throw bad }
-            if case .number(let n) = value, let r = spec.range, !r.contains(n) {
-                throw ProfileError(source: source, key: "checkers.\(checker).\(name)",
-                                   message: "\(formatNumber(n)) is outside \(formatNumber(r.lowerBound))…\(formatNumber(r.upperBound)) \(spec.unit)")
+            let range = spec.range.map { " \(formatNumber($0.lowerBound))…\(formatNumber($0.upperBound)) \(spec.unit)" } ?? ""
+            guard n.isFinite else {
+                throw ProfileError(source: source, key: key, message: "'\(raw)' is not a finite number (allowed:\(range.isEmpty ? " any finite number" : range))")
             }
+            if let r = spec.range, !r.contains(n) {
+                throw ProfileError(source: source, key: key, message: "\(formatNumber(n)) is outside the allowed range\(range)")
+            }
+            value = .number(n)
         case .duration:
-            if let n = raw as? Double, n >= 0 { value = .duration(.seconds(n)) }
-            else if let n = raw as? Int, n >= 0 { value = .duration(.seconds(Double(n))) }
-            else if let s = raw as? String, let d = DurationValue(parsing: s) { value = .duration(d) }
-            else { throw bad }
+            let d: DurationValue
+            if let n = raw as? Double { d = .seconds(n) }
+            else if let n = raw as? Int { d = .seconds(Double(n)) }
+            else if let s = raw as? String, let parsed = DurationValue(parsing: s) { d = parsed }
+            else {
+                throw ProfileError(source: source, key: key,
+                                   message: "'\(raw)' is not a duration such as 12f, 2s or 500ms (allowed: \(DurationValue.allowedRange))")
+            }
+            guard d.isInRange else {
+                throw ProfileError(source: source, key: key, message: "'\(raw)' is outside the allowed range \(DurationValue.allowedRange)")
+            }
+            value = .duration(d)
         case .flag:
             guard let b = raw as? Bool else { throw bad }
             value = .flag(b)

@@ -93,18 +93,44 @@ public struct Profile: Sendable {
                 severities: [:])
     }
 
+    /// Profiles are small: a larger file is refused before it is parsed.
+    public static let maximumBytes = 1 << 20
+    /// Nodes a profile may hold once its aliases are expanded (a real one has a few dozen):
+    /// refused before expansion, so an alias or merge-key bomb costs nothing.
+    public static let maximumNodes = 10_000
+
     /// Reads a YAML or JSON profile file.
     public static func load(path: String, registry: [AnyCheckerType]) throws -> Profile {
+        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maximumBytes else {
+            throw ProfileError(source: path, key: "(file)", message: "the profile is \(size) bytes; a profile may be at most \(maximumBytes) bytes (1 MB)")
+        }
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ProfileError(source: path, key: "(file)", message: "cannot read the profile file")
+            throw ProfileError(source: path, key: "(file)", message: "cannot read the profile file (or it is not UTF-8 text)")
         }
         return try parse(text, source: path, registry: registry)
     }
 
     /// Parses profile text (YAML, of which JSON is a subset).
     public static func parse(_ text: String, source: String, registry: [AnyCheckerType]) throws -> Profile {
+        guard text.utf8.count <= maximumBytes else {
+            throw ProfileError(source: source, key: "(file)", message: "the profile is \(text.utf8.count) bytes; a profile may be at most \(maximumBytes) bytes (1 MB)")
+        }
         let root: Any?
-        do { root = try Yams.load(yaml: text) } catch {
+        do {
+            // Compose first: aliases stay shared references, so counting the expanded size is cheap
+            // and stops at the cap; only a profile within it is constructed.
+            if let node = try Yams.compose(yaml: text) {
+                var budget = maximumNodes
+                guard withinBudget(node, &budget) else {
+                    throw ProfileError(source: source, key: "(file)",
+                                       message: "the profile expands to more than \(maximumNodes) YAML nodes once its aliases are followed (an alias or merge-key bomb?); refused without expanding it")
+                }
+            }
+            root = try Yams.load(yaml: text)
+        } catch let error as ProfileError {
+            throw error
+        } catch {
             throw ProfileError(source: source, key: "(file)", message: "not valid YAML or JSON: \(error)")
         }
         guard let top = stringKeyed(root ?? [String: Any]()) else {
@@ -178,6 +204,22 @@ public struct Profile: Sendable {
             return ConfiguredChecker(type: type, options: OptionValues(defaults: type.description.options))
         }
         return copy
+    }
+}
+
+/// Counts `node` and everything under it against `budget`, stopping as soon as it runs out.
+private func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {
+    budget -= 1
+    guard budget >= 0 else { return false }
+    switch node {
+    case .scalar, .alias:
+        return true
+    case .sequence(let items):
+        for item in items where !withinBudget(item, &budget) { return false }
+        return true
+    case .mapping(let pairs):
+        for (key, value) in pairs where !withinBudget(key, &budget) || !withinBudget(value, &budget) { return false }
+        return true
     }
 }
 

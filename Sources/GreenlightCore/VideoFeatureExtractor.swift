@@ -14,6 +14,8 @@ final class VideoFeatureExtractor {
     let frameRate: Rational?
     let origin: MediaTime
 
+    /// Pictures whose pixels were scanned so far.
+    private(set) var scannedFrames = 0
     private var previous: RetainedVideoFrame?
     private var layout: Layout?
     private var histogram: UnsafeMutableBufferPointer<Int32>
@@ -58,6 +60,7 @@ final class VideoFeatureExtractor {
         var result = VideoFeatures(frameNumber: number, time: time, duration: duration, signal: signal,
                                    isKeyFrame: frame.isKeyFrame, isBlack: false)
         guard !features.intersection(FeatureSet.video).isEmpty else { return result }
+        scannedFrames += 1
 
         let layout = prepareLayout(luma)
         let wantDiff = features.contains(.frameDifference)

@@ -93,47 +93,114 @@ final class LumaConverter {
     }
 }
 
-/// Resamples one audio stream's frames to float planar at the native rate and layout.
+/// The format a run of decoded audio frames shares: what the resampler is set up for.
+public struct AudioFormat: Sendable, Hashable {
+    public var sampleRate: Int
+    public var channelCount: Int
+    /// FFmpeg's description of the layout ("5.1(side)", "stereo"), nil when the order is unnamed.
+    public var layout: String?
+    /// Short channel names ("FL", "FR", "LFE"), nil when the layout does not name them.
+    public var channelNames: [String]?
+    /// The decoder's sample format ("fltp", "s16"): a change needs a new resampler too.
+    var sampleFormat: Int32
+
+    init(_ f: UnsafePointer<AVFrame>) {
+        sampleRate = Int(f.pointee.sample_rate)
+        channelCount = Int(cff_frame_channels(f))
+        layout = cString { cff_frame_layout_name(f, $0, $1) }
+        let names = (0..<channelCount).map { c in cString { cff_frame_channel_name(f, Int32(c), $0, $1) } ?? "" }
+        channelNames = names.isEmpty || names.contains("") ? nil : names
+        sampleFormat = f.pointee.format
+    }
+
+    /// "5.1(side), 48000 Hz" / "2 channels, 44100 Hz".
+    public var description: String {
+        "\(layout ?? (channelCount == 1 ? "1 channel" : "\(channelCount) channels")), \(sampleRate) Hz"
+    }
+}
+
+/// Resamples one audio stream's frames to float planar at their own rate and layout. Each
+/// frame's format, layout and rate are followed: when they change mid-stream (an AC-3 5.1
+/// programme cut to a stereo ad break) the samples still held for the old format are flushed
+/// and a new resampler is set up, so every channel of every frame is converted.
 final class AudioConverter {
-    private let swr: OpaquePointer
+    private var swr: OpaquePointer?
     private(set) var planes: UnsafeMutablePointer<UnsafeMutablePointer<Float>?>
     private var capacity = 0
-    let channels: Int
+    private var allocatedChannels = 0
+    /// The format of the samples in ``planes``: the last frame's, once one was converted.
+    private(set) var format: AudioFormat?
+    let path: String
 
-    init(decoder: StreamDecoder, path: String) throws(MediaError) {
-        guard let swr = cff_swr_to_float_planar(decoder.context) else {
-            throw MediaError(code: 0, message: "cannot set up libswresample for this stream's sample format", call: "swr_init", path: path)
-        }
-        self.swr = swr
-        self.channels = Int(cff_codec_channels(decoder.context))
-        self.planes = .allocate(capacity: max(channels, 1))
-        planes.initialize(repeating: nil, count: max(channels, 1))
+    init(path: String) {
+        self.path = path
+        planes = .allocate(capacity: 1)
+        planes.initialize(to: nil)
+        allocatedChannels = 1
     }
 
     deinit {
-        for c in 0..<channels { planes[c]?.deallocate() }
+        release()
         planes.deallocate()
-        var s: OpaquePointer? = swr
-        swr_free(&s)
     }
 
+    private func release() {
+        for c in 0..<allocatedChannels { planes[c]?.deallocate(); planes[c] = nil }
+        capacity = 0
+        var s: OpaquePointer? = swr
+        swr_free(&s)
+        swr = nil
+    }
+
+    var channels: Int { format?.channelCount ?? 0 }
+
     private func reserve(_ samples: Int) {
+        let channels = self.channels
+        if channels > allocatedChannels {
+            for c in 0..<allocatedChannels { planes[c]?.deallocate() }
+            planes.deallocate()
+            planes = .allocate(capacity: channels)
+            planes.initialize(repeating: nil, count: channels)
+            allocatedChannels = channels
+            capacity = 0
+        }
         guard samples > capacity else { return }
         let newCapacity = max(samples, capacity * 2, 4096)
-        for c in 0..<channels {
+        for c in 0..<allocatedChannels {
             planes[c]?.deallocate()
             planes[c] = .allocate(capacity: newCapacity)
         }
         capacity = newCapacity
     }
 
-    /// Converts `frame` (nil flushes); returns samples per channel now in ``planes``.
-    func convert(_ frame: UnsafeMutablePointer<AVFrame>?) throws(MediaError) -> Int {
-        let inSamples = frame.map { Int($0.pointee.nb_samples) } ?? 0
-        let needed = Int(swr_get_out_samples(swr, Int32(inSamples)))
-        reserve(max(needed, 1))
-        let produced = cff_swr_convert_frame_to(swr, frame, planes, Int32(capacity))
-        try check(produced, "swr_convert")
-        return Int(produced)
+    /// Converts `frame` (nil flushes) and hands each run of converted samples to `emit` with its
+    /// count and whether they are `frame`'s own (false for samples flushed from before a format
+    /// change or at the end); ``planes`` and ``format`` describe that run while `emit` runs.
+    func convert(_ frame: UnsafeMutablePointer<AVFrame>?, emit: (Int, Bool) throws -> Void) throws {
+        if let frame {
+            let incoming = AudioFormat(frame)
+            if incoming != format {
+                if swr != nil { try drain(emit) }
+                release()
+                guard let made = cff_swr_frame_to_float_planar(frame) else {
+                    throw MediaError(code: 0, message: "cannot set up libswresample for \(incoming.description) in sample format \(string(cff_sample_fmt_name(incoming.sampleFormat)) ?? "?")",
+                                     call: "swr_init", path: path)
+                }
+                swr = made
+                format = incoming
+            }
+            let inSamples = Int(frame.pointee.nb_samples)
+            reserve(max(Int(swr_get_out_samples(swr, Int32(inSamples))), 1))
+            let produced = try check(cff_swr_convert_frame_to(swr, frame, planes, Int32(capacity)), "swr_convert", path: path)
+            if produced > 0 { try emit(Int(produced), true) }
+        } else if swr != nil {
+            try drain(emit)
+        }
+    }
+
+    private func drain(_ emit: (Int, Bool) throws -> Void) throws {
+        reserve(max(Int(swr_get_out_samples(swr, 0)), 1))
+        let produced = try check(cff_swr_convert_frame_to(swr, nil, planes, Int32(capacity)), "swr_convert", path: path)
+        if produced > 0 { try emit(Int(produced), false) }
     }
 }

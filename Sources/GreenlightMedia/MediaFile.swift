@@ -19,31 +19,49 @@ public final class MediaFile {
     public init(path: String) throws(MediaError) {
         MediaFile.quietOnce
         self.path = path
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw MediaError(code: -2, message: "No such file or directory", call: "open", path: path)
-        }
-        if isDirectory.boolValue {
-            throw MediaError(code: 0, message: "is a folder, not a media file", call: "open", path: path)
-        }
-        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int64, size == 0 {
-            throw MediaError(code: 0, message: "the file is empty (0 bytes)", call: "open", path: path)
-        }
+        try MediaFile.requireRegularFile(path)
         var ctx: UnsafeMutablePointer<AVFormatContext>?
         try check(avformat_open_input(&ctx, path, nil, nil), "avformat_open_input", path: path)
-        guard let ctx else { throw MediaError(code: cff_averror_enomem(), message: "no context", call: "avformat_open_input", path: path) }
-        let rc = avformat_find_stream_info(ctx, nil)
-        if rc < 0 {
-            var doomed: UnsafeMutablePointer<AVFormatContext>? = ctx
+        guard let owned = ctx else { throw MediaError(code: cff_averror_enomem(), message: "no context", call: "avformat_open_input", path: path) }
+        // Until `context` is stored, this initialiser owns the demuxer and frees it on every
+        // early exit; once stored, only deinit frees it (a throw after that point runs deinit).
+        func fail(_ error: MediaError) -> MediaError {
+            var doomed: UnsafeMutablePointer<AVFormatContext>? = owned
             avformat_close_input(&doomed)
-            throw MediaError(ffmpeg: rc, call: "avformat_find_stream_info", path: path)
+            return error
         }
-        self.context = ctx
-        self.info = MediaFile.probe(ctx, path: path)
+        let rc = avformat_find_stream_info(owned, nil)
+        if rc < 0 { throw fail(MediaError(ffmpeg: rc, call: "avformat_find_stream_info", path: path)) }
+        let info = MediaFile.probe(owned, path: path)
         if info.streams.allSatisfy({ $0.type != .video && $0.type != .audio && $0.type != .subtitle }) {
-            var doomed: UnsafeMutablePointer<AVFormatContext>? = ctx
-            avformat_close_input(&doomed)
-            throw MediaError(code: cff_averror_invaliddata(), message: "no video, audio or subtitle stream found", call: "probe", path: path)
+            let what = info.streams.isEmpty ? "the container holds no streams"
+                : "the container holds only \(info.streams.map { "\($0.type.rawValue) (\($0.codec))" }.joined(separator: ", "))"
+            throw fail(MediaError(code: cff_averror_invaliddata(), message: "no video, audio or subtitle stream found: \(what)",
+                                  call: "probe", path: path))
+        }
+        self.info = info
+        self.context = owned
+    }
+
+    /// Refuses what is not a regular file before libavformat opens it: a folder, a FIFO or a
+    /// device (opening those can block or read forever), a missing path, an empty file.
+    static func requireRegularFile(_ path: String) throws(MediaError) {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            let code = errno
+            throw MediaError(code: -code, message: String(cString: strerror(code)), call: "stat", path: path)
+        }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG:
+            if st.st_size == 0 { throw MediaError(code: 0, message: "the file is empty (0 bytes)", call: "open", path: path) }
+        case S_IFDIR:
+            throw MediaError(code: 0, message: "is a folder, not a media file", call: "open", path: path)
+        case S_IFIFO:
+            throw MediaError(code: 0, message: "not a regular file (a FIFO); greenlight reads only regular files", call: "open", path: path)
+        case S_IFCHR, S_IFBLK:
+            throw MediaError(code: 0, message: "not a regular file (a device); greenlight reads only regular files", call: "open", path: path)
+        default:
+            throw MediaError(code: 0, message: "not a regular file; greenlight reads only regular files", call: "open", path: path)
         }
     }
 

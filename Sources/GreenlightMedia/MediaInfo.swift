@@ -94,10 +94,22 @@ public struct StreamInfo: Sendable, Hashable, Codable {
         self.timeBase = timeBase
     }
 
-    /// The rate frames are numbered at: the average rate when valid, else the base rate.
+    /// The rate frames are numbered at. A SMPTE rate wins: the base rate (`r_frame_rate`) when it
+    /// is one, else the average rate when it is one, else the SMPTE rate within 0.1% of the
+    /// average (a 29.97 file missing one frame averages a hair under 29.97 and is still 29.97).
+    /// Only when none fits (24.613 fps, variable rate) is the average itself used.
     public var numberingRate: Rational? {
-        if let a = averageFrameRate, a.isValid, a.numerator > 0 { return a }
-        if let r = frameRate, r.isValid, r.numerator > 0 { return r }
-        return nil
+        let average = averageFrameRate.flatMap { $0.isValid && $0.numerator > 0 ? $0 : nil }
+        let base = frameRate.flatMap { $0.isValid && $0.numerator > 0 ? $0 : nil }
+        if let base, Timecode.isSMPTERate(base) { return base }
+        if let average, Timecode.isSMPTERate(average) { return average }
+        if let near = (average ?? base).flatMap(Timecode.nearestSMPTERate) { return near }
+        return average ?? base
+    }
+
+    /// The rate timecode labels count in: the numbering rate when it is a SMPTE rate, else nil
+    /// (such a stream is labelled with clock times, never an invented timecode).
+    public var timecodeRate: Rational? {
+        numberingRate.flatMap { Timecode.isSMPTERate($0) ? $0 : nil }
     }
 }

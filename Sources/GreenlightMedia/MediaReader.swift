@@ -49,6 +49,9 @@ public final class MediaReader {
     public let videoStream: StreamInfo?
     public let audioStreams: [StreamInfo]
     public let subtitleStreams: [StreamInfo]
+    /// Audio streams that cannot be decoded at all, with the reason (0 channels declared, no
+    /// decoder in this FFmpeg build); the rest of the file is still read.
+    public let unreadableStreams: [(stream: StreamInfo, reason: String)]
     /// The programme's time zero: the first presentation time of the picture stream (or of the
     /// container when there is no picture). Reports count seconds, frames and timecode from here.
     public let origin: MediaTime
@@ -69,13 +72,23 @@ public final class MediaReader {
         }
         var audio: [Int: (StreamDecoder, AudioConverter)] = [:]
         var audioStreams: [StreamInfo] = []
+        var unreadable: [(stream: StreamInfo, reason: String)] = []
         if selection.audio {
-            for s in info.audioStreams where (s.channels ?? 0) > 0 {
-                let d = try StreamDecoder(file: file, streamIndex: s.index, threads: 1)
-                audio[s.index] = (d, try AudioConverter(decoder: d, path: file.path))
-                audioStreams.append(s)
+            for s in info.audioStreams {
+                guard (s.channels ?? 0) > 0 else {
+                    unreadable.append((s, "the stream declares 0 channels"))
+                    continue
+                }
+                do {
+                    let d = try StreamDecoder(file: file, streamIndex: s.index, threads: 1)
+                    audio[s.index] = (d, AudioConverter(path: file.path))
+                    audioStreams.append(s)
+                } catch {
+                    unreadable.append((s, "\(error.message) (\(error.call))"))
+                }
             }
         }
+        self.unreadableStreams = unreadable
         var subtitles: [Int: StreamDecoder] = [:]
         var subtitleStreams: [StreamInfo] = []
         if selection.subtitles {
@@ -146,10 +159,9 @@ public final class MediaReader {
         }
         for (_, (d, conv)) in audio.sorted(by: { $0.key < $1.key }) {
             try feed(d, nil, &outcome) { try deliverAudio(d, conv, &$0, onAudio) }
-            let tail = try conv.convert(nil)
-            if tail > 0 {
-                try onAudio(AudioBuffer(streamIndex: d.streamIndex, sampleRate: Int(d.context.pointee.sample_rate),
-                                        channelCount: conv.channels, sampleCount: tail, time: nil, planes: conv.planes))
+            try conv.convert(nil) { count, _ in
+                guard let format = conv.format else { return }
+                try onAudio(AudioBuffer(streamIndex: d.streamIndex, format: format, sampleCount: count, time: nil, planes: conv.planes))
             }
         }
         return outcome
@@ -269,12 +281,12 @@ public final class MediaReader {
                               _ onAudio: (borrowing AudioBuffer) throws -> Void) throws {
         let f = d.frame
         let pts = cff_frame_best_pts(f)
-        let count = try conv.convert(f)
-        guard count > 0 else { return }
-        let buffer = AudioBuffer(streamIndex: d.streamIndex, sampleRate: Int(f.pointee.sample_rate), channelCount: conv.channels,
-                                 sampleCount: count, time: pts == cff_nopts_value() ? nil : MediaTime(pts, timeBase: d.timeBase),
-                                 planes: conv.planes)
-        try onAudio(buffer)
+        let time = pts == cff_nopts_value() ? nil : MediaTime(pts, timeBase: d.timeBase)
+        try conv.convert(f) { count, own in
+            guard let format = conv.format else { return }
+            try onAudio(AudioBuffer(streamIndex: d.streamIndex, format: format, sampleCount: count, time: own ? time : nil,
+                                    planes: conv.planes))
+        }
     }
 
     private func decodeSubtitle(_ d: StreamDecoder, _ packet: UnsafeMutablePointer<AVPacket>, _ outcome: inout ReadOutcome,

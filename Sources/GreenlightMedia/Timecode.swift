@@ -34,6 +34,33 @@ public struct Timecode: Sendable, Hashable, CustomStringConvertible {
 
     static func defaultsToDropFrame(_ rate: Rational) -> Bool { false }
 
+    /// The frame rates SMPTE timecode is defined for (ST 12-1 and its high-rate extension).
+    public static let smpteRates: [Rational] = [
+        Rational(24000, 1001), Rational(24, 1), Rational(25, 1), Rational(30000, 1001), Rational(30, 1),
+        Rational(48000, 1001), Rational(48, 1), Rational(50, 1), Rational(60000, 1001), Rational(60, 1),
+        Rational(100, 1), Rational(120000, 1001), Rational(120, 1),
+    ]
+
+    public static func isSMPTERate(_ rate: Rational) -> Bool {
+        smpteRates.contains { $0.numerator * rate.denominator == rate.numerator * $0.denominator }
+    }
+
+    /// The SMPTE rate within 0.1% of `rate`, if there is one.
+    public static func nearestSMPTERate(_ rate: Rational) -> Rational? {
+        guard rate.isValid, rate.numerator > 0 else { return nil }
+        let r = rate.doubleValue
+        return smpteRates.first { abs($0.doubleValue - r) <= $0.doubleValue * 0.001 }
+    }
+
+    /// A clock label for a time where no timecode exists: `HH:MM:SS.mmm` (negative with `-`).
+    public static func clockLabel(seconds: Double) -> String {
+        let negative = seconds < 0
+        let ms = Int64((abs(seconds) * 1000).rounded())
+        let h = ms / 3_600_000, m = ms / 60_000 % 60, s = ms / 1000 % 60, f = ms % 1000
+        func pad(_ v: Int64, _ n: Int) -> String { let t = String(v); return String(repeating: "0", count: max(0, n - t.count)) + t }
+        return (negative ? "-" : "") + "\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(f, 3))"
+    }
+
     /// Parses `HH:MM:SS:FF`; a `;` or `.` before the frames marks drop-frame.
     public init?(parsing text: String, rate: Rational) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)

@@ -119,8 +119,10 @@ public final class RetainedVideoFrame {
 /// Decoded sound of one stream, converted to 32-bit float planar by libswresample.
 public struct AudioBuffer {
     public let streamIndex: Int
-    public let sampleRate: Int
-    public let channelCount: Int
+    /// Rate, layout and channel names of these samples (they may change mid-stream).
+    public let format: AudioFormat
+    public var sampleRate: Int { format.sampleRate }
+    public var channelCount: Int { format.channelCount }
     /// Samples per channel in this buffer.
     public let sampleCount: Int
     /// The presentation time of the first sample, when the stream stamps it.

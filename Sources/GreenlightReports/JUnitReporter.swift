@@ -1,52 +1,78 @@
 import Foundation
 import GreenlightCore
 
-/// JUnit XML for CI: one test suite per file, one test case per enabled checker; a checker with
-/// an error-severity finding fails, an unreadable file is an error.
+/// JUnit XML for CI: one test suite per file; in it one test case for the file's health
+/// (readable to the end, no decoder damage, no timestamp gaps) and one per enabled checker. A
+/// checker (or the health case) with an error-severity finding fails; an unreadable file is an
+/// error of its health case.
 public struct JUnitReporter: Reporter {
     public var checkers: [String]
+    /// The test case of a file's health: what the engine itself finds (`decode.*`, `audio.*`).
+    public static let healthCase = "file health"
 
     /// - Parameter checkers: the ids of the checkers that ran, so a clean checker still shows as a passed case.
     public init(checkers: [String]) { self.checkers = checkers }
 
+    /// Findings of the health case: those no checker emitted.
+    private func isHealth(_ f: Finding) -> Bool { !checkers.contains(f.checker) }
+
+    private func failed(_ file: FileReport) -> [String] {
+        var cases = checkers.filter { c in file.findings.contains { $0.checker == c && $0.severity == .error } }
+        if file.error == nil, file.findings.contains(where: { isHealth($0) && $0.severity == .error }) { cases.append(Self.healthCase) }
+        return cases
+    }
+
     public func render(_ report: RunReport) throws -> Data {
         var xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        let failures = report.files.reduce(0) { n, f in n + checkers.filter { c in f.findings.contains { $0.checker == c && $0.severity == .error } }.count }
+        let perFile = checkers.count + 1
+        let failures = report.files.reduce(0) { $0 + failed($1).count }
         let errors = report.files.filter { $0.error != nil }.count
-        xml += "<testsuites name=\"greenlight\" tests=\"\(report.files.count * max(checkers.count, 1))\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        xml += "<testsuites name=\"greenlight\" tests=\"\(report.files.count * perFile)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
         for file in report.files {
-            let fileFailures = checkers.filter { c in file.findings.contains { $0.checker == c && $0.severity == .error } }.count
-            xml += "  <testsuite name=\"\(escape(file.path))\" tests=\"\(max(checkers.count, 1))\" failures=\"\(fileFailures)\" errors=\"\(file.error == nil ? 0 : 1)\">\n"
+            let name = escape(file.path)
+            xml += "  <testsuite name=\"\(name)\" tests=\"\(perFile)\" failures=\"\(failed(file).count)\" errors=\"\(file.error == nil ? 0 : 1)\">\n"
+            xml += "    <testcase classname=\"\(name)\" name=\"\(Self.healthCase)\">\n"
+            let health = file.findings.filter(isHealth)
             if let error = file.error {
-                xml += "    <testcase classname=\"\(escape(file.path))\" name=\"decode\">\n"
-                xml += "      <error message=\"\(escape(error))\"/>\n    </testcase>\n"
+                xml += "      <error message=\"\(escape(error))\"/>\n"
+            } else {
+                xml += failure(health)
             }
+            xml += systemOut(health) + "    </testcase>\n"
             for c in checkers {
                 let found = file.findings.filter { $0.checker == c }
-                xml += "    <testcase classname=\"\(escape(file.path))\" name=\"\(escape(c))\">\n"
-                let errorsHere = found.filter { $0.severity == .error }
-                if !errorsHere.isEmpty {
-                    xml += "      <failure message=\"\(escape(errorsHere[0].message))\" type=\"\(escape(errorsHere[0].code))\">"
-                    xml += escape(errorsHere.map { "\($0.startLabel) \($0.message)" }.joined(separator: "\n"))
-                    xml += "</failure>\n"
-                }
-                if !found.isEmpty {
-                    xml += "      <system-out>\(escape(found.map { "\($0.severity.rawValue) \($0.startLabel) \($0.message)" }.joined(separator: "\n")))</system-out>\n"
-                }
-                xml += "    </testcase>\n"
+                xml += "    <testcase classname=\"\(name)\" name=\"\(escape(c))\">\n"
+                xml += failure(found) + systemOut(found) + "    </testcase>\n"
             }
             xml += "  </testsuite>\n"
         }
         xml += "</testsuites>\n"
         return Data(xml.utf8)
     }
+
+    private func failure(_ found: [Finding]) -> String {
+        let errorsHere = found.filter { $0.severity == .error }
+        guard let first = errorsHere.first else { return "" }
+        return "      <failure message=\"\(escape(first.message))\" type=\"\(escape(first.code))\">"
+            + escape(errorsHere.map { "\($0.startLabel) \($0.message)" }.joined(separator: "\n")) + "</failure>\n"
+    }
+
+    private func systemOut(_ found: [Finding]) -> String {
+        guard !found.isEmpty else { return "" }
+        return "      <system-out>\(escape(found.map { "\($0.severity.rawValue) \($0.startLabel) \($0.message)" }.joined(separator: "\n")))</system-out>\n"
+    }
 }
 
-/// Escapes text for XML and HTML content and attributes.
+/// Escapes text for XML and HTML content and attributes. Control characters, which XML 1.0
+/// cannot hold even as references, are written out as `\u{1B}` (line breaks and tabs kept).
 func escape(_ s: String) -> String {
     var out = ""
     out.reserveCapacity(s.count)
     for ch in s {
+        if ch != "\n", ch != "\t", ch != "\r\n", let v = ch.unicodeScalars.first?.value, v < 0x20 || (0x7F...0x9F).contains(v) || v == 0xFFFE || v == 0xFFFF {
+            out += "\\u{\(String(v, radix: 16, uppercase: true))}"
+            continue
+        }
         switch ch {
         case "&": out += "&amp;"
         case "<": out += "&lt;"

@@ -1,5 +1,6 @@
 import Foundation
 import GreenlightCore
+import GreenlightMedia
 
 /// Renders a whole run in one format. Reporters are stateless and never touch checkers.
 public protocol Reporter: Sendable {
@@ -17,8 +18,14 @@ extension Reporter {
 }
 
 extension Finding {
-    /// "00:00:05:00" or "5.000 s" when the file has no video.
-    var startLabel: String { startTimecode ?? "\(formatNumber(start)) s" }
-    /// The end's timecode (the first frame after), or seconds.
-    var endLabel: String { endTimecode ?? "\(formatNumber(end)) s" }
+    /// "00:00:05:00"; a clock time "00:00:50.000" for video at a rate without SMPTE timecode;
+    /// "5.000 s" when the file has no video.
+    var startLabel: String { label(startTimecode, start) }
+    /// The end's timecode (the first frame after), or the clock time or seconds.
+    var endLabel: String { label(endTimecode, end) }
+
+    private func label(_ timecode: String?, _ seconds: Double) -> String {
+        if let timecode { return timecode }
+        return startFrame != nil ? Timecode.clockLabel(seconds: seconds) : "\(formatNumber(seconds)) s"
+    }
 }

@@ -13,17 +13,17 @@ public struct TextReporter: Reporter {
     public func text(_ report: RunReport) -> String {
         var out = ""
         for file in report.files {
-            out += "\(badge(file.verdict)) \(file.path)"
+            out += "\(badge(file.verdict)) \(printable(file.path))"
             if let media = file.media {
                 out += "  (\(mediaLine(media)))"
             }
             out += "\n"
-            if let error = file.error { out += "  error: \(error)\n" }
+            if let error = file.error { out += "  error: \(printable(error))\n" }
             let counts = Severity.allCases.reversed().map { s in "\(file.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
             if file.media != nil { out += "  findings: \(counts.joined(separator: ", "))\n" }
             for f in file.findings {
                 let range = "\(f.startLabel)–\(f.endLabel)"
-                out += "  \(pad(f.severity.rawValue, 7)) \(pad(range, 23)) \(pad(f.code, 16)) \(f.message)\n"
+                out += "  \(pad(f.severity.rawValue, 7)) \(pad(range, 23)) \(pad(f.code, 16)) \(printable(f.message))\n"
             }
         }
         let total = report.files.count

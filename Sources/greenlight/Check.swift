@@ -58,16 +58,35 @@ struct Check: AsyncParsableCommand {
         do {
             chosen = try loadProfile(profile, registry: registry)
             if let checkers {
-                chosen = try chosen.restricted(to: checkers.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, registry: registry)
+                var ids: [String] = []
+                for id in checkers.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !id.isEmpty && !ids.contains(id) {
+                    ids.append(id)
+                }
+                guard !ids.isEmpty else {
+                    throw ValidationError("--checkers names no checker (known: \(registry.map(\.description.id).joined(separator: ", ")))")
+                }
+                chosen = try chosen.restricted(to: ids, registry: registry)
             }
         } catch let error as ProfileError {
             throw ValidationError(error.description)
+        }
+        if chosen.checkers.isEmpty {
+            throw ValidationError("profile '\(chosen.name)' (\(chosen.source)) enables no checker: nothing would be checked")
         }
         if subtitles != nil || reference != nil {
             warn("note: no checker in profile '\(chosen.name)' reads --subtitles or --reference yet; they were accepted and not used.")
         }
         let paths = MediaCollector.collect(media)
-        if paths.isEmpty { throw ValidationError("no media files found in \(media.joined(separator: ", "))") }
+        if paths.isEmpty { throw ValidationError("no media files found in \(media.map(printable).joined(separator: ", "))") }
+
+        // Reports never land on an input, on each other, or on anything but a regular file.
+        var inputs = paths.map { ("media file", $0) }
+        if let subtitles { inputs.append(("subtitle file", subtitles)) }
+        if let reference { inputs.append(("reference file", reference)) }
+        if !Profile.builtInNames.contains(profile) { inputs.append(("profile", profile)) }
+        var requested = [("--json", json), ("--junit", junit), ("--html", html)].compactMap { flag, path in path.map { (flag, $0) } }
+        if let markers { requested += MarkersReporter.targets(for: paths, path: markers).map { ("--markers", $0) } }
+        let targets = try ReportTargets(requested: requested, inputs: inputs)
 
         let engine = Engine(profile: chosen)
         let progress = jobs == 1 && isatty(STDERR_FILENO) != 0 ? ProgressLine() : nil
@@ -86,21 +105,34 @@ struct Check: AsyncParsableCommand {
             for await (i, report) in group {
                 progress?.clear()
                 reports[i] = report
-                if let error = report.error { warn("greenlight: \(report.path): \(error)") }
+                if let error = report.error { warn("greenlight: \(printable(report.path)): \(printable(error))") }
                 launch()
             }
         }
         let run = RunReport(profile: chosen.name, files: reports.compactMap { $0 })
-        do {
-            if let json { try JSONReporter().write(run, to: json) }
-            if let junit { try JUnitReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: junit) }
-            if let html { try HTMLReporter().write(run, to: html) }
-            if let markers, let reporter = MarkersReporter(path: markers) { _ = try reporter.write(run, to: markers) }
-        } catch {
-            warn("greenlight: cannot write a report: \(error.localizedDescription)")
-            throw Exit.unreadable
+        // Each report is written on its own: one that cannot be written does not stop the others.
+        var unwritten = 0
+        func attempt(_ what: String, _ path: String, _ write: () throws -> Void) {
+            do { try write() } catch {
+                unwritten += 1
+                warn("greenlight: cannot write the \(what) to \(printable(path)): \(error.localizedDescription)")
+            }
+        }
+        if let json { attempt("JSON report", json) { try JSONReporter().write(run, to: targets.resolved(json)) } }
+        if let junit {
+            attempt("JUnit report", junit) { try JUnitReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: targets.resolved(junit)) }
+        }
+        if let html { attempt("HTML report", html) { try HTMLReporter().write(run, to: targets.resolved(html)) } }
+        if let markers, let reporter = MarkersReporter(path: markers) {
+            attempt("markers", markers) {
+                for note in try reporter.write(run, to: markers).skipped { warn("greenlight: \(note)") }
+            }
         }
         if !quiet { print(TextReporter(color: isatty(STDOUT_FILENO) != 0).text(run), terminator: "") }
+        if unwritten > 0 {
+            warn("greenlight: \(unwritten) report(s) could not be written (see above).")
+            throw Exit.unreadable
+        }
         switch run.verdict {
         case .error: throw Exit.unreadable
         case .fail: throw Exit.gateFailed

@@ -21,8 +21,18 @@ extension GreenlightCommand {
     /// Runs the command, mapping usage errors to exit code 2 (ArgumentParser's default is 64) so
     /// scripts see one code for "could not do what was asked".
     static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let operand = optionLikeOperand(arguments) {
+            FileHandle.standardError.write(Data("""
+                Error: '\(printable(operand))' is not an option of greenlight. To check a file whose name starts with '-', \
+                put '--' before it or write it as ./\(printable(operand)).
+                See 'greenlight --help'.
+
+                """.utf8))
+            Foundation.exit(2)
+        }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {
@@ -36,6 +46,17 @@ extension GreenlightCommand {
             exit(withError: error)
         }
     }
+}
+
+/// The first argument before `--` that starts with a single '-' and is not `-h`: greenlight has
+/// no short options, so such a word is a file name (`-shot.mov`) that ArgumentParser would read
+/// as bundled short flags, `-h` among them, printing help and exiting 0 without checking.
+func optionLikeOperand(_ arguments: [String]) -> String? {
+    for a in arguments {
+        if a == "--" { return nil }
+        if a.hasPrefix("-"), !a.hasPrefix("--"), a != "-h", a != "-" { return a }
+    }
+    return nil
 }
 
 /// Named exit codes.

@@ -49,12 +49,54 @@ public final class SilenceChecker: Checker {
         }
     }
 
+    /// A closed run placed in time, with the channel it is about.
+    private struct Span {
+        var start: MediaTime
+        var end: MediaTime
+        var maxMeanSquare: Float
+        var maxPeak: Float
+        var channel: String
+    }
+
+    /// One stream: the tracks of its current segment (contiguous samples in one layout) and the
+    /// spans closed so far. A new segment (layout change, timestamp gap) closes every open run.
     private struct StreamState {
+        var segment: Int
+        var segmentStart: MediaTime
+        var sampleRate: Int
+        var names: [String]
         var channels: [Track]
         var mix = Track()
-        var streamStart: MediaTime = .zero
-        var sampleRate = 48000
-        var samples: Int64 = 0
+        /// The stream's first sample: where its head is.
+        var firstSample: MediaTime
+        var mixSpans: [Span] = []
+        var channelSpans: [Span] = []
+        var seconds = 0.0
+        var position: Int64 = 0
+
+        init(_ block: AudioEnvelopeBlock, firstSample: MediaTime) {
+            segment = block.segment
+            segmentStart = block.streamStart
+            sampleRate = block.sampleRate
+            names = (0..<block.channelCount).map { c in block.channelNames.flatMap { c < $0.count ? $0[c] : nil } ?? "channel \(c + 1)" }
+            channels = Array(repeating: Track(), count: block.channelCount)
+            self.firstSample = firstSample
+        }
+
+        /// Closes the segment's open runs into spans.
+        mutating func closeSegment() {
+            let rate = Int64(sampleRate)
+            func span(_ r: Run, _ channel: String) -> Span {
+                Span(start: segmentStart + MediaTime(value: r.start, timescale: rate), end: segmentStart + MediaTime(value: r.end, timescale: rate),
+                     maxMeanSquare: r.maxMeanSquare, maxPeak: r.maxPeak, channel: channel)
+            }
+            let mixLabel = names.count == 1 ? names[0] : "all channels"
+            mixSpans += mix.close().map { span($0, mixLabel) }
+            if names.count > 1 {
+                for c in channels.indices { channelSpans += channels[c].close().map { span($0, names[c]) } }
+            }
+            seconds += Double(position) / Double(rate)
+        }
     }
 
     private let options: Options
@@ -72,9 +114,18 @@ public final class SilenceChecker: Checker {
     public func consume(audio block: AudioEnvelopeBlock) {
         let n = block.channelCount
         guard n > 0 else { return }
-        var s = streams[block.streamIndex] ?? StreamState(channels: Array(repeating: Track(), count: n))
-        s.streamStart = block.streamStart
-        s.sampleRate = block.sampleRate
+        var s: StreamState
+        if var existing = streams[block.streamIndex] {
+            if existing.segment != block.segment {
+                existing.closeSegment()
+                var next = StreamState(block, firstSample: existing.firstSample)
+                (next.mixSpans, next.channelSpans, next.seconds) = (existing.mixSpans, existing.channelSpans, existing.seconds)
+                existing = next
+            }
+            s = existing
+        } else {
+            s = StreamState(block, firstSample: block.streamStart)
+        }
         var position = block.firstWindow * Int64(block.windowSamples)
         for w in 0..<block.windowCount {
             let end = position + Int64(block.sampleCount(ofWindow: w))
@@ -91,7 +142,7 @@ public final class SilenceChecker: Checker {
             s.mix.step(silent: allSilent, start: position, end: end, meanSquare: loudest, peak: peak)
             position = end
         }
-        s.samples = position
+        s.position = position
         streams[block.streamIndex] = s
     }
 
@@ -99,35 +150,23 @@ public final class SilenceChecker: Checker {
         var findings: [Finding] = []
         var summary: [String: SummaryValue] = [:]
         var silentSeconds = 0.0
+        let minimum = options.minDuration.time(frameRate: context.frameRate)
+        // Lossy codecs ring for a few ms after a cut, so channels fall silent a little apart: a
+        // channel run that a silence of every channel covers to within 20 ms is that silence.
+        let slack = MediaTime(value: 1, timescale: 50)
         for index in streams.keys.sorted() {
             var s = streams[index]!
-            let info = context.audioStreams.first { $0.index == index }
-            let names = info?.channelNames
-            let rate = Int64(s.sampleRate)
-            let minSamples: Int64
-            switch options.minDuration {
-            case .seconds(let sec): minSamples = Int64((sec * Double(rate)).rounded())
-            case .frames: minSamples = options.minDuration.time(frameRate: context.frameRate).converted(to: rate).value
+            s.closeSegment()
+            let mixSpans = s.mixSpans.filter { $0.end - $0.start >= minimum }
+            for r in mixSpans {
+                findings.append(finding(r, s, stream: index, streamEnd: end.audioEnds[index], allChannels: true))
+                silentSeconds += (r.end - r.start).seconds
             }
-            let mixRuns = s.mix.close().filter { $0.end - $0.start >= minSamples }
-            for r in mixRuns {
-                let label = s.channels.count == 1 ? channelName(0, names) : "all channels"
-                findings.append(finding(r, s, stream: index, streamEnd: end.audioEnds[index], channel: label, allChannels: true, lfe: false))
-                silentSeconds += Double(r.end - r.start) / Double(rate)
+            for r in s.channelSpans where r.end - r.start >= minimum {
+                if mixSpans.contains(where: { $0.start <= r.start + slack && $0.end + slack >= r.end }) { continue }
+                findings.append(finding(r, s, stream: index, streamEnd: end.audioEnds[index], allChannels: false))
             }
-            // Lossy codecs ring for a few ms after a cut, so channels fall silent a little apart: a
-            // channel run that a silence of every channel covers to within 20 ms is that silence.
-            let slack = rate / 50
-            for c in s.channels.indices {
-                guard s.channels.count > 1 else { _ = s.channels[c].close(); continue }
-                for r in s.channels[c].close() where r.end - r.start >= minSamples {
-                    if mixRuns.contains(where: { $0.start <= r.start + slack && $0.end + slack >= r.end }) { continue }
-                    let name = channelName(c, names)
-                    findings.append(finding(r, s, stream: index, streamEnd: end.audioEnds[index], channel: name, allChannels: false,
-                                            lfe: name.hasPrefix("LFE")))
-                }
-            }
-            summary["stream\(index)Seconds"] = .number(Double(s.samples) / Double(rate))
+            summary["stream\(index)Seconds"] = .number(s.seconds)
         }
         summary["segments"] = .integer(Int64(findings.count))
         summary["silentSeconds"] = .number(silentSeconds)
@@ -135,17 +174,10 @@ public final class SilenceChecker: Checker {
         return CheckerResult(findings: findings, summary: summary)
     }
 
-    private func channelName(_ c: Int, _ names: [String]?) -> String {
-        if let names, c < names.count { return names[c] }
-        return "channel \(c + 1)"
-    }
-
-    private func finding(_ r: Run, _ s: StreamState, stream: Int, streamEnd: MediaTime?, channel: String, allChannels: Bool,
-                         lfe: Bool) -> Finding {
-        let rate = Int64(s.sampleRate)
-        let start = s.streamStart + MediaTime(value: r.start, timescale: rate)
-        let end = s.streamStart + MediaTime(value: r.end, timescale: rate)
-        let where_ = placement(start: start, end: end, programmeStart: s.streamStart, programmeEnd: streamEnd)
+    private func finding(_ r: Span, _ s: StreamState, stream: Int, streamEnd: MediaTime?, allChannels: Bool) -> Finding {
+        let start = r.start, end = r.end, channel = r.channel
+        let lfe = !allChannels && channel.hasPrefix("LFE")
+        let where_ = placement(start: start, end: end, programmeStart: s.firstSample, programmeEnd: streamEnd)
         let seconds = (end - start).seconds
         let level = 10 * log10(Double(max(r.maxMeanSquare, 1e-20)))
         let levelText = r.maxMeanSquare == 0 ? "digital silence" : "at most \(formatNumber(level, decimals: 1)) dBFS"
