@@ -116,6 +116,26 @@ t='0.1*sin(2*PI*440*t)'
 cat /tmp/gl-p1.ac3 /tmp/gl-p2.ac3 /tmp/gl-p3.ac3 > layout-change.ac3
 rm -f /tmp/gl-p1.ac3 /tmp/gl-p2.ac3 /tmp/gl-p3.ac3
 
+# Freeze on real footage (CC0 clips from ../shared/corpora/media; see REAL-FOOTAGE.md). Skipped,
+# keeping the committed clips, when the corpora are not beside the project.
+C=../../shared/corpora/media
+if [ -f "$C/mdnla__crystal.mp4" ] && [ -f "$C/mdnie__flower.webm" ]; then
+  # A real hold: macro camera footage with frames 50-124 repeating frame 50 (3 s from 2.0 s).
+  "${FF[@]}" -i "$C/mdnla__crystal.mp4" -vf "fps=25,scale=320:212,split[a][b];[a][b]freezeframes=first=51:last=124:replace=50,format=yuv420p" \
+    -frames:v 175 -an -c:v libx264 -preset medium -crf 26 -g 50 -threads 1 real-freeze.mp4
+  # A locked-off live shot of a still subject: one real frame, fresh small noise every frame.
+  "${FF[@]}" -ss 5 -i "$C/mdnla__crystal.mp4" -frames:v 1 /tmp/gl-crystal.png
+  "${FF[@]}" -loop 1 -framerate 25 -i /tmp/gl-crystal.png -vf "scale=480:320,format=yuv420p,noise=alls=3:allf=t" \
+    -frames:v 150 -c:v libx264 -preset medium -crf 23 -g 50 -threads 1 real-lockedoff.mp4
+  # A slow push-in (1% over 6 s) over a soft background: a real frame, blurred, zoomed smoothly.
+  "${FF[@]}" -ss 2 -i "$C/mdnie__flower.webm" -frames:v 1 /tmp/gl-flower.png
+  "${FF[@]}" -loop 1 -i /tmp/gl-flower.png -vf "gblur=sigma=6,scale=3840:-1,zoompan=z='1+0.00005*on':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=1:s=640x360:fps=25,trim=end_frame=150,format=yuv420p" \
+    -frames:v 150 -c:v libx264 -preset medium -crf 23 -g 50 -threads 1 real-pushin-soft.mp4
+  rm -f /tmp/gl-crystal.png /tmp/gl-flower.png
+else
+  echo "make-samples: ../shared/corpora/media is absent: real-freeze, real-lockedoff and real-pushin-soft kept as committed" >&2
+fi
+
 # Damage in the middle of a readable file: 2 x 3000 seeded random bytes over the packets
 # around 5.2 s of a copy of freeze.mp4. The rest decodes; the damage must be reported.
 python3 - <<'PY'

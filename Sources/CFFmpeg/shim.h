@@ -258,6 +258,35 @@ static inline int cff_pix_fmt_luma_in_place(int fmt, int *bytes_per_sample, int 
     return 1;
 }
 
+/// Pixel-format classes from the descriptor's flags and layout, never from the format's name.
+static inline int cff_pix_fmt_is_rgb(int fmt) {
+    const AVPixFmtDescriptor *d = fmt < 0 ? NULL : av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
+    return d && (d->flags & AV_PIX_FMT_FLAG_RGB) != 0;
+}
+
+/// Luma only (gray, optionally with alpha).
+static inline int cff_pix_fmt_is_gray(int fmt) {
+    const AVPixFmtDescriptor *d = fmt < 0 ? NULL : av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
+    return d && !(d->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)) && d->nb_components <= 2;
+}
+
+/// Chroma stored interleaved in one plane (NV12, NV21, P010, P016, NV24…).
+static inline int cff_pix_fmt_is_semiplanar(int fmt) {
+    const AVPixFmtDescriptor *d = fmt < 0 ? NULL : av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
+    return d && !(d->flags & AV_PIX_FMT_FLAG_RGB) && d->nb_components >= 3 && d->comp[1].plane == d->comp[2].plane;
+}
+
+/// The deprecated JPEG ("yuvj") formats, which mean full range whatever the frame says.
+static inline int cff_pix_fmt_is_jpeg_range(int fmt) {
+    switch ((enum AVPixelFormat)fmt) {
+    case AV_PIX_FMT_YUVJ420P: case AV_PIX_FMT_YUVJ422P: case AV_PIX_FMT_YUVJ444P:
+    case AV_PIX_FMT_YUVJ440P: case AV_PIX_FMT_YUVJ411P:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
 static inline int cff_pix_fmt_log2_chroma_w(int fmt) {
     const AVPixFmtDescriptor *d = fmt < 0 ? NULL : av_pix_fmt_desc_get((enum AVPixelFormat)fmt);
     return d ? d->log2_chroma_w : 0;

@@ -87,6 +87,16 @@ public struct FrameDifference: Sendable, Hashable {
     /// Mean absolute difference of the block (32×32 pixels) that changed most: catches a small
     /// moving object that the whole-picture mean would dilute.
     public var worstBlock: Double
+    /// Share (0…100) of the measured pixels whose code value changed at all. A repeated picture
+    /// decodes to the very same codes (skipped blocks copy their reference), so it stays near 0
+    /// outside key frames; live picture, however still, renews its noise in most pixels.
+    public var changedShare: Double = 0
+
+    public init(mean: Double, worstBlock: Double, changedShare: Double = 0) {
+        self.mean = mean
+        self.worstBlock = worstBlock
+        self.changedShare = changedShare
+    }
 }
 
 /// A small picture of block-averaged luma (one value per 32×32 pixels), for comparing

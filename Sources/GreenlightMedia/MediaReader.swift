@@ -187,14 +187,17 @@ public final class MediaReader {
         init(format: Int32) {
             self.format = format
             var bytes: Int32 = 1, shift: Int32 = 0
-            let name = string(cff_pix_fmt_name(format)) ?? ""
             let depth = Int(cff_pix_fmt_depth(format))
-            isRGB = name.contains("rgb") || name.contains("bgr") || name.hasPrefix("gbr")
+            isRGB = cff_pix_fmt_is_rgb(format) != 0
+            // Semi-planar chroma (NV12, P010) is interleaved in one plane: converted, so every
+            // plane ``VideoFrame/plane(_:)`` hands out holds one component.
             needsConversion = cff_pix_fmt_luma_in_place(format, &bytes, &shift) == 0 || shift != 0
+                || cff_pix_fmt_is_semiplanar(format) != 0
             // Converted formats become 8-bit or 16-bit planar YUV; RGB lands in limited range.
             bitDepth = needsConversion ? (depth > 8 ? 16 : 8) : depth
             bytesPerSample = needsConversion ? (depth > 8 ? 2 : 1) : Int(bytes)
-            defaultRange = needsConversion && isRGB ? .limited : name.hasPrefix("yuvj") || name.hasPrefix("gray") ? .full : .limited
+            let fullByFormat = cff_pix_fmt_is_jpeg_range(format) != 0 || cff_pix_fmt_is_gray(format) != 0
+            defaultRange = needsConversion && isRGB ? .limited : fullByFormat ? .full : .limited
         }
     }
 

@@ -9,7 +9,7 @@ struct Features: ParsableCommand {
     @Argument(help: "A media file.") var media: String
 
     func run() throws {
-        print("frame,time,lumaMeanPercent,lumaMinCode,lumaMaxCode,blackPixelPercent,isBlack,diffMeanPercent,diffWorstBlockPercent,keyFrame")
+        print("frame,time,lumaMeanPercent,lumaMinCode,lumaMaxCode,blackPixelPercent,isBlack,diffMeanPercent,diffWorstBlockPercent,changedPixelPercent,keyFrame")
         let outcome = try FeatureDump.run(path: media) { f in
             var row: [String] = [String(f.frameNumber), formatNumber(f.time.seconds, decimals: 4)]
             if let s = f.stats {
@@ -20,9 +20,9 @@ struct Features: ParsableCommand {
             row.append(f.blackShare.map { formatNumber($0) } ?? "")
             row.append(f.isBlack ? "1" : "0")
             if let d = f.difference {
-                row += [formatNumber(d.mean, decimals: 4), formatNumber(d.worstBlock, decimals: 4)]
+                row += [formatNumber(d.mean, decimals: 4), formatNumber(d.worstBlock, decimals: 4), formatNumber(d.changedShare, decimals: 2)]
             } else {
-                row += ["", ""]
+                row += ["", "", ""]
             }
             row.append(f.isKeyFrame ? "1" : "0")
             print(row.joined(separator: ","))

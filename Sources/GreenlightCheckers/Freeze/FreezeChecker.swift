@@ -6,7 +6,7 @@ public final class FreezeChecker: Checker {
     public static let description = CheckerDescription(
         id: "freeze",
         title: "Frozen pictures",
-        catches: "Runs of pictures that repeat the one before within codec noise, for at least 2 s. A picture is the same as the previous one when the whole-picture and the worst 32×32-block luma differences are both under the noise thresholds (a key frame, which re-codes the held picture, gets a wider allowance) and it has not drifted from the run's first picture. Black runs are left to the black checker. Pictures over 1280×720 are compared on every second pixel of every second line.",
+        catches: "Runs of pictures that repeat the one before, for at least 2 s. A picture is the same as the previous one when the whole-picture and the worst 32×32-block luma differences are both under the noise thresholds, almost no pixel (1%) changed its code at all (a repeated picture decodes to identical codes; a still live shot renews its noise everywhere), a key frame, which re-codes the held picture, gets a wider allowance, and it has not drifted from the run's first picture. Black runs are left to the black checker. Pictures over 1280×720 are compared on every second pixel of every second line.",
         why: "A frozen picture mid-programme is a failed playout, a dropped feed or a render that stalled; sensor noise on a locked-off shot is live picture and is not reported.",
         defaultSeverity: .warning,
         codes: ["freeze.segment"],
@@ -27,11 +27,22 @@ public final class FreezeChecker: Checker {
         var isBlack: Bool
     }
 
+    /// A closed run long enough to report: no reference picture is kept for it, so memory does
+    /// not grow with the number of runs (50p made from 25p has a two-frame run every frame pair).
+    private struct Closed {
+        var segment: PictureSegment
+        var maxMean: Double
+        var maxBlock: Double
+        var maxDrift: Double
+    }
+
     private let options: Options
     private let context: CheckContext
     private var previous: Previous?
     private var run: Run?
-    private var runs: [Run] = []
+    private var runs: [Closed] = []
+    /// Runs closed so far, reportable or not (for tests and the summary).
+    private(set) var closedRuns = 0
     private var firstTime: MediaTime?
 
     public init(options: Options, context: CheckContext) {
@@ -46,7 +57,7 @@ public final class FreezeChecker: Checker {
         // A held black picture is black, not a freeze.
         let anchor = run?.anchor ?? prev.thumbnail ?? thumb
         let drift = thumb.difference(to: anchor)
-        let still = d.mean <= options.noise && d.worstBlock <= options.localNoise
+        let still = d.mean <= options.noise && d.worstBlock <= options.localNoise && d.changedShare <= options.changedPixels
         // A key frame re-codes the held picture: its difference is codec noise, not motion, when
         // the block-averaged picture has not moved. It can continue a hold, never start one.
         let refreshed = run != nil && f.isKeyFrame && d.mean <= options.keyFrameNoise
@@ -67,14 +78,22 @@ public final class FreezeChecker: Checker {
     }
 
     private func close() {
-        if let r = run { runs.append(r); run = nil }
+        guard let r = run else { return }
+        run = nil
+        closedRuns += 1
+        if r.segment.lasts(options.minDuration, frameRate: context.frameRate) {
+            runs.append(Closed(segment: r.segment, maxMean: r.maxMean, maxBlock: r.maxBlock, maxDrift: r.maxDrift))
+        }
     }
+
+    /// Closed runs held until `finish`: only the reportable ones.
+    var heldRuns: Int { runs.count }
 
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
         close()
         var findings: [Finding] = []
         var total = 0.0
-        for r in runs where r.segment.lasts(options.minDuration, frameRate: context.frameRate) {
+        for r in runs {
             let f = r.segment.finding(checker: Self.description.id, code: "freeze.segment", subject: "Picture frozen",
                                       firstPicture: firstTime ?? .zero, end: end.videoEnd, context: context,
                                       measurements: ["maxMeanDifferencePercent": r.maxMean, "maxBlockDifferencePercent": r.maxBlock,
