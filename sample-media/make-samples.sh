@@ -136,6 +136,52 @@ else
   echo "make-samples: ../shared/corpora/media is absent: real-freeze, real-lockedoff and real-pushin-soft kept as committed" >&2
 fi
 
+# Timelines with holes, and streams of different lengths (none of them truncated):
+# - audio-gap.mkv: mono 8 kHz PCM, tone 0-4 s then digital silence to 6 s (source time); every
+#   timestamp from 2 s on moved 0.5 s later, so 0.5 s of sound is missing at 2.0 s and the
+#   silence sits at 4.5-6.5 s by the packets' timestamps.
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='if(lt(t,4),0.1*sin(2*PI*440*t),0)':sample_rate=8000:duration=6" \
+  -af "asetnsamples=n=400,asetpts='PTS+gte(PTS*TB,2)*0.5/TB'" -c:a pcm_s16le audio-gap.mkv
+# - lost-cluster.mkv: H.264 in Matroska with 1 s clusters; the third cluster (2.0-3.0 s, frames
+#   50-74) zeroed, as a damaged transfer leaves it: the demuxer skips it, frames are lost.
+"${FF[@]}" -f lavfi -i "testsrc2=size=160x90:rate=25:duration=6" -c:v libx264 -preset medium -crf 28 -g 25 -threads 1 \
+  -cluster_time_limit 1000 -fflags +bitexact /tmp/gl-lc.mkv
+python3 - <<'PY'
+import re
+d = bytearray(open("/tmp/gl-lc.mkv", "rb").read())
+clusters = [m.start() for m in re.finditer(re.escape(bytes.fromhex("1F43B675")), d)]
+d[clusters[2]:clusters[3]] = bytes(clusters[3] - clusters[2])
+open("lost-cluster.mkv", "wb").write(bytes(d))
+PY
+rm -f /tmp/gl-lc.mkv
+# - audio-early.mkv: sound 0-4 s, picture 1-4 s (audio leads by 1 s); audio-longer.mp4: picture
+#   3 s, sound 4 s; video-longer.mp4: picture 4 s, sound 3 s.
+"${FF[@]}" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=4" -f lavfi -i "testsrc2=size=160x90:rate=25:duration=3" \
+  -map 0:a -map 1:v -c:v libx264 -preset medium -crf 30 -threads 1 -c:a aac -b:a 48k -vf "setpts=PTS+1/TB" audio-early.mkv
+"${FF[@]}" -f lavfi -i "testsrc2=size=160x90:rate=25:duration=3" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=4" \
+  -c:v libx264 -preset medium -crf 30 -threads 1 -c:a aac -b:a 48k audio-longer.mp4
+"${FF[@]}" -f lavfi -i "testsrc2=size=160x90:rate=25:duration=4" -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=3" \
+  -c:v libx264 -preset medium -crf 30 -threads 1 -c:a aac -b:a 48k video-longer.mp4
+
+# Frame numbering and timecode labels:
+# - df-missing-frame.mov: 29.97 drop-frame asked to start at 01:02:00;00 (a label drop-frame skips,
+#   so the file holds 01:01:59;28, the same frame) with frame 10 dropped (timestamps kept, so the
+#   average rate is under 29.97); black frames 60-62 (01:02:02;00).
+"${FF[@]}" -f lavfi -i "testsrc2=size=160x90:rate=30000/1001:duration=4,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,60,62)',select='not(eq(n\,10))',format=yuv420p" \
+  -fps_mode passthrough -c:v libx264 -preset medium -crf 30 -threads 1 -timecode "01:02:00;00" df-missing-frame.mov
+# - rate-24613.mp4: 24.613 fps, a rate SMPTE timecode does not exist for; black frames 98-103.
+"${FF[@]}" -f lavfi -i "testsrc2=size=160x90:rate=24.613:duration=5,format=rgb24,drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='between(n,98,103)',format=yuv420p" \
+  -c:v libx264 -preset medium -crf 30 -threads 1 rate-24613.mp4
+
+# Pixel layouts the scan must read right:
+# - fields-1080.mp4: 1920x1080, odd lines black (16), even lines white (235): a scan that reads
+#   every second line sees only one field; the black share is 50%.
+"${FF[@]}" -f lavfi -i "color=c=white:s=1920x1080:r=25:d=0.08,format=gray,geq=lum='if(mod(Y\,2)\,16\,235)',format=yuv420p" \
+  -c:v libx264 -preset ultrafast -crf 0 -threads 1 -color_range tv fields-1080.mp4
+# - nv12.nut: raw NV12 (semi-planar: U and V interleaved in one plane), Y=128, U=64, V=192.
+"${FF[@]}" -f lavfi -i "color=c=0x808080:s=160x90:r=25:d=0.08,format=yuv444p,geq=lum=128:cb=64:cr=192,format=nv12" \
+  -c:v rawvideo -pix_fmt nv12 nv12.nut
+
 # Damage in the middle of a readable file: 2 x 3000 seeded random bytes over the packets
 # around 5.2 s of a copy of freeze.mp4. The rest decodes; the damage must be reported.
 python3 - <<'PY'

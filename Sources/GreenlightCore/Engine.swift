@@ -97,9 +97,12 @@ public struct Engine: Sendable {
         do {
             outcome = try reader.run(
                 video: { frame in
-                    let f = extractor.extract(frame)
+                    var f = extractor.extract(frame)
                     stats.videoFrames += 1
-                    if let gap = videoTimeline.add(time: f.time, duration: f.duration) { events.append(gap) }
+                    if let gap = videoTimeline.add(time: f.time, duration: f.duration) {
+                        events.append(gap)
+                        f.followsGap = true
+                    }
                     for c in videoCheckers { c.consume(video: f) }
                     videoEnd = f.end
                     report(f.time)

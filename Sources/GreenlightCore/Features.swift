@@ -159,6 +159,9 @@ public struct VideoFeatures: Sendable {
     /// Difference to the previous picture; nil on the first.
     public var difference: FrameDifference?
     public var thumbnail: LumaThumbnail?
+    /// True when pictures are missing before this one (a timestamp gap): a run of black or held
+    /// pictures does not continue across it.
+    public var followsGap = false
 
     public var end: MediaTime { time + duration }
 }

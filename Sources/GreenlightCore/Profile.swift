@@ -80,6 +80,8 @@ public struct Profile: Sendable {
                   silence.segment@programme: error
                   silence.segment@whole: error
                   decode.damaged: error
+                  decode.gap: error
+                  decode.stream-unreadable: error
                 """, source: "built-in delivery", registry: registry)
         default:
             return nil

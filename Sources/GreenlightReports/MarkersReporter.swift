@@ -43,7 +43,7 @@ public struct MarkersReporter: Sendable {
             let e = max(f.endFrame ?? Int64((f.end * rate.doubleValue).rounded(.up)), s + 1)
             return (s, e, note)
         }
-        let title = oneLine(URL(fileURLWithPath: file.path).lastPathComponent)
+        let title = oneLine((file.path as NSString).lastPathComponent)
         switch format {
         case .edl:
             var out = "TITLE: \(title) QC\nFCM: \(start.dropFrame ? "DROP FRAME" : "NON-DROP FRAME")\n\n"
@@ -67,16 +67,16 @@ public struct MarkersReporter: Sendable {
     /// plus a name made from the media file's; two media with the same name (in different
     /// folders, or with different extensions) get different marker files.
     public static func targets(for mediaPaths: [String], path: String) -> [String] {
-        let url = URL(fileURLWithPath: path)
         guard mediaPaths.count > 1 else { return mediaPaths.map { _ in path } }
-        let stem = url.deletingPathExtension().lastPathComponent
-        let folder = url.deletingLastPathComponent()
+        let p = path as NSString
+        let stem = (p.lastPathComponent as NSString).deletingPathExtension
+        let folder = p.deletingLastPathComponent
         func candidates(_ media: String) -> [String] {
-            let m = URL(fileURLWithPath: media)
-            let name = m.deletingPathExtension().lastPathComponent
-            let parent = m.deletingLastPathComponent().lastPathComponent
-            return [name, m.lastPathComponent.replacingOccurrences(of: ".", with: "_"),
-                    "\(parent)_\(m.lastPathComponent.replacingOccurrences(of: ".", with: "_"))"].map(safeName)
+            let m = media as NSString
+            let file = m.lastPathComponent
+            let parent = (m.deletingLastPathComponent as NSString).lastPathComponent
+            return [(file as NSString).deletingPathExtension, file.replacingOccurrences(of: ".", with: "_"),
+                    "\(parent)_\(file.replacingOccurrences(of: ".", with: "_"))"].map(safeName)
         }
         var level = Array(repeating: 0, count: mediaPaths.count)
         var names = mediaPaths.map { candidates($0)[0] }
@@ -93,7 +93,10 @@ public struct MarkersReporter: Sendable {
             seen[names[i], default: 0] += 1
             if seen[names[i]]! > 1 { names[i] += "-\(seen[names[i]]!)" }
         }
-        return names.map { folder.appendingPathComponent("\(stem)-\($0).\(url.pathExtension)").path }
+        return names.map { name in
+            let file = "\(stem)-\(name).\(p.pathExtension)"
+            return folder.isEmpty ? file : (folder as NSString).appendingPathComponent(file)
+        }
     }
 
     /// Writes one marker file per media file that has pictures at a SMPTE frame rate (see

@@ -102,11 +102,15 @@ import GreenlightMedia
         #expect(mix.contains { abs($0.start - 3.0) < 0.01 && abs($0.end - 8.0) < 0.01 })
     }
 
-    @Test func driftIsWhatKeepsASlowLightChangeFromBeingAFreeze() throws {
-        // Without the drift check, each picture of lamp-up.mp4 looks like the one before.
-        let profile = try Profile.parse("checkers: { freeze: { drift: 100 } }", source: "t.yaml", registry: BuiltInCheckers.all)
-        let report = Engine(profile: profile).check(path: "\(sampleMedia)/lamp-up.mp4")
-        #expect(report.findings.contains { $0.code == "freeze.segment" && $0.duration > 6 })
+    @Test func driftAndChangedPixelsEachKeepASlowLightChangeFromBeingAFreeze() throws {
+        // With both checks off, each picture of lamp-up.mp4 looks like the one before.
+        func freezes(_ options: String) throws -> [Finding] {
+            let profile = try Profile.parse("checkers: { freeze: { \(options) } }", source: "t.yaml", registry: BuiltInCheckers.all)
+            return Engine(profile: profile).check(path: "\(sampleMedia)/lamp-up.mp4").findings.filter { $0.code == "freeze.segment" }
+        }
+        #expect(try freezes("drift: 100, changed-pixels: 100").contains { $0.duration > 6 })
+        #expect(try freezes("drift: 100").isEmpty)           // the lamp changes a quarter of the pixels each frame
+        #expect(try freezes("changed-pixels: 100").isEmpty)  // the drift from the run's first picture
     }
 
     @Test func freezeIgnoresBlackHolds() {

@@ -32,13 +32,6 @@ final class CueEcho: Checker {
         #expect(report.findings.map(\.endTimecode) == ["00:00:01:12", "00:00:02:20"])
     }
 
-    @Test func aCheckerThatNeedsNoPicturesSkipsVideoDecoding() {
-        // Only cues requested: the file is still read to its end, with no video feature work.
-        let engine = Engine(profile: .builtIn([AnyCheckerType(CueEcho.self)]))
-        #expect(engine.features == [.subtitles])
-        #expect(engine.check(path: "\(sampleMedia)/silence.mov").findings.isEmpty)
-    }
-
     @Test func cuesWithoutAnEndCloseAtTheNextEvent() {
         var c = CueCollector(origin: MediaTime(value: 10, timescale: 1))
         let a = SubtitleEvent(streamIndex: 2, start: MediaTime(value: 11, timescale: 1), end: nil, text: "A", isBitmap: false)

@@ -74,11 +74,22 @@ func sampleReport() -> RunReport {
     }
 
     @Test func reportsAreWrittenAtomically() throws {
+        // Atomic means a new file renamed over the old one: a reader holding the old report keeps
+        // it whole, and the path never shows half a report. A plain overwrite keeps the inode.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gl-\(UInt32.random(in: 0...UInt32.max))")
+        defer { try? FileManager.default.removeItem(at: dir) }
         let path = dir.appendingPathComponent("nested/qc.json").path
         try JSONReporter().write(sampleReport(), to: path)
-        let items = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("nested").path)
-        #expect(items == ["qc.json"])  // no temporary file left behind
-        try FileManager.default.removeItem(at: dir)
+        func inode() throws -> UInt64 { try #require((try FileManager.default.attributesOfItem(atPath: path))[.systemFileNumber] as? UInt64) }
+        let first = try inode()
+        let reader = try #require(FileHandle(forReadingAtPath: path))
+        defer { try? reader.close() }
+        try "stale".write(toFile: path + ".keep", atomically: false, encoding: .utf8)
+        try JSONReporter().write(sampleReport(), to: path)
+        #expect(try inode() != first)  // replaced by rename, not rewritten in place
+        let old = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
+        #expect(old.hasPrefix("{") && old.hasSuffix("}\n"))  // the open handle still reads a whole report
+        let items = try FileManager.default.contentsOfDirectory(atPath: dir.appendingPathComponent("nested").path).sorted()
+        #expect(items == ["qc.json", "qc.json.keep"])  // no temporary file left behind
     }
 }

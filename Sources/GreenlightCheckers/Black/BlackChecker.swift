@@ -41,6 +41,7 @@ public final class BlackChecker: Checker {
     public func consume(video f: VideoFeatures) {
         if firstTime == nil { firstTime = f.time }
         frames += 1
+        if f.followsGap, let r = run { runs.append(r); run = nil }
         guard f.isBlack, let stats = f.stats, let histogram = f.histogram else {
             if let r = run { runs.append(r); run = nil }
             return

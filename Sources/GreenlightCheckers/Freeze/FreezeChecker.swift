@@ -53,7 +53,7 @@ public final class FreezeChecker: Checker {
     public func consume(video f: VideoFeatures) {
         if firstTime == nil { firstTime = f.time }
         defer { previous = Previous(time: f.time, thumbnail: f.thumbnail, isBlack: f.isBlack) }
-        guard let prev = previous, let d = f.difference, let thumb = f.thumbnail else { return close() }
+        guard let prev = previous, let d = f.difference, let thumb = f.thumbnail, !f.followsGap else { return close() }
         // A held black picture is black, not a freeze.
         let anchor = run?.anchor ?? prev.thumbnail ?? thumb
         let drift = thumb.difference(to: anchor)

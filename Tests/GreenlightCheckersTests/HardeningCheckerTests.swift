@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import GreenlightCore
+import GreenlightMedia
+@testable import GreenlightCheckers
+
+/// Resident memory of this process, from /proc (Linux).
+func residentBytes() -> Int {
+    guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8),
+          let pages = text.split(separator: " ").dropFirst().first.flatMap({ Int($0) }) else { return 0 }
+    return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+}
+
+@Suite(.serialized) struct FreezeMemoryTests {
+    /// Feeds the freeze checker 1080p50 made from 25p: every picture shown twice, so every frame
+    /// pair is a two-frame "hold". Returns the growth of resident memory and the runs kept.
+    func feedDoubledFrames(pairs: Int) throws -> (growth: Int, held: Int, closed: Int) {
+        let context = CheckContext(path: "doubled.mov", media: MediaInfo(path: "doubled.mov", container: "mov", streams: []))
+        let checker = FreezeChecker(options: FreezeChecker.Options(OptionValues(defaults: FreezeChecker.description.options)), context: context)
+        let blocks = 60 * 34  // 32x32-pixel block means of a 1920x1080 picture
+        let signal = LumaSignal(bitDepth: 8, range: .limited)
+        let before = residentBytes()
+        for i in 0..<(2 * pairs) {
+            let picture = LumaThumbnail(width: 60, height: 34, pixels: [Float](repeating: Float(i / 2 % 50), count: blocks))
+            let repeated = i % 2 == 1
+            var f = VideoFeatures(frameNumber: Int64(i), time: MediaTime(value: Int64(i), timescale: 50),
+                                  duration: MediaTime(value: 1, timescale: 50), signal: signal, isKeyFrame: false, isBlack: false)
+            f.thumbnail = picture
+            f.difference = i == 0 ? nil : repeated ? FrameDifference(mean: 0, worstBlock: 0, changedShare: 0)
+                                                   : FrameDifference(mean: 3, worstBlock: 20, changedShare: 80)
+            checker.consume(video: f)
+        }
+        let growth = residentBytes() - before
+        let held = checker.heldRuns, closed = checker.closedRuns
+        #expect(checker.finish(ProgrammeEnd(videoEnd: nil, audioEnds: [:], truncated: false)).findings.isEmpty)
+        return (growth, held, closed)
+    }
+
+    @Test func memoryDoesNotGrowWithTheNumberOfShortRuns() throws {
+        let short = try feedDoubledFrames(pairs: 5_000)
+        let long = try feedDoubledFrames(pairs: 50_000)
+        #expect(short.closed == 4_999 && long.closed == 49_999)
+        #expect(short.held == 0 && long.held == 0)
+        // Keeping a reference picture (8 KB) per run would grow by about 400 MB here.
+        #expect(long.growth - short.growth < 64 << 20, "grew \(long.growth >> 20) MB vs \(short.growth >> 20) MB")
+    }
+}
+
+/// The freeze checker on footage nobody here made: live pictures are never frozen. Reads
+/// ../shared/corpora/media, which only the developers' machines have.
+@Suite struct RealFootageFreezeTests {
+    static let corpus = URL(fileURLWithPath: sampleMedia).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("shared/corpora/media").path
+
+    @Test(arguments: ["mdnla__crystal.mp4", "mdnie__friday.mp4", "moviepy__chaplin.mp4", "mdnie__flower.webm", "moviepy__big_buck_bunny_0_30.webm"])
+    func liveFootageHasNoFreeze(file: String) throws {
+        let path = "\(Self.corpus)/\(file)"
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("skipped: \(path) is absent (../shared/corpora is on the developers' machines only)")
+            return
+        }
+        let report = Engine(profile: .builtIn(BuiltInCheckers.all)).check(path: path)
+        #expect(report.error == nil)
+        #expect(!report.findings.contains { $0.code == "freeze.segment" }, "\(report.findings.map(\.message))")
+        #expect(!report.findings.contains { $0.code == "decode.gap" }, "\(report.findings.map(\.message))")
+    }
+
+    @Test func aLockedOffShotAndASoftPushInWereFrozenWithoutTheChangedPixelCheck() throws {
+        // Pins why changed-pixels exists: turned off, both real-footage clips read as holds.
+        let profile = try Profile.parse("checkers: { freeze: { changed-pixels: 100 } }", source: "t.yaml", registry: BuiltInCheckers.all)
+        for file in ["real-lockedoff.mp4", "real-pushin-soft.mp4"] {
+            let report = Engine(profile: profile).check(path: "\(sampleMedia)/\(file)")
+            #expect(report.findings.contains { $0.code == "freeze.segment" && $0.duration >= 5 }, "\(file)")
+        }
+    }
+}
+
+@Suite struct FieldSamplingTests {
+    @Test func bothFieldsOfA1080PictureAreMeasured() throws {
+        // Odd lines black, even lines white: half the picture is black. Reading every second
+        // line saw none of it.
+        var shares: [Double] = []
+        _ = try FeatureDump.run(path: "\(sampleMedia)/fields-1080.mp4") { shares.append($0.blackShare ?? -1) }
+        #expect(shares.count == 2)
+        #expect(shares.allSatisfy { abs($0 - 50) < 0.5 }, "\(shares)")
+    }
+}
