@@ -15,6 +15,12 @@ out="$(mktemp -d)"
 trap 'rm -rf "$log" "$out"' EXIT
 "$bin" check sample-media --json "$out/qc.json" --quiet 2>"$log" || status=$?
 "$bin" probe sample-media/silence.mov >/dev/null 2>>"$log" || status=$((status > 2 ? status : 86))
+# The error paths of open and probe (no usable stream) once freed the demuxer twice.
+for f in sample-media/broken/no-streams.mp4 sample-media/broken/tmcd-only.mov; do
+  rc=0
+  "$bin" probe "$f" >/dev/null 2>>"$log" || rc=$?
+  [ "$rc" -le 2 ] || status=86
+done
 if grep -q "Sanitizer" "$log" || [ "$status" -gt 2 ]; then
   cat "$log" >&2
   echo "memcheck: FAILED (exit $status): see the sanitizer report above" >&2

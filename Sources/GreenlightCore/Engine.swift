@@ -239,15 +239,20 @@ public struct Engine: Sendable {
                 let count = gapsPerStream[e.stream ?? -1, default: 0] + 1
                 gapsPerStream[e.stream ?? -1] = count
                 guard count <= Self.gapFindingLimit else { continue }
-                let what = e.stream.map { "audio stream #\($0)" } ?? "picture"
                 let size = actual - expected
                 let (start, end) = size < .zero ? (actual, expected) : (expected, actual)
+                let length = formatSeconds(abs(size.seconds))
                 var sentence: String
-                if size < .zero {
-                    sentence = "The \(what) timestamps jump back \(formatSeconds(-size.seconds)) at \(context.label(expected)): \(formatSeconds(-size.seconds)) of it overlaps what came before."
+                if let stream = e.stream {
+                    sentence = size < .zero
+                        ? "Audio stream #\(stream)'s timestamps jump back \(length) at \(context.label(expected)): that much sound overlaps what came before."
+                        : "Sound missing: audio stream #\(stream)'s timestamps jump \(length) from \(context.label(expected)) to \(context.label(actual))."
                 } else {
-                    let frames = e.stream == nil ? context.frameRate.map { " (about \(Int((size.seconds * $0.doubleValue).rounded())) frame(s))" } ?? "" : ""
-                    sentence = "The \(what) has a \(formatSeconds(size.seconds))\(frames) timestamp gap from \(context.label(expected)) to \(context.label(actual)): media there is missing."
+                    let frames = context.frameRate.map { Int64((abs(size.seconds) * $0.doubleValue).rounded()) }
+                    let amount = frames.map { "\($0) frame\($0 == 1 ? "" : "s") (\(length))" } ?? length
+                    sentence = size < .zero
+                        ? "The picture's timestamps jump back \(amount) at \(context.label(expected)): pictures overlap what came before."
+                        : "Pictures missing: the timestamps jump \(amount) from \(context.label(expected)) to \(context.label(actual))."
                 }
                 if count == Self.gapFindingLimit { sentence += " Further gaps in this stream are not listed." }
                 findings.append(context.finding(

@@ -238,8 +238,8 @@ final class VideoFeatureExtractor {
         return l
     }
 
-    /// Rows sampled: all of them at step 1; at step 2 two of every four (0, 1, 4, 5…), one line
-    /// of each field of every second frame line pair.
+    /// Rows sampled: all of them at step 1; at step 2 two of every four (0, 1, 4, 5…), so each
+    /// field of an interlaced picture gives half its lines.
     @inline(__always)
     static func nextRowStep(_ y: Int, _ step: Int) -> Int {
         step == 1 ? 1 : (y & 1 == 0 ? 1 : 3)

@@ -12,6 +12,8 @@ public struct TextReporter: Reporter {
 
     public func text(_ report: RunReport) -> String {
         var out = ""
+        // Codes line up in one column however long the longest is ("decode.stream-unreadable").
+        let codeWidth = max(16, report.files.flatMap(\.findings).map(\.code.count).max() ?? 0)
         for file in report.files {
             out += "\(badge(file.verdict)) \(printable(file.path))"
             if let media = file.media {
@@ -23,7 +25,7 @@ public struct TextReporter: Reporter {
             if file.media != nil { out += "  findings: \(counts.joined(separator: ", "))\n" }
             for f in file.findings {
                 let range = "\(f.startLabel)–\(f.endLabel)"
-                out += "  \(pad(f.severity.rawValue, 7)) \(pad(range, 23)) \(pad(f.code, 16)) \(printable(f.message))\n"
+                out += "  \(pad(f.severity.rawValue, 7)) \(pad(range, 23)) \(pad(f.code, codeWidth)) \(printable(f.message))\n"
             }
         }
         let total = report.files.count

@@ -10,7 +10,7 @@ enum MediaCollector {
     /// Extensions treated as media when a folder is searched (explicit files may have any name).
     static let extensions: Set<String> = [
         "mov", "mp4", "m4v", "mxf", "mkv", "webm", "avi", "mts", "m2ts", "ts", "mpg", "mpeg", "m2v", "dv", "y4m",
-        "wav", "aif", "aiff", "flac", "mp3", "m4a", "aac", "ac3", "ec3", "mka", "ogg", "opus", "3gp",
+        "wav", "aif", "aiff", "flac", "mp3", "m4a", "aac", "ac3", "ec3", "mka", "ogg", "opus", "3gp", "nut",
     ]
 
     /// A folder's identity, so that a loop of links is walked once.
