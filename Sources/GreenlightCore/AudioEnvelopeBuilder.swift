@@ -70,10 +70,7 @@ final class AudioEnvelopeBuilder {
             pending = nil
             let heldEnd = held.stamped + MediaTime(value: Int64(held.count), timescale: Int64(max(held.format.sampleRate, 1)))
             let confirmed = stamped.map { abs($0 - heldEnd) <= Self.gapTolerance } ?? false
-            place(held.format, stamped: confirmed ? held.stamped : nil, &blocks, &events)
-            if let block = fold(count: held.count, channels: held.format.channelCount, { c, body in held.samples[c].withUnsafeBufferPointer(body) }) {
-                blocks.append(block)
-            }
+            release(held, believed: confirmed, &blocks, &events)
         }
         if let stamped, let expected = end, format != nil, abs(stamped - expected) > Self.gapTolerance {
             // Hold it: only the next buffer can tell a gap from jitter.
@@ -85,6 +82,14 @@ final class AudioEnvelopeBuilder {
         let block = fold(count: buffer.sampleCount, channels: buffer.channelCount) { c, body in body(buffer.channel(c)) }
         if let block { blocks.append(block) }
         return (blocks, events)
+    }
+
+    /// Folds a held buffer: where its stamp says when the stamp is `believed` (a gap), else where
+    /// the count puts it (jitter).
+    private func release(_ held: Pending, believed: Bool, _ blocks: inout [AudioEnvelopeBlock], _ events: inout [Event]) {
+        place(held.format, stamped: believed ? held.stamped : nil, &blocks, &events)
+        let block = fold(count: held.count, channels: held.format.channelCount) { c, body in held.samples[c].withUnsafeBufferPointer(body) }
+        if let block { blocks.append(block) }
     }
 
     /// Starts a segment when the samples about to be folded do not continue the current one:
@@ -116,11 +121,7 @@ final class AudioEnvelopeBuilder {
     func finish() -> (blocks: [AudioEnvelopeBlock], events: [Event]) {
         var blocks: [AudioEnvelopeBlock] = [], events: [Event] = []
         if let held = pending, let expected = end {
-            let far = abs(held.stamped - expected) > MediaTime(value: 1, timescale: 10)
-            place(held.format, stamped: far ? held.stamped : nil, &blocks, &events)
-            if let block = fold(count: held.count, channels: held.format.channelCount, { c, body in held.samples[c].withUnsafeBufferPointer(body) }) {
-                blocks.append(block)
-            }
+            release(held, believed: abs(held.stamped - expected) > MediaTime(value: 1, timescale: 10), &blocks, &events)
         }
         pending = nil
         if let tail = flush() { blocks.append(tail) }

@@ -17,10 +17,12 @@ struct Run {
     var stderr: String
 }
 
-func greenlight(_ arguments: [String]) throws -> Run {
+/// Runs the binary with `arguments`, in `directory` when given.
+func greenlight(_ arguments: [String], in directory: URL? = nil) throws -> Run {
     let p = Process()
     p.executableURL = URL(fileURLWithPath: greenlightBinary)
     p.arguments = arguments
+    if let directory { p.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe()
     p.standardOutput = out
     p.standardError = err

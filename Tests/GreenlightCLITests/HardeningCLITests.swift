@@ -26,21 +26,6 @@ func randomMoovCopy(in dir: URL) throws -> String {
     return path
 }
 
-func greenlight(_ arguments: [String], in directory: URL) throws -> Run {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: greenlightBinary)
-    p.arguments = arguments
-    p.currentDirectoryURL = directory
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
-}
-
 @Suite(.serialized) struct HardeningCLITests {
     let freeze = "\(sampleMedia)/freeze.mp4"
 

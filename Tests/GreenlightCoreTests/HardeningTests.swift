@@ -178,3 +178,18 @@ final class FeatureCounter: Checker {
         #expect(t.add(time: MediaTime(value: 4, timescale: 25), duration: d) != nil)  // back in time
     }
 }
+
+@Suite struct PackageManifestTests {
+    /// The code uses `SendableMetatype` (Swift 6.2): the manifest must not promise older tools,
+    /// or an older toolchain starts the build and fails deep inside it instead of saying why.
+    @Test func declaresTheToolsTheCodeNeeds() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let manifest = try String(contentsOf: root.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let first = try #require(manifest.split(separator: "\n").first)
+        let version = try #require(first.split(separator: ":").last).trimmingCharacters(in: .whitespaces)
+        let parts = version.split(separator: ".").compactMap { Int($0) }
+        #expect(parts.count >= 2 && (parts[0], parts[1]) >= (6, 2), "\(first)")
+        let checker = try String(contentsOf: root.appendingPathComponent("Sources/GreenlightCore/Checker.swift"), encoding: .utf8)
+        #expect(checker.contains("SendableMetatype"))
+    }
+}
