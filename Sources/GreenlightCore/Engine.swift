@@ -18,7 +18,7 @@ public struct Engine: Sendable {
     /// Finding codes the engine itself emits (about the file, not from a checker).
     public static let codes = ["decode.damaged", "decode.gap", "decode.stream-unreadable", "audio.layout-change"]
 
-    /// At most this many `decode.gap` findings per stream; the rest are counted in the last one.
+    /// At most this many `decode.gap` findings per stream; the last one says how many more there were.
     static let gapFindingLimit = 20
 
     public init(profile: Profile, threads: Int = 0) {
@@ -227,6 +227,7 @@ public struct Engine: Sendable {
     private func timelineFindings(_ events: [TimelineEvent], context: CheckContext) -> [Finding] {
         var findings: [Finding] = []
         var gapsPerStream: [Int: Int] = [:]
+        var lastListed: [Int: Int] = [:]
         for e in events {
             switch e.kind {
             case .formatChange(let from, let to, let at):
@@ -242,7 +243,7 @@ public struct Engine: Sendable {
                 let size = actual - expected
                 let (start, end) = size < .zero ? (actual, expected) : (expected, actual)
                 let length = formatSeconds(abs(size.seconds))
-                var sentence: String
+                let sentence: String
                 if let stream = e.stream {
                     sentence = size < .zero
                         ? "Audio stream #\(stream)'s timestamps jump back \(length) at \(context.label(expected)): that much sound overlaps what came before."
@@ -254,11 +255,15 @@ public struct Engine: Sendable {
                         ? "The picture's timestamps jump back \(amount) at \(context.label(expected)): pictures overlap what came before."
                         : "Pictures missing: the timestamps jump \(amount) from \(context.label(expected)) to \(context.label(actual))."
                 }
-                if count == Self.gapFindingLimit { sentence += " Further gaps in this stream are not listed." }
                 findings.append(context.finding(
                     checker: "decode", code: "decode.gap", severity: .warning, placement: nil, start: start, end: end,
                     message: sentence, measurements: ["gapSeconds": size.seconds], stream: e.stream ?? context.video?.index))
+                if count == Self.gapFindingLimit { lastListed[e.stream ?? -1] = findings.count - 1 }
             }
+        }
+        for (stream, index) in lastListed {
+            let more = gapsPerStream[stream, default: 0] - Self.gapFindingLimit
+            if more > 0 { findings[index].message += " \(more) more gap(s) in this stream are not listed." }
         }
         return findings
     }
