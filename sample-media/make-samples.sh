@@ -39,6 +39,11 @@ black_vf() { # $1: enable expression, $2: output range (tv|pc), $3: pixel format
 "${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=8,noise=alls=5:allf=t,split[a][b];[a][b]freezeframes=first=51:last=149:replace=50,format=yuv420p" \
   -c:v libx264 -preset medium -crf 30 -g 25 -threads 1 freeze-noisy-gop.mp4
 
+# The same kind of hold in an all-intra stream (every picture a key frame, each repeat re-coded
+# from scratch): frames 50-124 repeat frame 50 (3 s from 2.0 s).
+"${FF[@]}" -f lavfi -i "testsrc2=size=160x90:rate=25:duration=6,noise=alls=5:allf=t,split[a][b];[a][b]freezeframes=first=51:last=124:replace=50,format=yuv420p" \
+  -c:v libx264 -preset medium -crf 26 -g 1 -threads 1 freeze-intra.mp4
+
 # A locked-off shot with sensor-like noise: static picture, new noise every frame. Not a freeze.
 "${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=25:duration=1,trim=end_frame=1,loop=loop=149:size=1:start=0,setpts=N/25/TB,format=yuv420p,noise=alls=6:allf=t" \
   "${X264[@]}" -color_range tv static-noise.mp4

@@ -57,7 +57,11 @@ public final class FreezeChecker: Checker {
         // A held black picture is black, not a freeze.
         let anchor = run?.anchor ?? prev.thumbnail ?? thumb
         let drift = thumb.difference(to: anchor)
-        let still = d.mean <= options.noise && d.worstBlock <= options.localNoise && d.changedShare <= options.changedPixels
+        // A key frame is coded from scratch, so even a repeated picture changes many codes a
+        // little there: the changed-pixel test applies between predicted pictures only (in an
+        // all-intra stream, every picture is a key frame and the noise thresholds decide).
+        let still = d.mean <= options.noise && d.worstBlock <= options.localNoise
+            && (d.changedShare <= options.changedPixels || f.isKeyFrame)
         // A key frame re-codes the held picture: its difference is codec noise, not motion, when
         // the block-averaged picture has not moved. It can continue a hold, never start one.
         let refreshed = run != nil && f.isKeyFrame && d.mean <= options.keyFrameNoise
