@@ -6,7 +6,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "greenlight", targets: ["greenlight"]),
+        .library(name: "GreenlightValues", targets: ["GreenlightValues"]),
         .library(name: "GreenlightCore", targets: ["GreenlightCore"]),
+        .library(name: "GreenlightEngine", targets: ["GreenlightEngine"]),
         .library(name: "GreenlightCheckers", targets: ["GreenlightCheckers"]),
         .library(name: "GreenlightReports", targets: ["GreenlightReports"]),
         .plugin(name: "GreenlightQC", targets: ["GreenlightQC"]),
@@ -25,18 +27,22 @@ let package = Package(
                 .brew(["ffmpeg"]),
             ]
         ),
-        .target(name: "GreenlightMedia", dependencies: ["CFFmpeg"]),
-        .target(name: "GreenlightSubtitles", dependencies: ["GreenlightMedia"]),
-        .target(
-            name: "GreenlightCore",
-            dependencies: ["GreenlightMedia", "GreenlightSubtitles", .product(name: "Yams", package: "Yams")]
-        ),
-        .target(name: "GreenlightCheckers", dependencies: ["GreenlightCore"]),
-        .target(name: "GreenlightReports", dependencies: ["GreenlightCore"]),
+        // Values every module shares, without FFmpeg: exact time, timecode, media facts, cues, findings.
+        .target(name: "GreenlightValues"),
+        .target(name: "GreenlightSubtitles", dependencies: ["GreenlightValues"]),
+        // The only Swift that sees FFmpeg.
+        .target(name: "GreenlightMedia", dependencies: ["CFFmpeg", "GreenlightValues", "GreenlightSubtitles"]),
+        // Checker protocol, features, profiles, report model: no FFmpeg below it, so checkers and
+        // reporters, which depend on it alone, cannot import GreenlightMedia (the compiler says no).
+        .target(name: "GreenlightCore", dependencies: ["GreenlightValues", .product(name: "Yams", package: "Yams")]),
+        // Joins Media to Core: decodes each file once, computes the features, runs the checkers.
+        .target(name: "GreenlightEngine", dependencies: ["GreenlightCore", "GreenlightMedia", "GreenlightSubtitles", "GreenlightValues"]),
+        .target(name: "GreenlightCheckers", dependencies: ["GreenlightCore", "GreenlightValues"]),
+        .target(name: "GreenlightReports", dependencies: ["GreenlightCore", "GreenlightValues"]),
         .executableTarget(
             name: "greenlight",
             dependencies: [
-                "GreenlightCore", "GreenlightCheckers", "GreenlightReports",
+                "GreenlightEngine", "GreenlightCore", "GreenlightValues", "GreenlightCheckers", "GreenlightReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -49,11 +55,12 @@ let package = Package(
             dependencies: ["greenlight"],
             path: "Plugins/GreenlightQC"
         ),
-        .testTarget(name: "GreenlightMediaTests", dependencies: ["GreenlightMedia"]),
-        .testTarget(name: "GreenlightSubtitlesTests", dependencies: ["GreenlightSubtitles"]),
-        .testTarget(name: "GreenlightCoreTests", dependencies: ["GreenlightCore"]),
-        .testTarget(name: "GreenlightCheckersTests", dependencies: ["GreenlightCheckers", "GreenlightCore"]),
-        .testTarget(name: "GreenlightReportsTests", dependencies: ["GreenlightReports", "GreenlightCore"]),
+        .testTarget(name: "GreenlightMediaTests", dependencies: ["GreenlightMedia", "GreenlightValues"]),
+        .testTarget(name: "GreenlightSubtitlesTests", dependencies: ["GreenlightSubtitles", "GreenlightValues"]),
+        .testTarget(name: "GreenlightCoreTests", dependencies: ["GreenlightCore", "GreenlightValues"]),
+        .testTarget(name: "GreenlightEngineTests", dependencies: ["GreenlightEngine", "GreenlightMedia", "GreenlightCore", "GreenlightValues"]),
+        .testTarget(name: "GreenlightCheckersTests", dependencies: ["GreenlightCheckers", "GreenlightEngine", "GreenlightCore", "GreenlightValues"]),
+        .testTarget(name: "GreenlightReportsTests", dependencies: ["GreenlightReports", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightCLITests", dependencies: ["greenlight"]),
     ],
     swiftLanguageModes: [.v6]

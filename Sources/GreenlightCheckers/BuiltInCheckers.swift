@@ -1,4 +1,5 @@
 import GreenlightCore
+import GreenlightValues
 
 /// The checkers that ship with Greenlight, in the order reports list them. A third party
 /// adds its own list beside this one.

@@ -1,5 +1,5 @@
 import GreenlightCore
-import GreenlightMedia
+import GreenlightValues
 
 /// A run of consecutive pictures a picture checker found (black, frozen, …), and the one way
 /// such runs become findings: the minimum-duration test, placement, wording and severity.

@@ -1,4 +1,5 @@
-import GreenlightMedia
+import GreenlightValues
+
 
 /// What a checker knows about the file it checks before decoding starts, and the one way it
 /// turns exact times into report positions (seconds, frame numbers and timecode).

@@ -1,5 +1,5 @@
-import GreenlightMedia
-import GreenlightSubtitles
+import GreenlightValues
+
 
 /// A checker's static description: what `greenlight checkers` prints and the docs show.
 public struct CheckerDescription: Sendable {
@@ -87,11 +87,22 @@ public struct AnyCheckerType: Sendable {
 
     public init(_ type: any Checker.Type) { self.type = type }
 
-    func make(values: OptionValues, context: CheckContext) throws -> any Checker {
+    package func make(values: OptionValues, context: CheckContext) throws -> any Checker {
         try type.make(values: values, context: context)
     }
 
-    func configure(_ parameters: inout FeatureParameters, values: OptionValues) throws {
+    package func configure(_ parameters: inout FeatureParameters, values: OptionValues) throws {
         try type.parameters(values: values, into: &parameters)
+    }
+}
+
+/// What a checker returns when the programme ends.
+public struct CheckerResult: Sendable {
+    public var findings: [Finding]
+    public var summary: [String: SummaryValue]
+
+    public init(findings: [Finding], summary: [String: SummaryValue] = [:]) {
+        self.findings = findings
+        self.summary = summary
     }
 }

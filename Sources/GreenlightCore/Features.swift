@@ -1,4 +1,5 @@
-import GreenlightMedia
+import GreenlightValues
+
 
 /// The per-frame and per-block measurements a checker can ask the engine for. The engine
 /// computes each one once per frame, and only when an enabled checker asked for it.
@@ -51,6 +52,12 @@ public struct LumaHistogram: Sendable, Hashable {
     public var binShift: Int
     public var total: Int
 
+    public init(counts: [Int32], binShift: Int, total: Int) {
+        self.counts = counts
+        self.binShift = binShift
+        self.total = total
+    }
+
     /// Samples at or below `code`.
     public func count(atOrBelow code: Int) -> Int {
         guard code >= 0 else { return 0 }
@@ -78,6 +85,22 @@ public struct LumaStats: Sendable, Hashable {
     public var min: Int
     public var max: Int
     public var mean: Double
+
+    public init(min: Int, max: Int, mean: Double) {
+        self.min = min
+        self.max = max
+        self.mean = mean
+    }
+
+    /// The statistics of a histogram: lowest and highest occupied bins and the mean code.
+    public init(histogram h: LumaHistogram) {
+        var minBin = 0, maxBin = h.counts.count - 1
+        while minBin < maxBin && h.counts[minBin] == 0 { minBin += 1 }
+        while maxBin > minBin && h.counts[maxBin] == 0 { maxBin -= 1 }
+        var weighted = 0.0
+        for (i, c) in h.counts.enumerated() where c > 0 { weighted += Double(i << h.binShift) * Double(c) }
+        self.init(min: minBin << h.binShift, max: maxBin << h.binShift, mean: h.total > 0 ? weighted / Double(h.total) : 0)
+    }
 }
 
 /// How much a picture changed since the previous one, in percent of the nominal luma range.
@@ -106,6 +129,12 @@ public struct LumaThumbnail: Sendable, Hashable {
     public var height: Int
     /// Block means in percent of the nominal range, row by row.
     public var pixels: [Float]
+
+    public init(width: Int, height: Int, pixels: [Float]) {
+        self.width = width
+        self.height = height
+        self.pixels = pixels
+    }
 
     /// Mean absolute difference to `other`, in percent of the nominal range.
     public func difference(to other: LumaThumbnail) -> Double {
@@ -163,6 +192,23 @@ public struct VideoFeatures: Sendable {
     /// pictures does not continue across it.
     public var followsGap = false
 
+    public init(frameNumber: Int64, time: MediaTime, duration: MediaTime, signal: LumaSignal, isKeyFrame: Bool,
+                histogram: LumaHistogram? = nil, stats: LumaStats? = nil, blackShare: Double? = nil, isBlack: Bool = false,
+                difference: FrameDifference? = nil, thumbnail: LumaThumbnail? = nil, followsGap: Bool = false) {
+        self.frameNumber = frameNumber
+        self.time = time
+        self.duration = duration
+        self.signal = signal
+        self.isKeyFrame = isKeyFrame
+        self.histogram = histogram
+        self.stats = stats
+        self.blackShare = blackShare
+        self.isBlack = isBlack
+        self.difference = difference
+        self.thumbnail = thumbnail
+        self.followsGap = followsGap
+    }
+
     public var end: MediaTime { time + duration }
 }
 
@@ -193,6 +239,22 @@ public struct AudioEnvelopeBlock: Sendable {
     /// Samples in the block's last window: `windowSamples`, or fewer for a stream's final window.
     public var lastWindowSamples: Int
 
+    public init(streamIndex: Int, sampleRate: Int, channelCount: Int, channelNames: [String]?, segment: Int, windowSamples: Int,
+                firstWindow: Int64, windowCount: Int, streamStart: MediaTime, meanSquare: [Float], peak: [Float], lastWindowSamples: Int) {
+        self.streamIndex = streamIndex
+        self.sampleRate = sampleRate
+        self.channelCount = channelCount
+        self.channelNames = channelNames
+        self.segment = segment
+        self.windowSamples = windowSamples
+        self.firstWindow = firstWindow
+        self.windowCount = windowCount
+        self.streamStart = streamStart
+        self.meanSquare = meanSquare
+        self.peak = peak
+        self.lastWindowSamples = lastWindowSamples
+    }
+
     /// Samples in window `w` of this block.
     public func sampleCount(ofWindow w: Int) -> Int { w == windowCount - 1 ? lastWindowSamples : windowSamples }
 
@@ -213,4 +275,10 @@ public struct ProgrammeEnd: Sendable {
     public var audioEnds: [Int: MediaTime]
     /// Whether decoding stopped before the declared end of the file.
     public var truncated: Bool
+
+    public init(videoEnd: MediaTime?, audioEnds: [Int: MediaTime], truncated: Bool) {
+        self.videoEnd = videoEnd
+        self.audioEnds = audioEnds
+        self.truncated = truncated
+    }
 }

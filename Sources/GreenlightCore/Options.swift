@@ -1,5 +1,5 @@
 import Foundation
-import GreenlightMedia
+import GreenlightValues
 
 /// A duration option as people write it: `12f` (frames), `2s`, `500ms`, or a bare number of seconds.
 public enum DurationValue: Sendable, Hashable, CustomStringConvertible {

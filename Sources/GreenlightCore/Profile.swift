@@ -1,6 +1,6 @@
 import Foundation
-import GreenlightMedia
 import Yams
+import GreenlightValues
 
 /// A profile file problem, naming the file and the offending key.
 public struct ProfileError: Error, Sendable, CustomStringConvertible {
@@ -177,7 +177,7 @@ public struct Profile: Sendable {
             guard let map = stringKeyed(raw) else {
                 throw ProfileError(source: source, key: "severity", message: "must map finding codes to info, warning or error")
             }
-            let codes = Set(registry.flatMap(\.description.codes) + Engine.codes)
+            let codes = Set(registry.flatMap(\.description.codes) + FileHealth.codes)
             for (key, value) in map {
                 let parts = key.split(separator: "@", maxSplits: 1).map(String.init)
                 guard codes.contains(parts[0]) else {

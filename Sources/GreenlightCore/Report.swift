@@ -1,4 +1,5 @@
-import GreenlightMedia
+import GreenlightValues
+
 
 /// The outcome of checking a file (or a whole run): the gate reads this.
 public enum Verdict: String, Sendable, Hashable, Codable, Comparable {
@@ -18,6 +19,13 @@ public enum Verdict: String, Sendable, Hashable, Codable, Comparable {
         let worst = findings.map(\.severity).max() ?? .info
         self = worst == .error ? .fail : worst == .warning ? .warn : .pass
     }
+}
+
+/// What the engine reports about a file itself, whatever checkers run: these findings carry
+/// checker `decode` and one of these codes (profiles may remap their severity).
+public enum FileHealth {
+    public static let checker = "decode"
+    public static let codes = ["decode.damaged", "decode.gap", "decode.stream-unreadable", "audio.layout-change"]
 }
 
 public enum Greenlight {

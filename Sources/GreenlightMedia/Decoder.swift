@@ -1,4 +1,5 @@
 internal import CFFmpeg
+import GreenlightValues
 
 /// One stream's libavcodec decoder. Owns the codec context and a reusable frame.
 final class StreamDecoder {
@@ -93,29 +94,15 @@ final class LumaConverter {
     }
 }
 
-/// The format a run of decoded audio frames shares: what the resampler is set up for.
-public struct AudioFormat: Sendable, Hashable {
-    public var sampleRate: Int
-    public var channelCount: Int
-    /// FFmpeg's description of the layout ("5.1(side)", "stereo"), nil when the order is unnamed.
-    public var layout: String?
-    /// Short channel names ("FL", "FR", "LFE"), nil when the layout does not name them.
-    public var channelNames: [String]?
-    /// The decoder's sample format ("fltp", "s16"): a change needs a new resampler too.
-    var sampleFormat: Int32
-
+extension AudioFormat {
+    /// The format of one decoded audio frame.
     init(_ f: UnsafePointer<AVFrame>) {
-        sampleRate = Int(f.pointee.sample_rate)
-        channelCount = Int(cff_frame_channels(f))
-        layout = cString { cff_frame_layout_name(f, $0, $1) }
+        let channelCount = Int(cff_frame_channels(f))
         let names = (0..<channelCount).map { c in cString { cff_frame_channel_name(f, Int32(c), $0, $1) } ?? "" }
-        channelNames = names.isEmpty || names.contains("") ? nil : names
-        sampleFormat = f.pointee.format
-    }
-
-    /// "5.1(side), 48000 Hz" / "2 channels, 44100 Hz".
-    public var description: String {
-        "\(layout ?? (channelCount == 1 ? "1 channel" : "\(channelCount) channels")), \(sampleRate) Hz"
+        self.init(sampleRate: Int(f.pointee.sample_rate), channelCount: channelCount,
+                  layout: cString { cff_frame_layout_name(f, $0, $1) },
+                  channelNames: names.isEmpty || names.contains("") ? nil : names,
+                  sampleFormat: string(cff_sample_fmt_name(f.pointee.format)) ?? "\(f.pointee.format)")
     }
 }
 
@@ -183,7 +170,7 @@ final class AudioConverter {
                 if swr != nil { try drain(emit) }
                 release()
                 guard let made = cff_swr_frame_to_float_planar(frame) else {
-                    throw MediaError(code: 0, message: "cannot set up libswresample for \(incoming.description) in sample format \(string(cff_sample_fmt_name(incoming.sampleFormat)) ?? "?")",
+                    throw MediaError(code: 0, message: "cannot set up libswresample for \(incoming.description) in sample format \(incoming.sampleFormat)",
                                      call: "swr_init", path: path)
                 }
                 swr = made

@@ -1,4 +1,5 @@
 internal import CFFmpeg
+import GreenlightValues
 
 /// An error from FFmpeg or from reading a media file: the AVERROR code, FFmpeg's own text
 /// for it (`av_strerror`), and the call that failed.

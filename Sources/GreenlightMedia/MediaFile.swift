@@ -1,5 +1,6 @@
 internal import CFFmpeg
 import Foundation
+import GreenlightValues
 
 /// An open media file: owns libavformat's demuxer context and frees it when released.
 ///

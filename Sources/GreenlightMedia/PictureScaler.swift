@@ -1,4 +1,5 @@
 internal import CFFmpeg
+import GreenlightValues
 
 /// A picture converted out of FFmpeg's buffers: packed RGB or gray, 8 bits per sample, owned.
 public struct Picture: Sendable, Hashable {

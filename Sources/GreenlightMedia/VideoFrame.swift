@@ -1,14 +1,5 @@
 internal import CFFmpeg
-
-/// Whether code values span the limited ("video", 16–235 at 8 bits) or the full range.
-public enum ColorRange: String, Sendable, Hashable, Codable {
-    case limited, full
-
-    /// The code value of nominal black at `bitDepth`.
-    public func blackLevel(bitDepth: Int) -> Int { self == .limited ? 16 << (bitDepth - 8) : 0 }
-    /// The code value of nominal white (peak luma) at `bitDepth`.
-    public func whiteLevel(bitDepth: Int) -> Int { self == .limited ? 235 << (bitDepth - 8) : (1 << bitDepth) - 1 }
-}
+import GreenlightValues
 
 /// A borrowed view of one plane of a picture (luma, or a chroma plane), in place in FFmpeg's
 /// buffer: no copy is made.

@@ -1,5 +1,6 @@
 import Foundation
 import GreenlightCore
+import GreenlightValues
 
 /// A self-contained HTML page: the run's verdict, then per file its media, a timeline with every
 /// finding placed on it, and the findings table. No scripts, no external resources.

@@ -1,5 +1,6 @@
 import Foundation
 import GreenlightCore
+import GreenlightValues
 
 /// The JSON report: `{schemaVersion, tool, profile, verdict, files: [...]}`, keys sorted.
 public struct JSONReporter: Reporter {

@@ -1,5 +1,6 @@
 import Foundation
 import GreenlightCore
+import GreenlightValues
 
 /// JUnit XML for CI: one test suite per file; in it one test case for the file's health
 /// (readable to the end, no decoder damage, no timestamp gaps) and one per enabled checker. A

@@ -1,6 +1,6 @@
 import Foundation
 import GreenlightCore
-import GreenlightMedia
+import GreenlightValues
 
 /// Findings as markers an editing system imports, one marker file per media file:
 /// `.edl` writes a CMX3600 marker list (DaVinci Resolve: Timeline ▸ Import ▸ Timeline Markers

@@ -1,6 +1,6 @@
 import Foundation
 import GreenlightCore
-import GreenlightMedia
+import GreenlightValues
 
 /// Renders a whole run in one format. Reporters are stateless and never touch checkers.
 public protocol Reporter: Sendable {

@@ -1,6 +1,6 @@
 import Foundation
 import GreenlightCore
-import GreenlightMedia
+import GreenlightValues
 
 /// The terminal summary: per file its verdict, counts by severity and each finding with its timecode.
 public struct TextReporter: Reporter {

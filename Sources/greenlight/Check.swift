@@ -3,6 +3,8 @@ import Foundation
 import GreenlightCheckers
 import GreenlightCore
 import GreenlightReports
+import GreenlightEngine
+import GreenlightValues
 
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,8 @@
 import ArgumentParser
 import GreenlightCheckers
 import GreenlightCore
+import GreenlightEngine
+import GreenlightValues
 
 struct Checkers: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Describe every checker: what it catches, why, its codes and options.")

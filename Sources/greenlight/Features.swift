@@ -1,6 +1,8 @@
 import ArgumentParser
 import GreenlightCheckers
 import GreenlightCore
+import GreenlightEngine
+import GreenlightValues
 
 struct Features: ParsableCommand {
     static let configuration = CommandConfiguration(

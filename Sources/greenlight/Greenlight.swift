@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GreenlightCore
+import GreenlightEngine
+import GreenlightValues
 
 @main
 struct GreenlightCommand: AsyncParsableCommand {

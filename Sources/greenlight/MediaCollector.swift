@@ -1,4 +1,6 @@
 import Foundation
+import GreenlightEngine
+import GreenlightValues
 
 /// Expands the MEDIA arguments: files as given, folders searched recursively for media files.
 ///

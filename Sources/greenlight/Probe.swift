@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
 import GreenlightCore
-import GreenlightMedia
 import GreenlightReports
+import GreenlightEngine
+import GreenlightValues
 
 struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Show what a file's container and streams declare.")
@@ -12,7 +13,7 @@ struct Probe: ParsableCommand {
 
     func run() throws {
         let info: MediaInfo
-        do { info = try MediaFile(path: media).info } catch {
+        do { info = try Engine.probe(path: media) } catch {
             warn("greenlight: \(error)")
             throw Exit.unreadable
         }

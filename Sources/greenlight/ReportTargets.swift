@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import GreenlightCore
+import GreenlightEngine
+import GreenlightValues
 
 /// Where each report goes, checked before anything is decoded: a report path must not resolve
 /// to an input (media, sidecar, profile) or to another report, and what already exists there

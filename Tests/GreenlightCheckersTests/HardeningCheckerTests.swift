@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 @testable import GreenlightCore
-import GreenlightMedia
 @testable import GreenlightCheckers
+import GreenlightValues
+import GreenlightEngine
 
 /// Resident memory of this process, from /proc (Linux).
 func residentBytes() -> Int {

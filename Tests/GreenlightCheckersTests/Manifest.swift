@@ -1,4 +1,5 @@
 import Foundation
+import GreenlightValues
 
 let sampleMedia = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("sample-media").path

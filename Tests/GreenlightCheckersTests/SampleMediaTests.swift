@@ -1,7 +1,8 @@
 import Testing
 @testable import GreenlightCore
-import GreenlightMedia
 @testable import GreenlightCheckers
+import GreenlightValues
+import GreenlightEngine
 
 /// Every clip in sample-media is checked with the default profile and compared with the
 /// manifest: each expected finding found (frame-exact where the tolerance is 0), nothing from

@@ -1,6 +1,6 @@
 import Testing
-import GreenlightMedia
 @testable import GreenlightCore
+import GreenlightValues
 
 /// A minimal checker so profile parsing is tested without the built-in ones.
 final class ProbeChecker: Checker {
@@ -101,7 +101,7 @@ final class ProbeChecker: Checker {
         #expect(h.percentile(0.95) == 200)
         let signal = LumaSignal(bitDepth: 8, range: .limited)
         #expect(BlackCriterion().blackShare(h, signal: signal) == 90)
-        let stats = VideoFeatureExtractor.stats(h)
+        let stats = LumaStats(histogram: h)
         #expect(stats.min == 16 && stats.max == 200)
         #expect(stats.mean == 34.4)
     }

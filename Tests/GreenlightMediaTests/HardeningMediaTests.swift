@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GreenlightMedia
+import GreenlightValues
 
 @Suite struct HardeningMediaTests {
     @Test(arguments: ["broken/no-streams.mp4", "broken/tmcd-only.mov"])

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GreenlightMedia
+import GreenlightValues
 
 let sampleMedia = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("sample-media").path
@@ -109,10 +110,6 @@ let sampleMedia = URL(fileURLWithPath: #filePath).deletingLastPathComponent().de
         #expect(last.seconds > 3.5)
         #expect(last.seconds < 6)
         #expect(file.info.duration! > 7.9)
-    }
-
-    @Test func assEventTextLosesOverridesAndKeepsLineBreaks() {
-        #expect(SubtitleText.plain(fromASSEvent: "0,0,Default,,0,0,0,,{\\i1}Hello,{\\i0} there\\Nworld") == "Hello, there\nworld")
     }
 }
 

@@ -1,5 +1,6 @@
 import Testing
 @testable import GreenlightMedia
+import GreenlightValues
 
 @Suite struct MediaTimeTests {
     @Test func comparesAcrossTimescales() {

@@ -4,8 +4,8 @@ import FoundationXML
 #endif
 import Testing
 import GreenlightCore
-import GreenlightMedia
 @testable import GreenlightReports
+import GreenlightValues
 
 @Suite struct HardeningReporterTests {
     func report(path: String, findings: [Finding], error: String? = nil) -> RunReport {

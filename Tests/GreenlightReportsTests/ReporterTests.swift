@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import GreenlightCore
-import GreenlightMedia
 @testable import GreenlightReports
+import GreenlightValues
 
 func sampleReport() -> RunReport {
     var media = MediaInfo(path: "a.mov", container: "mov", duration: 8, streams: [])

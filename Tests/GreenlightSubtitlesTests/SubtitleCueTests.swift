@@ -1,6 +1,6 @@
 import Testing
-import GreenlightMedia
 @testable import GreenlightSubtitles
+import GreenlightValues
 
 @Suite struct SubtitleCueTests {
     @Test func linesAndDuration() {
@@ -8,5 +8,9 @@ import GreenlightMedia
                               end: MediaTime(value: 4, timescale: 1), text: "One\nTwo")
         #expect(cue.lines == ["One", "Two"])
         #expect(cue.duration == MediaTime(value: 5, timescale: 2))
+    }
+
+    @Test func assEventTextLosesOverridesAndKeepsLineBreaks() {
+        #expect(SubtitleText.plain(fromASSEvent: "0,0,Default,,0,0,0,,{\\i1}Hello,{\\i0} there\\Nworld") == "Hello, there\nworld")
     }
 }

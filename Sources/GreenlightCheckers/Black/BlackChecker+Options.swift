@@ -1,4 +1,5 @@
 import GreenlightCore
+import GreenlightValues
 
 extension BlackChecker {
     public struct Options: CheckerOptions {

@@ -1,5 +1,5 @@
 import GreenlightCore
-import GreenlightMedia
+import GreenlightValues
 
 /// Finds runs of black pictures, frame-exact: head and tail black as information, black inside
 /// the programme as a warning.

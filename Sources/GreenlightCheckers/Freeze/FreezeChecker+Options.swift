@@ -1,4 +1,5 @@
 import GreenlightCore
+import GreenlightValues
 
 extension FreezeChecker {
     public struct Options: CheckerOptions {

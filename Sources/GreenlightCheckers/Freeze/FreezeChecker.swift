@@ -1,5 +1,5 @@
 import GreenlightCore
-import GreenlightMedia
+import GreenlightValues
 
 /// Finds held pictures: runs of frames that repeat the previous one within codec noise.
 public final class FreezeChecker: Checker {

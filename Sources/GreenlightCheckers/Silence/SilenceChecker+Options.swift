@@ -1,4 +1,5 @@
 import GreenlightCore
+import GreenlightValues
 
 extension SilenceChecker {
     public struct Options: CheckerOptions {

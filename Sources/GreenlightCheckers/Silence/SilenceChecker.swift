@@ -1,6 +1,6 @@
 import Foundation
 import GreenlightCore
-import GreenlightMedia
+import GreenlightValues
 
 /// Finds silence per channel and across all channels of each audio stream, located to 1 ms.
 public final class SilenceChecker: Checker {

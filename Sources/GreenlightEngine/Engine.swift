@@ -1,6 +1,8 @@
 import Foundation
 import GreenlightMedia
 import GreenlightSubtitles
+import GreenlightCore
+import GreenlightValues
 
 /// Checks files: decodes each exactly once, computes the features the profile's checkers asked
 /// for once per frame, streams them to every checker, and collects a ``FileReport``.
@@ -16,7 +18,7 @@ public struct Engine: Sendable {
     public var threads: Int
 
     /// Finding codes the engine itself emits (about the file, not from a checker).
-    public static let codes = ["decode.damaged", "decode.gap", "decode.stream-unreadable", "audio.layout-change"]
+    public static var codes: [String] { FileHealth.codes }
 
     /// At most this many `decode.gap` findings per stream; the last one says how many more there were.
     static let gapFindingLimit = 20
@@ -24,6 +26,12 @@ public struct Engine: Sendable {
     public init(profile: Profile, threads: Int = 0) {
         self.profile = profile
         self.threads = threads
+    }
+
+    /// What a file's container and streams declare (`greenlight probe`), without decoding.
+    /// - Throws: the reason the file cannot be opened, naming the FFmpeg call that failed.
+    public static func probe(path: String) throws -> MediaInfo {
+        try MediaFile(path: path).info
     }
 
     /// The union of what the enabled checkers need.

@@ -1,4 +1,6 @@
 import GreenlightMedia
+import GreenlightCore
+import GreenlightValues
 
 /// Computes the requested per-frame video features in one pass over the luma plane.
 ///
@@ -84,7 +86,7 @@ final class VideoFeatureExtractor {
             let bins = min(Self.binCount, 1 << (luma.bitDepth - shift))
             let h = LumaHistogram(counts: Array(histogram[0..<bins]), binShift: shift, total: layout.samples)
             result.histogram = h
-            result.stats = Self.stats(h)
+            result.stats = LumaStats(histogram: h)
             let share = parameters.black.blackShare(h, signal: signal)
             result.blackShare = share
             result.isBlack = share >= parameters.black.pixelRatio
@@ -268,12 +270,4 @@ final class VideoFeatureExtractor {
         step == 1 ? 1 : (y & 1 == 0 ? 1 : 3)
     }
 
-    static func stats(_ h: LumaHistogram) -> LumaStats {
-        var minBin = 0, maxBin = h.counts.count - 1
-        while minBin < maxBin && h.counts[minBin] == 0 { minBin += 1 }
-        while maxBin > minBin && h.counts[maxBin] == 0 { maxBin -= 1 }
-        var weighted = 0.0
-        for (i, c) in h.counts.enumerated() where c > 0 { weighted += Double(i << h.binShift) * Double(c) }
-        return LumaStats(min: minBin << h.binShift, max: maxBin << h.binShift, mean: h.total > 0 ? weighted / Double(h.total) : 0)
-    }
 }

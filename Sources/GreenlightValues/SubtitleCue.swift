@@ -1,4 +1,3 @@
-import GreenlightMedia
 
 /// One subtitle as checkers see it, whether it came from a stream inside the media file or
 /// from a sidecar file: when it is on screen and what it says.

@@ -89,10 +89,10 @@ public struct MediaTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 }
 
-func gcd(_ a: Int64, _ b: Int64) -> Int64 {
+package func gcd(_ a: Int64, _ b: Int64) -> Int64 {
     var (a, b) = (abs(a), abs(b))
     while b != 0 { (a, b) = (b, a % b) }
     return a == 0 ? 1 : a
 }
 
-func lcm(_ a: Int64, _ b: Int64) -> Int64 { a / gcd(a, b) * b }
+package func lcm(_ a: Int64, _ b: Int64) -> Int64 { a / gcd(a, b) * b }

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 import GreenlightMedia
-import GreenlightSubtitles
+import GreenlightValues
 @testable import GreenlightCore
+@testable import GreenlightEngine
 
 let sampleMedia = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("sample-media").path

@@ -1,5 +1,3 @@
-import GreenlightMedia
-
 /// How much a finding matters to whoever gates the file.
 public enum Severity: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
     case info, warning, error
@@ -103,17 +101,6 @@ public enum SummaryValue: Sendable, Hashable, Codable, CustomStringConvertible {
         case .text(let s): return s
         case .flag(let b): return b ? "yes" : "no"
         }
-    }
-}
-
-/// What a checker returns when the programme ends.
-public struct CheckerResult: Sendable {
-    public var findings: [Finding]
-    public var summary: [String: SummaryValue]
-
-    public init(findings: [Finding], summary: [String: SummaryValue] = [:]) {
-        self.findings = findings
-        self.summary = summary
     }
 }
 

@@ -1,4 +1,6 @@
 import GreenlightMedia
+import GreenlightCore
+import GreenlightValues
 
 /// Folds one audio stream's decoded samples into 1 ms envelope windows (per-channel mean
 /// square and peak), aligned to the first sample of each contiguous run whatever the decoder's
