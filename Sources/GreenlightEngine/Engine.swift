@@ -47,241 +47,55 @@ public struct Engine: Sendable {
         return check(path: path, sidecarCues: sidecarCues, progress: progress, stats: &stats)
     }
 
-    /// ``check(path:sidecarCues:progress:)``, also counting the work done (for tests).
+    /// ``check(path:sidecarCues:progress:)``, also counting the work done (for tests). The parts,
+    /// in order: open and probe, build the checkers, decode and measure (with the file's health
+    /// watched on the way), conclude the health, let the checkers finish, assemble the report.
     func check(path: String, sidecarCues: [SubtitleCue] = [], progress: ((Double) -> Void)? = nil, stats: inout EngineStats) -> FileReport {
-        let file: MediaFile
-        do { file = try MediaFile(path: path) } catch {
-            return .unreadable(path, "Cannot open the file: \(error.message) (\(error.call)).")
+        // 1. Open and probe.
+        let pass: FilePass
+        switch FilePass.open(path: path, features: features, parameters: profile.featureParameters(), threads: threads) {
+        case .success(let opened): pass = opened
+        case .failure(let failure): return failure.report(path: path)
         }
-        let needs = features
-        let parameters = profile.featureParameters()
-        let context = CheckContext(path: path, media: file.info, parameters: parameters)
-        // File health does not depend on the checkers chosen: every audio stream and the picture
-        // stream are always decoded (damage, gaps, truncation); only the features are optional.
-        let reader: MediaReader
-        do {
-            reader = try MediaReader(file: file, selection: ReadSelection(
-                video: true, audio: true, subtitles: needs.contains(.subtitles), threads: threads))
-        } catch {
-            return FileReport(path: path, verdict: .error, error: "Cannot decode the file: \(error.message) (\(error.call)).",
-                              media: file.info, findings: [], summaries: [:])
-        }
-        if reader.videoStream == nil && reader.audioStreams.isEmpty && file.info.streams.allSatisfy({ $0.type != .subtitle }) {
-            let why = reader.unreadableStreams.map { "stream #\($0.stream.index) (\($0.stream.type.rawValue)): \($0.reason)" }
-            return FileReport(path: path, verdict: .error,
-                              error: "Nothing in the file can be decoded: \(why.isEmpty ? "no picture or sound stream" : why.joined(separator: "; ")).",
-                              media: file.info, findings: [], summaries: [:])
-        }
+        // 2. The checkers, with this file's context.
         let checkers: [(id: String, checker: any Checker)]
         do {
-            checkers = try profile.checkers.map { ($0.type.description.id, try $0.type.make(values: $0.options, context: context)) }
+            checkers = try profile.checkers.map { ($0.type.description.id, try $0.type.make(values: $0.options, context: pass.context)) }
         } catch {
-            return FileReport(path: path, verdict: .error, error: "Checker options are invalid: \(error)", media: file.info, findings: [], summaries: [:])
+            return FileReport(path: path, verdict: .error, error: "Checker options are invalid: \(error)", media: pass.file.info, findings: [], summaries: [:])
         }
         let videoCheckers = checkers.filter { !type(of: $0.checker).features.intersection(.video).isEmpty }.map(\.checker)
         let audioCheckers = checkers.filter { type(of: $0.checker).features.contains(.audioEnvelope) }.map(\.checker)
         let cueCheckers = checkers.filter { type(of: $0.checker).features.contains(.subtitles) }.map(\.checker)
-
-        let origin = reader.origin
-        let extractor = VideoFeatureExtractor(features: needs, parameters: parameters, frameRate: context.frameRate, origin: origin)
-        var envelopes: [Int: AudioEnvelopeBuilder] = [:]
-        for s in reader.audioStreams {
-            envelopes[s.index] = AudioEnvelopeBuilder(streamIndex: s.index, computesEnvelope: needs.contains(.audioEnvelope))
-        }
-        var cues = CueCollector(origin: origin)
-        var videoTimeline = VideoTimeline()
-        var events: [TimelineEvent] = []
-        var videoEnd: MediaTime?
-        let declared = file.info.duration ?? 0
-        var lastReported = -1.0
-
-        func report(_ t: MediaTime) {
-            guard let progress, declared > 0 else { return }
-            let fraction = min(1, max(0, t.seconds / declared))
-            if fraction - lastReported >= 0.01 { lastReported = fraction; progress(fraction) }
-        }
-
+        // 3. Decode once, measure what the checkers read, hand it to them in presentation order.
         let outcome: ReadOutcome
         do {
-            outcome = try reader.run(
-                video: { frame in
-                    var f = extractor.extract(frame)
-                    stats.videoFrames += 1
-                    if let gap = videoTimeline.add(time: f.time, duration: f.duration) {
-                        events.append(gap)
-                        f.followsGap = true
-                    }
-                    for c in videoCheckers { c.consume(video: f) }
-                    videoEnd = f.end
-                    report(f.time)
-                },
-                audio: { buffer in
-                    guard let builder = envelopes[buffer.streamIndex] else { return }
-                    stats.audioSamples += Int64(buffer.sampleCount)
-                    let (blocks, happened) = builder.add(buffer, origin: origin)
-                    for e in happened { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
-                    for block in blocks { for c in audioCheckers { c.consume(audio: block) } }
-                    if reader.videoStream == nil, let end = builder.end { report(end) }
-                },
-                subtitle: { event in
-                    for cue in cues.add(event) { for c in cueCheckers { c.consume(cue: cue) } }
-                })
+            outcome = try pass.decode(
+                sidecarCues: sidecarCues, progress: progress,
+                video: { f in for c in videoCheckers { c.consume(video: f) } },
+                audio: { block in for c in audioCheckers { c.consume(audio: block) } },
+                cue: { cue in for c in cueCheckers { c.consume(cue: cue) } })
         } catch {
-            return FileReport(path: path, verdict: .error, error: "Decoding failed: \(error)", media: file.info, findings: [], summaries: [:])
+            return FileReport(path: path, verdict: .error, error: "Decoding failed: \(error)", media: pass.file.info, findings: [], summaries: [:])
         }
-        stats.scannedFrames = extractor.scannedFrames
-        for builder in envelopes.values.sorted(by: { $0.streamIndex < $1.streamIndex }) {
-            let (blocks, happened) = builder.finish()
-            for e in happened { events.append(TimelineEvent(stream: builder.streamIndex, e)) }
-            for block in blocks { for c in audioCheckers { c.consume(audio: block) } }
-        }
-        for cue in cues.finish(end: videoEnd) + sidecarCues { for c in cueCheckers { c.consume(cue: cue) } }
-
-        var stopError = stoppedEarly(file: file, reader: reader, outcome: outcome, videoEnd: videoEnd, envelopes: envelopes, context: context)
-        if let stop = stopError, outcome.decodeErrors > 0, let first = outcome.firstDecodeError {
-            stopError = stop + " The decoder rejected \(outcome.decodeErrors) packet(s), first: \(first.message)."
-        }
-
-        let complete = stopError == nil
-        let end = ProgrammeEnd(videoEnd: complete ? videoEnd : nil,
-                               audioEnds: complete ? envelopes.compactMapValues(\.end) : [:], truncated: !complete)
+        stats = pass.stats
+        // 4. Health: where decoding stopped, damage, gaps, layout changes, unreadable streams.
+        let health = pass.health(outcome)
+        // 5. Checkers finish against the programme's end (unknown when the file was cut short).
         var findings: [Finding] = []
         var summaries: [String: [String: SummaryValue]] = [:]
+        let end = pass.programmeEnd(complete: health.stopError == nil)
         for (id, checker) in checkers {
             let result = checker.finish(end)
             findings += result.findings
             summaries[id] = result.summary
         }
-        if stopError == nil, outcome.decodeErrors > 0 || outcome.concealedFrames > 0 {
-            findings.append(damageFinding(outcome, origin: origin, context: context))
-        }
-        findings += timelineFindings(events, context: context)
-        for (stream, reason) in reader.unreadableStreams {
-            findings.append(context.finding(
-                checker: "decode", code: "decode.stream-unreadable", severity: .error, placement: nil, start: .zero, end: .zero,
-                message: "Audio stream #\(stream.index) (\(stream.codec)) cannot be decoded: \(reason); it was not checked.",
-                stream: stream.index))
-        }
+        // 6. The report.
+        findings += health.findings
         for i in findings.indices { findings[i].severity = profile.severity(for: findings[i]) }
         findings.sort { ($0.start, $0.checker, $0.stream ?? -1, $0.channel ?? "") < ($1.start, $1.checker, $1.stream ?? -1, $1.channel ?? "") }
-        let verdict: Verdict = stopError != nil ? .error : Verdict(findings: findings)
-        return FileReport(path: path, verdict: verdict, error: stopError, media: file.info, findings: findings, summaries: summaries)
-    }
-
-    /// Why decoding did not reach the end, or nil when it did. Each stream's decoded end is
-    /// judged against that stream's own declared end (audio that starts earlier or runs longer
-    /// than the picture is not truncation); streams that declare no duration are judged together
-    /// against the container's end.
-    private func stoppedEarly(file: MediaFile, reader: MediaReader, outcome: ReadOutcome, videoEnd: MediaTime?,
-                              envelopes: [Int: AudioEnvelopeBuilder], context: CheckContext) -> String? {
-        let origin = reader.origin
-        var decoded: [(stream: StreamInfo, end: MediaTime?)] = []
-        if let v = reader.videoStream { decoded.append((v, videoEnd)) }
-        for s in reader.audioStreams { decoded.append((s, envelopes[s.index]?.end)) }
-        let lastEnd = decoded.compactMap(\.end).max()
-        if let readError = outcome.readError {
-            return "Reading stopped \(position(lastEnd, context)): \(readError.message) (\(readError.call))."
-        }
-        if !decoded.isEmpty, lastEnd == nil {
-            return "No picture or sound could be decoded from the file."
-        }
-        // Half a second plus a frame absorbs audio padding and edit-list rounding, not missing media.
-        let slack = 0.5 + (context.frameRate.map { 1 / $0.doubleValue } ?? 0)
-        let containerStart = file.info.startTime ?? origin.seconds
-        var undeclared: [MediaTime] = []
-        for (stream, end) in decoded {
-            guard let end else {
-                return "The file is truncated or damaged: nothing could be decoded from \(describe(stream))."
-            }
-            let absoluteEnd = (origin + end).seconds
-            if let duration = stream.duration, duration > 0 {
-                let declaredEnd = (stream.startTime ?? containerStart) + duration
-                if absoluteEnd < declaredEnd - slack {
-                    return "The file is truncated or damaged: \(describe(stream)) stops \(position(end, context)) but the stream declares \(formatSeconds(declaredEnd - origin.seconds))."
-                }
-            } else {
-                undeclared.append(end)
-            }
-        }
-        if let end = undeclared.max(), let duration = file.info.duration, duration > 0, file.info.durationIsEstimate != true {
-            let declaredEnd = containerStart + duration
-            if (origin + end).seconds < declaredEnd - slack {
-                return "The file is truncated or damaged: decoding stopped \(position(end, context)) but the container declares \(formatSeconds(declaredEnd - origin.seconds))."
-            }
-        }
-        return nil
-    }
-
-    private func describe(_ stream: StreamInfo) -> String {
-        "\(stream.type == .video ? "the picture" : "the sound") (stream #\(stream.index), \(stream.codec))"
-    }
-
-    private func damageFinding(_ outcome: ReadOutcome, origin: MediaTime, context: CheckContext) -> Finding {
-        let start = outcome.firstDamage.map { $0 - origin } ?? .zero
-        let last = outcome.lastDamage.map { $0 - origin } ?? start
-        let end = last + (context.frameRate.map { MediaTime(value: $0.denominator, timescale: $0.numerator) } ?? MediaTime(value: 1, timescale: 1000))
-        var parts: [String] = []
-        if outcome.decodeErrors > 0 {
-            parts.append("rejected \(outcome.decodeErrors) damaged packet(s) (\(outcome.firstDecodeError?.message ?? "invalid data"))")
-        }
-        if outcome.concealedFrames > 0 { parts.append("concealed damage in \(outcome.concealedFrames) picture(s)") }
-        return context.finding(
-            checker: "decode", code: "decode.damaged", severity: .error, placement: nil, start: start, end: end,
-            message: "The decoder \(parts.joined(separator: " and ")) between \(context.label(start)) and \(context.label(last)); the picture or sound there is corrupt.",
-            measurements: ["packets": Double(outcome.decodeErrors), "concealedFrames": Double(outcome.concealedFrames)])
-    }
-
-    /// `decode.gap` for timestamp gaps and jumps, `audio.layout-change` for mid-stream format changes.
-    private func timelineFindings(_ events: [TimelineEvent], context: CheckContext) -> [Finding] {
-        var findings: [Finding] = []
-        var gapsPerStream: [Int: Int] = [:]
-        var lastListed: [Int: Int] = [:]
-        for e in events {
-            switch e.kind {
-            case .formatChange(let from, let to, let at):
-                findings.append(context.finding(
-                    checker: "decode", code: "audio.layout-change", severity: .info, placement: nil, start: at, end: at,
-                    message: "Audio stream #\(e.stream ?? -1) changes from \(from.description) to \(to.description) at \(context.label(at)); every channel of both is checked.",
-                    measurements: ["channelsBefore": Double(from.channelCount), "channelsAfter": Double(to.channelCount)],
-                    stream: e.stream))
-            case .gap(let expected, let actual):
-                let count = gapsPerStream[e.stream ?? -1, default: 0] + 1
-                gapsPerStream[e.stream ?? -1] = count
-                guard count <= Self.gapFindingLimit else { continue }
-                let size = actual - expected
-                let (start, end) = size < .zero ? (actual, expected) : (expected, actual)
-                let length = formatSeconds(abs(size.seconds))
-                let sentence: String
-                if let stream = e.stream {
-                    sentence = size < .zero
-                        ? "Audio stream #\(stream)'s timestamps jump back \(length) at \(context.label(expected)): that much sound overlaps what came before."
-                        : "Sound missing: audio stream #\(stream)'s timestamps jump \(length) from \(context.label(expected)) to \(context.label(actual))."
-                } else {
-                    let frames = context.frameRate.map { Int64((abs(size.seconds) * $0.doubleValue).rounded()) }
-                    let amount = frames.map { "\($0) frame\($0 == 1 ? "" : "s") (\(length))" } ?? length
-                    sentence = size < .zero
-                        ? "The picture's timestamps jump back \(amount) at \(context.label(expected)): pictures overlap what came before."
-                        : "Pictures missing: the timestamps jump \(amount) from \(context.label(expected)) to \(context.label(actual))."
-                }
-                findings.append(context.finding(
-                    checker: "decode", code: "decode.gap", severity: .warning, placement: nil, start: start, end: end,
-                    message: sentence, measurements: ["gapSeconds": size.seconds], stream: e.stream ?? context.video?.index))
-                if count == Self.gapFindingLimit { lastListed[e.stream ?? -1] = findings.count - 1 }
-            }
-        }
-        for (stream, index) in lastListed {
-            let more = gapsPerStream[stream, default: 0] - Self.gapFindingLimit
-            if more > 0 { findings[index].message += " \(more) more gap(s) in this stream are not listed." }
-        }
-        return findings
-    }
-
-    private func position(_ time: MediaTime?, _ context: CheckContext) -> String {
-        guard let time else { return "before anything was decoded" }
-        var parts = [formatSeconds(time.seconds)]
-        if let f = context.frame(at: time) { parts.append("frame \(f)") }
-        if let tc = context.timecode(at: time) { return "at \(tc) (\(parts.joined(separator: ", ")))" }
-        return "at \(parts.joined(separator: ", "))"
+        let verdict: Verdict = health.stopError != nil ? .error : Verdict(findings: findings)
+        return FileReport(path: path, verdict: verdict, error: health.stopError, media: pass.file.info, findings: findings, summaries: summaries)
     }
 }
 
@@ -357,20 +171,21 @@ struct CueCollector {
     }
 }
 
-/// Streams the per-frame video features of a file to a closure (for `greenlight features`).
+/// Streams the per-frame video features of a file to a closure (for `greenlight features`),
+/// through the same open, decode and health steps as ``Engine/check(path:sidecarCues:progress:)``.
 public enum FeatureDump {
     /// - Returns: nil when the whole file was read, else why it stopped.
     public static func run(path: String, parameters: FeatureParameters = FeatureParameters(), each: (VideoFeatures) -> Void) throws -> String? {
-        let file: MediaFile
-        do { file = try MediaFile(path: path) } catch { return error.description }
-        guard file.info.primaryVideo != nil else {
-            let kinds = file.info.streams.map(\.type.rawValue)
-            return "\(path) has no picture stream (it holds \(kinds.joined(separator: ", "))): features are measured on pictures"
+        switch FilePass.open(path: path, features: .video, parameters: parameters, threads: 0) {
+        case .failure(let failure):
+            return failure.message
+        case .success(let pass):
+            guard pass.reader.videoStream != nil else {
+                let kinds = pass.file.info.streams.map(\.type.rawValue)
+                return "\(path) has no picture stream (it holds \(kinds.joined(separator: ", "))): features are measured on pictures"
+            }
+            let outcome = try pass.decode(sidecarCues: [], progress: nil, video: each, audio: { _ in }, cue: { _ in })
+            return pass.health(outcome).stopError
         }
-        let reader = try MediaReader(file: file, selection: ReadSelection(video: true, audio: false, subtitles: false))
-        let extractor = VideoFeatureExtractor(features: .video, parameters: parameters,
-                                              frameRate: file.info.primaryVideo?.numberingRate, origin: reader.origin)
-        let outcome = try reader.run(video: { each(extractor.extract($0)) }, audio: { _ in }, subtitle: { _ in })
-        return outcome.readError?.description
     }
 }

@@ -1,0 +1,269 @@
+import Foundation
+import GreenlightCore
+import GreenlightMedia
+import GreenlightValues
+
+/// One file read once, in the parts ``Engine/check(path:sidecarCues:progress:)`` is made of:
+/// ``open(path:features:parameters:threads:)`` opens and probes it; ``decode(sidecarCues:progress:video:audio:cue:)``
+/// decodes every picture and sound stream once, measures only the features asked for and
+/// watches each stream's timeline on the way; ``health(_:)`` concludes what the pass found out
+/// about the file itself (where it stopped, damage, gaps, layout changes, unreadable streams).
+final class FilePass {
+    /// Why a file could not be opened for a pass.
+    enum OpenFailure: Error {
+        /// Not even the container could be read.
+        case unreadable(String)
+        /// The container was read, but nothing in it can be decoded.
+        case undecodable(MediaInfo, String)
+
+        var message: String {
+            switch self {
+            case .unreadable(let m), .undecodable(_, let m): return m
+            }
+        }
+
+        func report(path: String) -> FileReport {
+            switch self {
+            case .unreadable(let m): return .unreadable(path, m)
+            case .undecodable(let info, let m): return FileReport(path: path, verdict: .error, error: m, media: info, findings: [], summaries: [:])
+            }
+        }
+    }
+
+    let path: String
+    let file: MediaFile
+    let context: CheckContext
+    let reader: MediaReader
+    private let extractor: VideoFeatureExtractor
+    private var envelopes: [Int: AudioEnvelopeBuilder] = [:]
+    private var videoTimeline = VideoTimeline()
+    private var events: [TimelineEvent] = []
+    private var videoEnd: MediaTime?
+    private(set) var stats = EngineStats()
+
+    private init(path: String, file: MediaFile, context: CheckContext, reader: MediaReader, features: FeatureSet) {
+        self.path = path
+        self.file = file
+        self.context = context
+        self.reader = reader
+        extractor = VideoFeatureExtractor(features: features, parameters: context.parameters, frameRate: context.frameRate, origin: reader.origin)
+        for s in reader.audioStreams {
+            envelopes[s.index] = AudioEnvelopeBuilder(streamIndex: s.index, computesEnvelope: features.contains(.audioEnvelope))
+        }
+    }
+
+    /// Opens and probes `path` for a pass that measures `features`. File health does not depend on
+    /// the features: every audio stream and the picture stream are always decoded.
+    static func open(path: String, features: FeatureSet, parameters: FeatureParameters, threads: Int) -> Result<FilePass, OpenFailure> {
+        let file: MediaFile
+        do { file = try MediaFile(path: path) } catch {
+            return .failure(.unreadable("Cannot open the file: \(error.message) (\(error.call))."))
+        }
+        let reader: MediaReader
+        do {
+            reader = try MediaReader(file: file, selection: ReadSelection(
+                video: true, audio: true, subtitles: features.contains(.subtitles), threads: threads))
+        } catch {
+            return .failure(.undecodable(file.info, "Cannot decode the file: \(error.message) (\(error.call))."))
+        }
+        if reader.videoStream == nil && reader.audioStreams.isEmpty && file.info.streams.allSatisfy({ $0.type != .subtitle }) {
+            let why = reader.unreadableStreams.map { "stream #\($0.stream.index) (\($0.stream.type.rawValue)): \($0.reason)" }
+            return .failure(.undecodable(file.info,
+                "Nothing in the file can be decoded: \(why.isEmpty ? "no picture or sound stream" : why.joined(separator: "; "))."))
+        }
+        let context = CheckContext(path: path, media: file.info, parameters: parameters)
+        return .success(FilePass(path: path, file: file, context: context, reader: reader, features: features))
+    }
+
+    /// Decodes the file once, handing each picture's features, each block of audio envelope and
+    /// each subtitle cue (then `sidecarCues`) to the closures in presentation order per stream.
+    /// - Parameter progress: called with the fraction (0…1) of the declared duration decoded.
+    func decode(sidecarCues: [SubtitleCue], progress: ((Double) -> Void)?,
+                video: (VideoFeatures) -> Void, audio: (AudioEnvelopeBlock) -> Void, cue: (SubtitleCue) -> Void) throws -> ReadOutcome {
+        let origin = reader.origin
+        var cues = CueCollector(origin: origin)
+        let declared = file.info.duration ?? 0
+        var lastReported = -1.0
+        func report(_ t: MediaTime) {
+            guard let progress, declared > 0 else { return }
+            let fraction = min(1, max(0, t.seconds / declared))
+            if fraction - lastReported >= 0.01 { lastReported = fraction; progress(fraction) }
+        }
+        let hasVideo = reader.videoStream != nil
+        let outcome = try reader.run(
+            video: { frame in
+                var f = extractor.extract(frame)
+                stats.videoFrames += 1
+                if let gap = videoTimeline.add(time: f.time, duration: f.duration) {
+                    events.append(gap)
+                    f.followsGap = true
+                }
+                video(f)
+                videoEnd = f.end
+                report(f.time)
+            },
+            audio: { buffer in
+                guard let builder = envelopes[buffer.streamIndex] else { return }
+                stats.audioSamples += Int64(buffer.sampleCount)
+                let (blocks, happened) = builder.add(buffer, origin: origin)
+                for e in happened { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
+                for block in blocks { audio(block) }
+                if !hasVideo, let end = builder.end { report(end) }
+            },
+            subtitle: { event in
+                for c in cues.add(event) { cue(c) }
+            })
+        stats.scannedFrames = extractor.scannedFrames
+        for builder in envelopes.values.sorted(by: { $0.streamIndex < $1.streamIndex }) {
+            let (blocks, happened) = builder.finish()
+            for e in happened { events.append(TimelineEvent(stream: builder.streamIndex, e)) }
+            for block in blocks { audio(block) }
+        }
+        for c in cues.finish(end: videoEnd) + sidecarCues { cue(c) }
+        return outcome
+    }
+
+    /// What the pass found out about the file itself: why it stopped early (nil when it was read
+    /// to its end) and the engine's own findings (damage, gaps, layout changes, unreadable streams).
+    func health(_ outcome: ReadOutcome) -> (stopError: String?, findings: [Finding]) {
+        var stopError = stoppedEarly(outcome)
+        if let stop = stopError, outcome.decodeErrors > 0, let first = outcome.firstDecodeError {
+            stopError = stop + " The decoder rejected \(outcome.decodeErrors) packet(s), first: \(first.message)."
+        }
+        var findings: [Finding] = []
+        if stopError == nil, outcome.decodeErrors > 0 || outcome.concealedFrames > 0 {
+            findings.append(damageFinding(outcome))
+        }
+        findings += timelineFindings()
+        for (stream, reason) in reader.unreadableStreams {
+            findings.append(context.finding(
+                checker: FileHealth.checker, code: "decode.stream-unreadable", severity: .error, placement: nil, start: .zero, end: .zero,
+                message: "Audio stream #\(stream.index) (\(stream.codec)) cannot be decoded: \(reason); it was not checked.",
+                stream: stream.index))
+        }
+        return (stopError, findings)
+    }
+
+    /// The programme's end as checkers see it: unknown when decoding stopped early, so nothing
+    /// that merely reaches the cut is called tail.
+    func programmeEnd(complete: Bool) -> ProgrammeEnd {
+        ProgrammeEnd(videoEnd: complete ? videoEnd : nil,
+                     audioEnds: complete ? envelopes.compactMapValues(\.end) : [:], truncated: !complete)
+    }
+
+    /// Why decoding did not reach the end, or nil when it did. Each stream's decoded end is
+    /// judged against that stream's own declared end (audio that starts earlier or runs longer
+    /// than the picture is not truncation); streams that declare no duration are judged together
+    /// against the container's end.
+    private func stoppedEarly(_ outcome: ReadOutcome) -> String? {
+        let origin = reader.origin
+        var decoded: [(stream: StreamInfo, end: MediaTime?)] = []
+        if let v = reader.videoStream { decoded.append((v, videoEnd)) }
+        for s in reader.audioStreams { decoded.append((s, envelopes[s.index]?.end)) }
+        let lastEnd = decoded.compactMap(\.end).max()
+        if let readError = outcome.readError {
+            return "Reading stopped \(position(lastEnd)): \(readError.message) (\(readError.call))."
+        }
+        if !decoded.isEmpty, lastEnd == nil {
+            return "No picture or sound could be decoded from the file."
+        }
+        // Half a second plus a frame absorbs audio padding and edit-list rounding, not missing media.
+        let slack = 0.5 + (context.frameRate.map { 1 / $0.doubleValue } ?? 0)
+        let containerStart = file.info.startTime ?? origin.seconds
+        var undeclared: [MediaTime] = []
+        for (stream, end) in decoded {
+            guard let end else {
+                return "The file is truncated or damaged: nothing could be decoded from \(describe(stream))."
+            }
+            let absoluteEnd = (origin + end).seconds
+            if let duration = stream.duration, duration > 0 {
+                let declaredEnd = (stream.startTime ?? containerStart) + duration
+                if absoluteEnd < declaredEnd - slack {
+                    return "The file is truncated or damaged: \(describe(stream)) stops \(position(end)) but the stream declares \(formatSeconds(declaredEnd - origin.seconds))."
+                }
+            } else {
+                undeclared.append(end)
+            }
+        }
+        if let end = undeclared.max(), let duration = file.info.duration, duration > 0, file.info.durationIsEstimate != true {
+            let declaredEnd = containerStart + duration
+            if (origin + end).seconds < declaredEnd - slack {
+                return "The file is truncated or damaged: decoding stopped \(position(end)) but the container declares \(formatSeconds(declaredEnd - origin.seconds))."
+            }
+        }
+        return nil
+    }
+
+    private func describe(_ stream: StreamInfo) -> String {
+        "\(stream.type == .video ? "the picture" : "the sound") (stream #\(stream.index), \(stream.codec))"
+    }
+
+    private func damageFinding(_ outcome: ReadOutcome) -> Finding {
+        let origin = reader.origin
+        let start = outcome.firstDamage.map { $0 - origin } ?? .zero
+        let last = outcome.lastDamage.map { $0 - origin } ?? start
+        let end = last + (context.frameRate.map { MediaTime(value: $0.denominator, timescale: $0.numerator) } ?? MediaTime(value: 1, timescale: 1000))
+        var parts: [String] = []
+        if outcome.decodeErrors > 0 {
+            parts.append("rejected \(outcome.decodeErrors) damaged packet(s) (\(outcome.firstDecodeError?.message ?? "invalid data"))")
+        }
+        if outcome.concealedFrames > 0 { parts.append("concealed damage in \(outcome.concealedFrames) picture(s)") }
+        return context.finding(
+            checker: FileHealth.checker, code: "decode.damaged", severity: .error, placement: nil, start: start, end: end,
+            message: "The decoder \(parts.joined(separator: " and ")) between \(context.label(start)) and \(context.label(last)); the picture or sound there is corrupt.",
+            measurements: ["packets": Double(outcome.decodeErrors), "concealedFrames": Double(outcome.concealedFrames)])
+    }
+
+    /// `decode.gap` for timestamp gaps and jumps, `audio.layout-change` for mid-stream format changes.
+    private func timelineFindings() -> [Finding] {
+        var findings: [Finding] = []
+        var gapsPerStream: [Int: Int] = [:]
+        var lastListed: [Int: Int] = [:]
+        for e in events {
+            switch e.kind {
+            case .formatChange(let from, let to, let at):
+                findings.append(context.finding(
+                    checker: FileHealth.checker, code: "audio.layout-change", severity: .info, placement: nil, start: at, end: at,
+                    message: "Audio stream #\(e.stream ?? -1) changes from \(from.description) to \(to.description) at \(context.label(at)); every channel of both is checked.",
+                    measurements: ["channelsBefore": Double(from.channelCount), "channelsAfter": Double(to.channelCount)],
+                    stream: e.stream))
+            case .gap(let expected, let actual):
+                let count = gapsPerStream[e.stream ?? -1, default: 0] + 1
+                gapsPerStream[e.stream ?? -1] = count
+                guard count <= Engine.gapFindingLimit else { continue }
+                let size = actual - expected
+                let (start, end) = size < .zero ? (actual, expected) : (expected, actual)
+                let length = formatSeconds(abs(size.seconds))
+                let sentence: String
+                if let stream = e.stream {
+                    sentence = size < .zero
+                        ? "Audio stream #\(stream)'s timestamps jump back \(length) at \(context.label(expected)): that much sound overlaps what came before."
+                        : "Sound missing: audio stream #\(stream)'s timestamps jump \(length) from \(context.label(expected)) to \(context.label(actual))."
+                } else {
+                    let frames = context.frameRate.map { Int64((abs(size.seconds) * $0.doubleValue).rounded()) }
+                    let amount = frames.map { "\($0) frame\($0 == 1 ? "" : "s") (\(length))" } ?? length
+                    sentence = size < .zero
+                        ? "The picture's timestamps jump back \(amount) at \(context.label(expected)): pictures overlap what came before."
+                        : "Pictures missing: the timestamps jump \(amount) from \(context.label(expected)) to \(context.label(actual))."
+                }
+                findings.append(context.finding(
+                    checker: FileHealth.checker, code: "decode.gap", severity: .warning, placement: nil, start: start, end: end,
+                    message: sentence, measurements: ["gapSeconds": size.seconds], stream: e.stream ?? context.video?.index))
+                if count == Engine.gapFindingLimit { lastListed[e.stream ?? -1] = findings.count - 1 }
+            }
+        }
+        for (stream, index) in lastListed {
+            let more = gapsPerStream[stream, default: 0] - Engine.gapFindingLimit
+            if more > 0 { findings[index].message += " \(more) more gap(s) in this stream are not listed." }
+        }
+        return findings
+    }
+
+    private func position(_ time: MediaTime?) -> String {
+        guard let time else { return "before anything was decoded" }
+        var parts = [formatSeconds(time.seconds)]
+        if let f = context.frame(at: time) { parts.append("frame \(f)") }
+        if let tc = context.timecode(at: time) { return "at \(tc) (\(parts.joined(separator: ", ")))" }
+        return "at \(parts.joined(separator: ", "))"
+    }
+}
