@@ -94,6 +94,11 @@ t51='0.1*sin(2*PI*440*t)'
 "${FF[@]}" -f lavfi -i "aevalsrc=exprs='if(between(t,2,4.5),0,$t51)|if(between(t,2,4.5),0,$t51)|if(between(t,2,4.5),0,if(between(t,5,7.5),0,$t51))|0|if(between(t,2,4.5),0,$t51)|if(between(t,2,4.5),0,$t51)':sample_rate=48000:channel_layout=5.1:duration=9" \
   -c:a aac -b:a 192k surround-aac.mp4
 
+# Full-rate sound: 5.1(side) FLAC, 0.5 s of 1 kHz sine (500 whole cycles) per channel at peak
+# levels -20, -23, -26, -29, -32 and -35 dBFS (FL, FR, FC, LFE, SL, SR).
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='0.1*sin(2*PI*1000*t)|0.0707946*sin(2*PI*1000*t)|0.0501187*sin(2*PI*1000*t)|0.0354813*sin(2*PI*1000*t)|0.0251189*sin(2*PI*1000*t)|0.0177828*sin(2*PI*1000*t)':sample_rate=48000:channel_layout=5.1(side):duration=0.5" \
+  -c:a flac levels-51.flac
+
 # A subtitle stream: SubRip in Matroska, two cues.
 cat > /tmp/greenlight-sample.srt <<'SRT'
 1

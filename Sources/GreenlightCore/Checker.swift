@@ -59,6 +59,8 @@ public protocol Checker: AnyObject, SendableMetatype {
 
     func consume(video: VideoFeatures)
     func consume(audio: AudioEnvelopeBlock)
+    /// Full-rate samples, for checkers whose features include ``FeatureSet/audioSamples``.
+    func consume(samples: AudioSampleBlock)
     func consume(cue: SubtitleCue)
     func finish(_ end: ProgrammeEnd) -> CheckerResult
 }
@@ -67,6 +69,7 @@ extension Checker {
     public static func configure(_ parameters: inout FeatureParameters, with options: Options) {}
     public func consume(video: VideoFeatures) {}
     public func consume(audio: AudioEnvelopeBlock) {}
+    public func consume(samples: AudioSampleBlock) {}
     public func consume(cue: SubtitleCue) {}
 
     /// Builds the checker from raw option values (used by the engine through ``AnyCheckerType``).

@@ -17,6 +17,10 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     public static let audioEnvelope = FeatureSet(rawValue: 1 << 3)
     /// Subtitle cues from the file's subtitle streams and any sidecar.
     public static let subtitles = FeatureSet(rawValue: 1 << 4)
+    /// Every decoded sample of every audio stream, at its own rate, as float planar blocks
+    /// (for loudness, true peak, speech detection): copied out of the decoder, so only asked for
+    /// where a checker reads it.
+    public static let audioSamples = FeatureSet(rawValue: 1 << 5)
 
     public static let video: FeatureSet = [.lumaHistogram, .frameDifference, .thumbnail]
 }
@@ -261,6 +265,43 @@ public struct AudioEnvelopeBlock: Sendable {
     /// The time of sample `index` (from the segment's first sample), from the programme's first frame.
     public func time(ofSample index: Int64) -> MediaTime {
         streamStart + MediaTime(value: index, timescale: Int64(sampleRate))
+    }
+}
+
+/// Decoded sound at full rate: one run of contiguous samples of one stream, float planar
+/// (full scale ±1.0), with the layout it was decoded in and the exact time of its first sample.
+///
+/// Blocks of a stream follow each other in time. A new ``segment`` starts where the layout or
+/// rate changes or the timestamps jump (a gap): a checker that filters or integrates across
+/// blocks resets there.
+public struct AudioSampleBlock: Sendable {
+    public var streamIndex: Int
+    /// Rate, channel count, layout and channel names of these samples.
+    public var format: AudioFormat
+    /// Which contiguous run of the stream these samples belong to (0 for the first).
+    public var segment: Int
+    /// Index of the first sample in its segment.
+    public var firstSample: Int64
+    /// Time of the segment's first sample, from the programme's first frame.
+    public var segmentStart: MediaTime
+    /// `channels[c][i]`: sample `i` of channel `c`.
+    public var channels: [[Float]]
+
+    public init(streamIndex: Int, format: AudioFormat, segment: Int, firstSample: Int64, segmentStart: MediaTime, channels: [[Float]]) {
+        self.streamIndex = streamIndex
+        self.format = format
+        self.segment = segment
+        self.firstSample = firstSample
+        self.segmentStart = segmentStart
+        self.channels = channels
+    }
+
+    public var sampleCount: Int { channels.first?.count ?? 0 }
+    /// The exact time of the first sample, from the programme's first frame.
+    public var start: MediaTime { segmentStart + MediaTime(value: firstSample, timescale: Int64(max(format.sampleRate, 1))) }
+    /// The exact time just after the last sample.
+    public var end: MediaTime {
+        segmentStart + MediaTime(value: firstSample + Int64(sampleCount), timescale: Int64(max(format.sampleRate, 1)))
     }
 }
 

@@ -37,6 +37,10 @@ final class AudioEnvelopeBuilder {
     let streamIndex: Int
     /// False when no checker reads envelopes: the timeline is still watched, nothing is summed.
     let computesEnvelope: Bool
+    /// True when a checker reads full-rate samples: each buffer is copied into an ``AudioSampleBlock``.
+    let computesSamples: Bool
+    /// Sample blocks made since the caller last took them (``takeSamples()``).
+    private var samplesOut: [AudioSampleBlock] = []
     private(set) var format: AudioFormat?
     /// Which segment the samples belong to (0 for the first).
     private(set) var segment = -1
@@ -51,9 +55,16 @@ final class AudioEnvelopeBuilder {
     /// Samples decoded over every segment.
     private(set) var totalSamples: Int64 = 0
 
-    init(streamIndex: Int, computesEnvelope: Bool = true) {
+    init(streamIndex: Int, computesEnvelope: Bool = true, computesSamples: Bool = false) {
         self.streamIndex = streamIndex
         self.computesEnvelope = computesEnvelope
+        self.computesSamples = computesSamples
+    }
+
+    /// The full-rate blocks made by the calls since the last take, in time order.
+    func takeSamples() -> [AudioSampleBlock] {
+        defer { samplesOut = [] }
+        return samplesOut
     }
 
     /// The end of the last sample seen, from the programme's first frame.
@@ -149,6 +160,13 @@ final class AudioEnvelopeBuilder {
     /// samples to `body`.
     private func fold(count n: Int, channels: Int,
                       _ withChannel: (Int, (UnsafeBufferPointer<Float>) -> Void) -> Void) -> AudioEnvelopeBlock? {
+        if computesSamples, let f = format, n > 0 {
+            var copies: [[Float]] = []
+            copies.reserveCapacity(channels)
+            for c in 0..<channels { withChannel(c) { copies.append(Array($0.prefix(n))) } }
+            samplesOut.append(AudioSampleBlock(streamIndex: streamIndex, format: f, segment: segment, firstSample: segmentSamples,
+                                               segmentStart: segmentStart, channels: copies))
+        }
         segmentSamples += Int64(n)
         totalSamples += Int64(n)
         let completed = (filled + n) / windowSamples

@@ -66,6 +66,7 @@ public struct Engine: Sendable {
         }
         let videoCheckers = checkers.filter { !type(of: $0.checker).features.intersection(.video).isEmpty }.map(\.checker)
         let audioCheckers = checkers.filter { type(of: $0.checker).features.contains(.audioEnvelope) }.map(\.checker)
+        let sampleCheckers = checkers.filter { type(of: $0.checker).features.contains(.audioSamples) }.map(\.checker)
         let cueCheckers = checkers.filter { type(of: $0.checker).features.contains(.subtitles) }.map(\.checker)
         // 3. Decode once, measure what the checkers read, hand it to them in presentation order.
         let outcome: ReadOutcome
@@ -74,6 +75,7 @@ public struct Engine: Sendable {
                 sidecarCues: sidecarCues, progress: progress,
                 video: { f in for c in videoCheckers { c.consume(video: f) } },
                 audio: { block in for c in audioCheckers { c.consume(audio: block) } },
+                samples: { block in for c in sampleCheckers { c.consume(samples: block) } },
                 cue: { cue in for c in cueCheckers { c.consume(cue: cue) } })
         } catch {
             return FileReport(path: path, verdict: .error, error: "Decoding failed: \(error)", media: pass.file.info, findings: [], summaries: [:])

@@ -48,7 +48,8 @@ final class FilePass {
         self.reader = reader
         extractor = VideoFeatureExtractor(features: features, parameters: context.parameters, frameRate: context.frameRate, origin: reader.origin)
         for s in reader.audioStreams {
-            envelopes[s.index] = AudioEnvelopeBuilder(streamIndex: s.index, computesEnvelope: features.contains(.audioEnvelope))
+            envelopes[s.index] = AudioEnvelopeBuilder(streamIndex: s.index, computesEnvelope: features.contains(.audioEnvelope),
+                                                      computesSamples: features.contains(.audioSamples))
         }
     }
 
@@ -75,11 +76,13 @@ final class FilePass {
         return .success(FilePass(path: path, file: file, context: context, reader: reader, features: features))
     }
 
-    /// Decodes the file once, handing each picture's features, each block of audio envelope and
-    /// each subtitle cue (then `sidecarCues`) to the closures in presentation order per stream.
+    /// Decodes the file once, handing each picture's features, each block of audio envelope (and
+    /// of full-rate samples, when asked for) and each subtitle cue (then `sidecarCues`) to the
+    /// closures in presentation order per stream.
     /// - Parameter progress: called with the fraction (0…1) of the declared duration decoded.
     func decode(sidecarCues: [SubtitleCue], progress: ((Double) -> Void)?,
-                video: (VideoFeatures) -> Void, audio: (AudioEnvelopeBlock) -> Void, cue: (SubtitleCue) -> Void) throws -> ReadOutcome {
+                video: (VideoFeatures) -> Void, audio: (AudioEnvelopeBlock) -> Void,
+                samples: (AudioSampleBlock) -> Void = { _ in }, cue: (SubtitleCue) -> Void) throws -> ReadOutcome {
         let origin = reader.origin
         var cues = CueCollector(origin: origin)
         let declared = file.info.duration ?? 0
@@ -108,6 +111,7 @@ final class FilePass {
                 let (blocks, happened) = builder.add(buffer, origin: origin)
                 for e in happened { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
                 for block in blocks { audio(block) }
+                for block in builder.takeSamples() { samples(block) }
                 if !hasVideo, let end = builder.end { report(end) }
             },
             subtitle: { event in
@@ -118,6 +122,7 @@ final class FilePass {
             let (blocks, happened) = builder.finish()
             for e in happened { events.append(TimelineEvent(stream: builder.streamIndex, e)) }
             for block in blocks { audio(block) }
+            for block in builder.takeSamples() { samples(block) }
         }
         for c in cues.finish(end: videoEnd) + sidecarCues { cue(c) }
         return outcome

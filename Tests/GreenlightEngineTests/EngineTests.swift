@@ -79,3 +79,53 @@ final class EndRecorder: Checker {
         #expect(end.audioEnds.isEmpty)
     }
 }
+
+/// Keeps every full-rate sample block the engine hands over.
+final class SampleRecorder: Checker {
+    struct Options: CheckerOptions { init(_ values: OptionValues) {} }
+    static let description = CheckerDescription(id: "samples", title: "", catches: "", why: "", defaultSeverity: .info,
+                                                codes: [], options: [])
+    static let features: FeatureSet = [.audioSamples]
+    nonisolated(unsafe) static var blocks: [AudioSampleBlock] = []
+    init(options: Options, context: CheckContext) {}
+    func consume(samples: AudioSampleBlock) { SampleRecorder.blocks.append(samples) }
+    func finish(_ end: ProgrammeEnd) -> CheckerResult { CheckerResult(findings: []) }
+}
+
+@Suite(.serialized) struct FullRateAudioTests {
+    @Test func eachChannelOfA51FileHasItsSineLevel() throws {
+        SampleRecorder.blocks = []
+        let report = Engine(profile: .builtIn([AnyCheckerType(SampleRecorder.self)])).check(path: "\(sampleMedia)/levels-51.flac")
+        #expect(report.error == nil)
+        let blocks = SampleRecorder.blocks
+        let first = try #require(blocks.first)
+        #expect(first.format.channelNames == ["FL", "FR", "FC", "LFE", "SL", "SR"])
+        #expect(first.format.sampleRate == 48000 && first.start == .zero)
+        // Blocks follow each other exactly: each starts where the last ended.
+        for (a, b) in zip(blocks, blocks.dropFirst()) { #expect(a.end == b.start) }
+        #expect(blocks.reduce(0) { $0 + $1.sampleCount } == 24_000)
+        #expect(blocks.last?.end == MediaTime(value: 1, timescale: 2))
+        // 500 whole cycles: the peak level is 10·log10(2·mean square).
+        let expected = [-20.0, -23, -26, -29, -32, -35]
+        for c in 0..<6 {
+            var sum = 0.0
+            for block in blocks { for x in block.channels[c] { sum += Double(x) * Double(x) } }
+            let level = 10 * log10(2 * sum / 24_000)
+            #expect(abs(level - expected[c]) <= 0.01, "channel \(c): \(level) dBFS")
+        }
+    }
+
+    @Test func aLayoutChangeStartsANewSegmentOfSamples() {
+        SampleRecorder.blocks = []
+        _ = Engine(profile: .builtIn([AnyCheckerType(SampleRecorder.self)])).check(path: "\(sampleMedia)/layout-change.ac3")
+        var segments: [(segment: Int, channels: Int, start: MediaTime, samples: Int)] = []
+        for b in SampleRecorder.blocks {
+            if segments.last?.segment == b.segment { segments[segments.count - 1].samples += b.sampleCount }
+            else { segments.append((b.segment, b.format.channelCount, b.start, b.sampleCount)) }
+        }
+        #expect(segments.map(\.segment) == [0, 1, 2])
+        #expect(segments.map(\.channels) == [6, 2, 6])
+        #expect(segments.map(\.start) == [.zero, MediaTime(value: 3072, timescale: 1000), MediaTime(value: 6144, timescale: 1000)])
+        #expect(segments.map(\.samples) == [147_456, 147_456, 294_912])
+    }
+}
