@@ -99,6 +99,21 @@ t51='0.1*sin(2*PI*440*t)'
 "${FF[@]}" -f lavfi -i "aevalsrc=exprs='0.1*sin(2*PI*1000*t)|0.0707946*sin(2*PI*1000*t)|0.0501187*sin(2*PI*1000*t)|0.0354813*sin(2*PI*1000*t)|0.0251189*sin(2*PI*1000*t)|0.0177828*sin(2*PI*1000*t)':sample_rate=48000:channel_layout=5.1(side):duration=0.5" \
   -c:a flac levels-51.flac
 
+# Colour: 75% bars (white, yellow, cyan, green, magenta, red, blue, black; 32 px each) converted
+# from exact R'G'B' to YUV 4:4:4 with each matrix and range and tagged so (lossless FFV1), and a
+# 10-bit HEVC HDR10 frame with ST 2086 mastering display and CTA-861.3 light level SEI.
+bars="color=c=0xBFBFBF:s=32x32:d=0.04[a];color=c=0xBFBF00:s=32x32:d=0.04[b];color=c=0x00BFBF:s=32x32:d=0.04[c];color=c=0x00BF00:s=32x32:d=0.04[d];color=c=0xBF00BF:s=32x32:d=0.04[e];color=c=0xBF0000:s=32x32:d=0.04[f];color=c=0x0000BF:s=32x32:d=0.04[g];color=c=0x000000:s=32x32:d=0.04[h];[a][b][c][d][e][f][g][h]hstack=inputs=8,format=rgb24"
+for m in bt709 bt601; do
+  tag=$([ $m = bt709 ] && echo bt709 || echo smpte170m)
+  for r in tv pc; do
+    "${FF[@]}" -filter_complex "$bars,scale=out_color_matrix=$m:out_range=$r,format=yuv444p" -frames:v 1 -c:v ffv1 \
+      -colorspace $tag -color_range $r -color_primaries $tag -color_trc $tag bars-$m-$r.mkv
+  done
+done
+"${FF[@]}" -f lavfi -i "color=c=0x808080:s=64x64:d=0.04,format=yuv420p10le" -c:v libx265 \
+  -x265-params "log-level=error:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400" \
+  -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc hdr10.mp4
+
 # A subtitle stream: SubRip in Matroska, two cues.
 cat > /tmp/greenlight-sample.srt <<'SRT'
 1

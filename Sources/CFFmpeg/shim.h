@@ -21,6 +21,7 @@
 #include <libavutil/error.h>
 #include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
+#include <libavutil/mastering_display_metadata.h>
 #include <libavutil/pixdesc.h>
 #include <libavutil/timecode.h>
 #include <libswresample/swresample.h>
@@ -311,6 +312,67 @@ static inline const char *cff_field_order_name(int v) {
     case AV_FIELD_BT: return "bt";
     default: return NULL;
     }
+}
+
+static inline const char *cff_chroma_location_name(int v) { return av_chroma_location_name((enum AVChromaLocation)v); }
+
+/// The matrix libswscale should read a YUV picture with: its own, or for an unspecified one the
+/// usual guess by size (BT.709 above 576 lines, BT.601 at or below).
+static inline int cff_effective_colorspace(const AVFrame *f) {
+    if (f->colorspace != AVCOL_SPC_UNSPECIFIED && f->colorspace != AVCOL_SPC_RESERVED) return f->colorspace;
+    return f->height > 576 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M;
+}
+
+static inline void cff_mastering_to_doubles(const AVMasteringDisplayMetadata *m, double *out) {
+    for (int i = 0; i < 3; i++) {
+        out[2 * i] = av_q2d(m->display_primaries[i][0]);
+        out[2 * i + 1] = av_q2d(m->display_primaries[i][1]);
+    }
+    out[6] = av_q2d(m->white_point[0]);
+    out[7] = av_q2d(m->white_point[1]);
+    out[8] = av_q2d(m->min_luminance);
+    out[9] = av_q2d(m->max_luminance);
+}
+
+/// A frame's mastering display (SMPTE ST 2086): fills `out` with R, G, B and white point x,y
+/// then min and max luminance (cd/m²). Returns bit 1 when primaries are known, bit 2 when the
+/// luminance is, 0 when the frame carries none.
+static inline int cff_frame_mastering_display(const AVFrame *f, double *out) {
+    const AVFrameSideData *sd = av_frame_get_side_data(f, AV_FRAME_DATA_MASTERING_DISPLAY_METADATA);
+    if (!sd) return 0;
+    const AVMasteringDisplayMetadata *m = (const AVMasteringDisplayMetadata *)sd->data;
+    cff_mastering_to_doubles(m, out);
+    return (m->has_primaries ? 1 : 0) | (m->has_luminance ? 2 : 0);
+}
+
+/// A frame's content light level (CTA-861.3): 1 and MaxCLL/MaxFALL when present, else 0.
+static inline int cff_frame_content_light(const AVFrame *f, unsigned *max_cll, unsigned *max_fall) {
+    const AVFrameSideData *sd = av_frame_get_side_data(f, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL);
+    if (!sd) return 0;
+    const AVContentLightMetadata *c = (const AVContentLightMetadata *)sd->data;
+    *max_cll = c->MaxCLL;
+    *max_fall = c->MaxFALL;
+    return 1;
+}
+
+/// A stream's mastering display from its container (mdcv / MKV colour metadata), as
+/// ``cff_frame_mastering_display``.
+static inline int cff_stream_mastering_display(const AVStream *st, double *out) {
+    const uint8_t *data = av_stream_get_side_data(st, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, NULL);
+    if (!data) return 0;
+    const AVMasteringDisplayMetadata *m = (const AVMasteringDisplayMetadata *)data;
+    cff_mastering_to_doubles(m, out);
+    return (m->has_primaries ? 1 : 0) | (m->has_luminance ? 2 : 0);
+}
+
+/// A stream's content light level from its container, as ``cff_frame_content_light``.
+static inline int cff_stream_content_light(const AVStream *st, unsigned *max_cll, unsigned *max_fall) {
+    const uint8_t *data = av_stream_get_side_data(st, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, NULL);
+    if (!data) return 0;
+    const AVContentLightMetadata *c = (const AVContentLightMetadata *)data;
+    *max_cll = c->MaxCLL;
+    *max_fall = c->MaxFALL;
+    return 1;
 }
 
 static inline int cff_disposition_has(int disposition, const char *name) {

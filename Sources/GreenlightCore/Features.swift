@@ -21,8 +21,14 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     /// (for loudness, true peak, speech detection): copied out of the decoder, so only asked for
     /// where a checker reads it.
     public static let audioSamples = FeatureSet(rawValue: 1 << 5)
+    /// A small picture (1/``FeatureParameters/proxyDivisor`` of the linear size) in 8-bit
+    /// full-range R'G'B', converted by libswscale with the frame's own matrix and range.
+    public static let colourProxy = FeatureSet(rawValue: 1 << 6)
 
+    /// The features measured by the scan of the luma plane.
     public static let video: FeatureSet = [.lumaHistogram, .frameDifference, .thumbnail]
+    /// Everything measured on pictures: a checker that asks for any of it gets every picture's features.
+    public static let pictures: FeatureSet = [.lumaHistogram, .frameDifference, .thumbnail, .colourProxy]
 }
 
 /// How code values map to picture levels for one stream: bit depth and range.
@@ -171,7 +177,29 @@ public struct BlackCriterion: Sendable, Hashable {
 /// shared so that freeze can skip black runs exactly as black defines them).
 public struct FeatureParameters: Sendable, Hashable {
     public var black = BlackCriterion()
+    /// The colour proxy is the picture's width and height divided by this (at least 1 pixel).
+    public var proxyDivisor = 4
     public init() {}
+}
+
+/// A small picture in R'G'B' (gamma-encoded, not linear light), 8 bits, full range: rows of
+/// `width * 3` bytes, top to bottom.
+public struct ProxyPicture: Sendable, Hashable {
+    public var width: Int
+    public var height: Int
+    public var rgb: [UInt8]
+
+    public init(width: Int, height: Int, rgb: [UInt8]) {
+        self.width = width
+        self.height = height
+        self.rgb = rgb
+    }
+
+    /// The R', G', B' codes of pixel (x, y).
+    public func pixel(_ x: Int, _ y: Int) -> (r: UInt8, g: UInt8, b: UInt8) {
+        let i = (y * width + x) * 3
+        return (rgb[i], rgb[i + 1], rgb[i + 2])
+    }
 }
 
 /// Everything measured on one decoded picture.
@@ -192,6 +220,10 @@ public struct VideoFeatures: Sendable {
     /// Difference to the previous picture; nil on the first.
     public var difference: FrameDifference?
     public var thumbnail: LumaThumbnail?
+    /// What the frame declares about its colour (matrix, primaries, transfer, range, siting, HDR).
+    public var colour: PictureColour?
+    /// With ``FeatureSet/colourProxy``: the picture, small, in R'G'B'.
+    public var proxy: ProxyPicture?
     /// True when pictures are missing before this one (a timestamp gap): a run of black or held
     /// pictures does not continue across it.
     public var followsGap = false

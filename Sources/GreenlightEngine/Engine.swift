@@ -64,7 +64,7 @@ public struct Engine: Sendable {
         } catch {
             return FileReport(path: path, verdict: .error, error: "Checker options are invalid: \(error)", media: pass.file.info, findings: [], summaries: [:])
         }
-        let videoCheckers = checkers.filter { !type(of: $0.checker).features.intersection(.video).isEmpty }.map(\.checker)
+        let videoCheckers = checkers.filter { !type(of: $0.checker).features.intersection(.pictures).isEmpty }.map(\.checker)
         let audioCheckers = checkers.filter { type(of: $0.checker).features.contains(.audioEnvelope) }.map(\.checker)
         let sampleCheckers = checkers.filter { type(of: $0.checker).features.contains(.audioSamples) }.map(\.checker)
         let cueCheckers = checkers.filter { type(of: $0.checker).features.contains(.subtitles) }.map(\.checker)

@@ -17,6 +17,8 @@ final class VideoFeatureExtractor {
     let frameRate: Rational?
     let origin: MediaTime
 
+    /// Makes the colour proxy, rebuilt when the picture size changes.
+    private var proxyScaler: PictureScaler?
     /// Pictures whose pixels were scanned so far.
     private(set) var scannedFrames = 0
     private var previous: RetainedVideoFrame?
@@ -62,6 +64,8 @@ final class VideoFeatureExtractor {
         let number = frameRate.map { time.frameIndex(at: $0) } ?? ordinal
         var result = VideoFeatures(frameNumber: number, time: time, duration: duration, signal: signal,
                                    isKeyFrame: frame.isKeyFrame, isBlack: false)
+        result.colour = frame.colour
+        if features.contains(.colourProxy) { result.proxy = proxy(frame) }
         guard !features.intersection(FeatureSet.video).isEmpty else { return result }
         scannedFrames += 1
 
@@ -110,6 +114,15 @@ final class VideoFeatureExtractor {
         }
         if wantDiff { previous = frame.retained() }
         return result
+    }
+
+    /// The frame at 1/`proxyDivisor` of its size in R'G'B', or nil when libswscale cannot convert it.
+    private func proxy(_ frame: borrowing VideoFrame) -> ProxyPicture? {
+        let divisor = max(1, parameters.proxyDivisor)
+        let w = max(1, frame.width / divisor), h = max(1, frame.height / divisor)
+        if proxyScaler?.width != w || proxyScaler?.height != h { proxyScaler = PictureScaler(width: w, height: h, format: .rgb24) }
+        guard let picture = try? proxyScaler?.scale(frame) else { return nil }
+        return ProxyPicture(width: picture.width, height: picture.height, rgb: picture.pixels)
     }
 
     /// The single pass, row by sampled row: first the luma sums (the thumbnail) and absolute

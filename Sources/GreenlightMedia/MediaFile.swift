@@ -169,6 +169,9 @@ extension MediaFile {
             if s.colorTransfer == "unknown" { s.colorTransfer = nil }
             if s.colorMatrix == "unknown" { s.colorMatrix = nil }
             if s.colorRange == "unknown" { s.colorRange = nil }
+            s.masteringDisplay = masteringDisplay { cff_stream_mastering_display(st, $0) }
+            var cll: UInt32 = 0, fall: UInt32 = 0
+            if cff_stream_content_light(st, &cll, &fall) != 0 { s.contentLight = ContentLightLevel(maxCLL: Int(cll), maxFALL: Int(fall)) }
         case .audio:
             s.sampleRate = Int(par.sample_rate)
             let channels = Int(cff_codecpar_channels(st.pointee.codecpar))

@@ -20,7 +20,9 @@ public struct Picture: Sendable, Hashable {
 }
 
 /// Converts and scales decoded pictures with libswscale (area averaging), for thumbnails and
-/// colour work. YUV sources are read with the range and matrix they declare (BT.601, 709, 2020).
+/// colour work. YUV sources are read with the range and matrix they declare (BT.601, 709, 2020;
+/// an unspecified matrix is taken as BT.709 above 576 lines, BT.601 at or below). The result is
+/// R'G'B': the transfer function is not undone (no linear light).
 ///
 /// ```swift
 /// let scaler = PictureScaler(width: 192, height: 108, format: .rgb24)
@@ -44,7 +46,8 @@ public final class PictureScaler {
     public func scale(_ frame: borrowing VideoFrame) throws(MediaError) -> Picture {
         let f = frame.raw
         let full: Int32 = frame.colorRange == .full ? 1 : 0
-        let newKey = [f.pointee.width, f.pointee.height, f.pointee.format, full, Int32(f.pointee.colorspace.rawValue)]
+        let matrix = cff_effective_colorspace(f)
+        let newKey = [f.pointee.width, f.pointee.height, f.pointee.format, full, matrix]
         if sws == nil || key != newKey {
             sws_freeContext(sws)
             let target = format == .rgb24 ? AV_PIX_FMT_RGB24 : AV_PIX_FMT_GRAY8
@@ -53,7 +56,7 @@ public final class PictureScaler {
             guard let sws else {
                 throw MediaError(code: 0, message: "libswscale cannot convert pixel format \(f.pointee.format)", call: "sws_getContext")
             }
-            if format == .rgb24 { cff_sws_set_source_colour(sws, full, Int32(f.pointee.colorspace.rawValue)) }
+            if format == .rgb24 { cff_sws_set_source_colour(sws, full, matrix) }
             key = newKey
         }
         let stride = width * format.bytesPerPixel

@@ -78,6 +78,24 @@ public struct VideoFrame {
                          bytesPerSample: luma.bytesPerSample, bitDepth: luma.bitDepth)
     }
 
+    /// What the frame declares about its colour: matrix, primaries, transfer, range (as resolved
+    /// for ``colorRange``), chroma siting, and HDR side data when the frame carries it.
+    public var colour: PictureColour {
+        let f = raw
+        func name(_ p: UnsafePointer<CChar>?) -> String? {
+            string(p).flatMap { $0 == "unknown" || $0 == "unspecified" ? nil : $0 }
+        }
+        var colour = PictureColour(matrix: name(cff_color_space_name(Int32(f.pointee.colorspace.rawValue))),
+                                   primaries: name(cff_color_primaries_name(Int32(f.pointee.color_primaries.rawValue))),
+                                   transfer: name(cff_color_transfer_name(Int32(f.pointee.color_trc.rawValue))),
+                                   range: colorRange,
+                                   chromaLocation: name(cff_chroma_location_name(Int32(f.pointee.chroma_location.rawValue))))
+        colour.masteringDisplay = masteringDisplay { cff_frame_mastering_display(f, $0) }
+        var cll: UInt32 = 0, fall: UInt32 = 0
+        if cff_frame_content_light(f, &cll, &fall) != 0 { colour.contentLight = ContentLightLevel(maxCLL: Int(cll), maxFALL: Int(fall)) }
+        return colour
+    }
+
     /// Keeps this picture alive past the callback by taking a reference on its buffers
     /// (`av_frame_clone`: no pixels are copied).
     public func retained() -> RetainedVideoFrame? {
@@ -144,4 +162,15 @@ public struct SubtitleEvent: Sendable, Hashable {
         self.text = text
         self.isBitmap = isBitmap
     }
+}
+
+/// Reads ST 2086 metadata that `fill` writes as ten doubles (see `cff_frame_mastering_display`).
+func masteringDisplay(_ fill: (UnsafeMutablePointer<Double>) -> Int32) -> MasteringDisplay? {
+    var values = [Double](repeating: 0, count: 10)
+    let flags = values.withUnsafeMutableBufferPointer { fill($0.baseAddress!) }
+    guard flags != 0 else { return nil }
+    let primaries = flags & 1 != 0, luminance = flags & 2 != 0
+    return MasteringDisplay(red: primaries ? [values[0], values[1]] : nil, green: primaries ? [values[2], values[3]] : nil,
+                            blue: primaries ? [values[4], values[5]] : nil, whitePoint: primaries ? [values[6], values[7]] : nil,
+                            minLuminance: luminance ? values[8] : nil, maxLuminance: luminance ? values[9] : nil)
 }

@@ -76,6 +76,9 @@ public struct StreamInfo: Sendable, Hashable, Codable {
     public var colorMatrix: String?
     /// "tv" (limited) or "pc" (full).
     public var colorRange: String?
+    /// HDR metadata the container declares for the stream (frames may carry their own).
+    public var masteringDisplay: MasteringDisplay?
+    public var contentLight: ContentLightLevel?
 
     // Audio
     public var sampleRate: Int?

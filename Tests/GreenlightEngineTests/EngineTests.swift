@@ -129,3 +129,54 @@ final class SampleRecorder: Checker {
         #expect(segments.map(\.samples) == [147_456, 147_456, 294_912])
     }
 }
+
+/// Keeps the colour and proxy of every picture.
+final class ColourRecorder: Checker {
+    struct Options: CheckerOptions { init(_ values: OptionValues) {} }
+    static let description = CheckerDescription(id: "colour", title: "", catches: "", why: "", defaultSeverity: .info,
+                                                codes: [], options: [])
+    static let features: FeatureSet = [.colourProxy]
+    nonisolated(unsafe) static var pictures: [(colour: PictureColour?, proxy: ProxyPicture?)] = []
+    init(options: Options, context: CheckContext) {}
+    func consume(video: VideoFeatures) { ColourRecorder.pictures.append((video.colour, video.proxy)) }
+    func finish(_ end: ProgrammeEnd) -> CheckerResult { CheckerResult(findings: []) }
+}
+
+@Suite(.serialized) struct PictureColourTests {
+    func record(_ file: String) -> [(colour: PictureColour?, proxy: ProxyPicture?)] {
+        ColourRecorder.pictures = []
+        let report = Engine(profile: .builtIn([AnyCheckerType(ColourRecorder.self)])).check(path: "\(sampleMedia)/\(file)")
+        #expect(report.error == nil, "\(file)")
+        return ColourRecorder.pictures
+    }
+
+    /// 75% bars, each encoded with its own matrix and range: the proxy reads each with the frame's
+    /// own, so all four give back the bars' R'G'B' (reading BT.709 bars as BT.601 would give
+    /// yellow a green of 204 and cyan a red of 17, far outside 2 codes).
+    @Test(arguments: ["bars-bt709-tv.mkv", "bars-bt709-pc.mkv", "bars-bt601-tv.mkv", "bars-bt601-pc.mkv"])
+    func barsComeBackInRGB(file: String) throws {
+        let bars: [(Int, Int, Int)] = [(191, 191, 191), (191, 191, 0), (0, 191, 191), (0, 191, 0), (191, 0, 191), (191, 0, 0), (0, 0, 191), (0, 0, 0)]
+        let pictures = record(file)
+        let proxy = try #require(pictures.first?.proxy)
+        #expect(proxy.width == 64 && proxy.height == 8)  // a quarter of 256x32
+        for (i, bar) in bars.enumerated() {
+            let p = proxy.pixel(i * 8 + 4, 4)
+            let off = max(abs(Int(p.r) - bar.0), abs(Int(p.g) - bar.1), abs(Int(p.b) - bar.2))
+            #expect(off <= 2, "\(file) bar \(i): \(p) vs \(bar)")
+        }
+        let colour = try #require(pictures.first?.colour)
+        #expect(colour.matrix == (file.contains("709") ? "bt709" : "smpte170m"))
+        #expect(colour.range == (file.hasSuffix("-pc.mkv") ? .full : .limited))
+    }
+
+    @Test func hdr10MetadataReachesCheckers() throws {
+        let colour = try #require(record("hdr10.mp4").first?.colour)
+        #expect(colour.matrix == "bt2020nc" && colour.primaries == "bt2020" && colour.transfer == "smpte2084")
+        #expect(colour.chromaLocation == "left")
+        let md = try #require(colour.masteringDisplay)
+        #expect(md.red == [0.68, 0.32] && md.green == [0.265, 0.69] && md.blue == [0.15, 0.06])
+        #expect(md.whitePoint == [0.3127, 0.329])
+        #expect(md.maxLuminance == 1000 && md.minLuminance == 0.0001)
+        #expect(colour.contentLight == ContentLightLevel(maxCLL: 1000, maxFALL: 400))
+    }
+}
