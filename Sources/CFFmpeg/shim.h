@@ -355,6 +355,21 @@ static inline int cff_frame_content_light(const AVFrame *f, unsigned *max_cll, u
     return 1;
 }
 
+/// A signature of everything ``PictureColour`` is read from (colour enums and the HDR side
+/// data's bytes), so an unchanged description need not be rebuilt frame after frame.
+static inline uint64_t cff_frame_colour_signature(const AVFrame *f) {
+    uint64_t h = 1469598103934665603ULL;
+    const int fields[5] = { f->colorspace, f->color_primaries, f->color_trc, f->color_range, f->chroma_location };
+    for (int i = 0; i < 5; i++) { h = (h ^ (uint64_t)(unsigned)fields[i]) * 1099511628211ULL; }
+    const enum AVFrameSideDataType types[2] = { AV_FRAME_DATA_MASTERING_DISPLAY_METADATA, AV_FRAME_DATA_CONTENT_LIGHT_LEVEL };
+    for (int t = 0; t < 2; t++) {
+        const AVFrameSideData *sd = av_frame_get_side_data(f, types[t]);
+        h = (h ^ (sd ? 0x9e3779b9u : 0)) * 1099511628211ULL;
+        if (sd) for (size_t i = 0; i < sd->size; i++) h = (h ^ sd->data[i]) * 1099511628211ULL;
+    }
+    return h;
+}
+
 /// A stream's mastering display from its container (mdcv / MKV colour metadata), as
 /// ``cff_frame_mastering_display``.
 static inline int cff_stream_mastering_display(const AVStream *st, double *out) {

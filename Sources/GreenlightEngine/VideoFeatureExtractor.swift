@@ -17,6 +17,8 @@ final class VideoFeatureExtractor {
     let frameRate: Rational?
     let origin: MediaTime
 
+    /// The last picture's colour description and its signature: rebuilt only when it changes.
+    private var lastColour: (signature: UInt64, colour: PictureColour)?
     /// Makes the colour proxy, rebuilt when the picture size changes.
     private var proxyScaler: PictureScaler?
     /// Pictures whose pixels were scanned so far.
@@ -64,7 +66,9 @@ final class VideoFeatureExtractor {
         let number = frameRate.map { time.frameIndex(at: $0) } ?? ordinal
         var result = VideoFeatures(frameNumber: number, time: time, duration: duration, signal: signal,
                                    isKeyFrame: frame.isKeyFrame, isBlack: false)
-        result.colour = frame.colour
+        let signature = frame.colourSignature
+        if lastColour?.signature != signature { lastColour = (signature, frame.colour) }
+        result.colour = lastColour?.colour
         if features.contains(.colourProxy) { result.proxy = proxy(frame) }
         guard !features.intersection(FeatureSet.video).isEmpty else { return result }
         scannedFrames += 1

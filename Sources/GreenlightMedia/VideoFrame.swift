@@ -78,6 +78,9 @@ public struct VideoFrame {
                          bytesPerSample: luma.bytesPerSample, bitDepth: luma.bitDepth)
     }
 
+    /// Changes whenever ``colour`` would: compare it to skip rebuilding an unchanged description.
+    public var colourSignature: UInt64 { cff_frame_colour_signature(raw) &+ (colorRange == .full ? 1 : 0) }
+
     /// What the frame declares about its colour: matrix, primaries, transfer, range (as resolved
     /// for ``colorRange``), chroma siting, and HDR side data when the frame carries it.
     public var colour: PictureColour {
