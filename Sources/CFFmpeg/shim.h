@@ -128,19 +128,30 @@ static inline void cff_codecpar_layout_name(const AVCodecParameters *p, char *bu
 #endif
 }
 
+#if CFF_HAS_CH_LAYOUT
+/// Short name of channel `index` of a layout, or "" when the layout does not name its channels.
+static inline void cff_layout_channel_name(const AVChannelLayout *layout, int index, char *buf, size_t size) {
+    buf[0] = 0;
+    if (layout->order == AV_CHANNEL_ORDER_UNSPEC) return;
+    enum AVChannel ch = av_channel_layout_channel_from_index(layout, (unsigned)index);
+    if (ch == AV_CHAN_NONE || av_channel_name(buf, size, ch) < 0) buf[0] = 0;
+}
+#else
+/// Short name of channel `index` of an old-API layout mask, or "" when there is no mask.
+static inline void cff_mask_channel_name(uint64_t layout, int index, char *buf, size_t size) {
+    buf[0] = 0;
+    if (layout == 0) return;
+    const char *name = av_get_channel_name(av_channel_layout_extract_channel(layout, index));
+    if (name) snprintf(buf, size, "%s", name);
+}
+#endif
+
 /// Short name of channel `index` of a stream ("FL", "FR", "LFE"), or "" when unknown.
 static inline void cff_codecpar_channel_name(const AVCodecParameters *p, int index, char *buf, size_t size) {
-    buf[0] = 0;
 #if CFF_HAS_CH_LAYOUT
-    enum AVChannel ch = av_channel_layout_channel_from_index(&p->ch_layout, (unsigned)index);
-    if (ch == AV_CHAN_NONE || av_channel_name(buf, size, ch) < 0) buf[0] = 0;
-    if (p->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) buf[0] = 0;
+    cff_layout_channel_name(&p->ch_layout, index, buf, size);
 #else
-    uint64_t layout = p->channel_layout;
-    if (layout == 0) return;
-    uint64_t ch = av_channel_layout_extract_channel(layout, index);
-    const char *name = av_get_channel_name(ch);
-    if (name) snprintf(buf, size, "%s", name);
+    cff_mask_channel_name(p->channel_layout, index, buf, size);
 #endif
 }
 
@@ -168,15 +179,10 @@ static inline void cff_frame_layout_name(const AVFrame *f, char *buf, size_t siz
 
 /// Short name of channel `index` of a decoded audio frame ("FL", "LFE"), or "" when unnamed.
 static inline void cff_frame_channel_name(const AVFrame *f, int index, char *buf, size_t size) {
-    buf[0] = 0;
 #if CFF_HAS_CH_LAYOUT
-    if (f->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC) return;
-    enum AVChannel ch = av_channel_layout_channel_from_index(&f->ch_layout, (unsigned)index);
-    if (ch == AV_CHAN_NONE || av_channel_name(buf, size, ch) < 0) buf[0] = 0;
+    cff_layout_channel_name(&f->ch_layout, index, buf, size);
 #else
-    if (f->channel_layout == 0) return;
-    const char *name = av_get_channel_name(av_channel_layout_extract_channel(f->channel_layout, index));
-    if (name) snprintf(buf, size, "%s", name);
+    cff_mask_channel_name(f->channel_layout, index, buf, size);
 #endif
 }
 
