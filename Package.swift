@@ -58,7 +58,7 @@ let package = Package(
         .testTarget(name: "GreenlightMediaTests", dependencies: ["GreenlightMedia", "GreenlightValues"]),
         .testTarget(name: "GreenlightSubtitlesTests", dependencies: ["GreenlightSubtitles", "GreenlightValues"]),
         .testTarget(name: "GreenlightCoreTests", dependencies: ["GreenlightCore", "GreenlightValues"]),
-        .testTarget(name: "GreenlightEngineTests", dependencies: ["GreenlightEngine", "GreenlightMedia", "GreenlightCore", "GreenlightValues"]),
+        .testTarget(name: "GreenlightEngineTests", dependencies: ["GreenlightEngine", "GreenlightMedia", "GreenlightCore", "GreenlightValues", "GreenlightCheckers"]),
         .testTarget(name: "GreenlightCheckersTests", dependencies: ["GreenlightCheckers", "GreenlightEngine", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightReportsTests", dependencies: ["GreenlightReports", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightCLITests", dependencies: ["greenlight"]),

@@ -1,3 +1,4 @@
+import Foundation
 import GreenlightValues
 
 
@@ -45,6 +46,9 @@ public struct FileReport: Sendable, Codable {
     public var findings: [Finding]
     /// Each checker's run-level numbers, keyed by checker id.
     public var summaries: [String: [String: SummaryValue]]
+    /// Small pictures of visual findings' first frames, when the engine was asked to keep them
+    /// (for the HTML report). Not part of the JSON report.
+    public var thumbnails: [Thumbnail] = []
 
     public init(path: String, verdict: Verdict, error: String?, media: MediaInfo?, findings: [Finding], summaries: [String: [String: SummaryValue]]) {
         self.path = path
@@ -71,6 +75,39 @@ public struct FileReport: Sendable, Codable {
         try c.encode(media, forKey: .media)
         try c.encode(findings, forKey: .findings)
         try c.encode(summaries, forKey: .summaries)
+    }
+}
+
+/// A small picture of a finding's first frame, encoded as PNG.
+public struct Thumbnail: Sendable, Hashable {
+    /// The finding it shows, by index into ``FileReport/findings``.
+    public var finding: Int
+    /// Seconds from the first frame, of the picture shown.
+    public var time: Double
+    public var width: Int
+    public var height: Int
+    public var png: Data
+
+    public init(finding: Int, time: Double, width: Int, height: Int, png: Data) {
+        self.finding = finding
+        self.time = time
+        self.width = width
+        self.height = height
+        self.png = png
+    }
+}
+
+/// Which thumbnails the engine keeps: the first frame of each visual finding, up to a count and
+/// a byte budget per file, at a width (the height follows the picture's display shape).
+public struct ThumbnailPolicy: Sendable, Hashable {
+    public var maximumCount: Int
+    public var maximumBytes: Int
+    public var width: Int
+
+    public init(maximumCount: Int = 20, maximumBytes: Int = 2 << 20, width: Int = 192) {
+        self.maximumCount = maximumCount
+        self.maximumBytes = maximumBytes
+        self.width = width
     }
 }
 

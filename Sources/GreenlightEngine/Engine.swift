@@ -16,6 +16,8 @@ public struct Engine: Sendable {
     public var profile: Profile
     /// Video decoder threads (0: one per core).
     public var threads: Int
+    /// When set, reports keep a thumbnail of each visual finding's first frame (for HTML).
+    public var thumbnails: ThumbnailPolicy?
 
     /// Finding codes the engine itself emits (about the file, not from a checker).
     public static var codes: [String] { FileHealth.codes }
@@ -97,7 +99,33 @@ public struct Engine: Sendable {
         for i in findings.indices { findings[i].severity = profile.severity(for: findings[i]) }
         findings.sort { ($0.start, $0.checker, $0.stream ?? -1, $0.channel ?? "") < ($1.start, $1.checker, $1.stream ?? -1, $1.channel ?? "") }
         let verdict: Verdict = health.stopError != nil ? .error : Verdict(findings: findings)
-        return FileReport(path: path, verdict: verdict, error: health.stopError, media: pass.file.info, findings: findings, summaries: summaries)
+        var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: pass.file.info, findings: findings, summaries: summaries)
+        // 7. Thumbnails: the findings exist only now, after their frames are gone, so each first
+        // frame is fetched again by seeking (bounded in count and bytes).
+        if let policy = thumbnails, health.stopError == nil {
+            let visual = Set(profile.checkers.filter { !$0.type.features.intersection(.pictures).isEmpty }.map(\.type.description.id))
+            report.thumbnails = Self.thumbnails(for: report, visual: visual, context: pass.context, policy: policy)
+        }
+        return report
+    }
+
+    /// Thumbnails of the first frames of the report's findings from checkers in `visual`.
+    static func thumbnails(for report: FileReport, visual: Set<String>, context: CheckContext, policy: ThumbnailPolicy) -> [Thumbnail] {
+        guard let video = context.video, let w = video.width, let h = video.height, w > 0, h > 0 else { return [] }
+        let aspect = video.displayAspectRatio?.doubleValue ?? Double(w) / Double(h)
+        let width = max(16, policy.width), height = max(2, Int((Double(width) / aspect / 2).rounded()) * 2)
+        let scaler = PictureScaler(width: width, height: height, format: .rgb24)
+        var out: [Thumbnail] = []
+        var bytes = 0
+        for (i, f) in report.findings.enumerated() where visual.contains(f.checker) && f.startFrame != nil {
+            guard out.count < policy.maximumCount else { break }
+            let start = context.frameRate.map { MediaTime.frameStart(f.startFrame!, rate: $0) } ?? MediaTime(seconds: f.start)
+            guard let picture = try? MediaFile.picture(path: report.path, at: start, scaler: scaler),
+                  let png = try? PictureEncoder.png(picture), bytes + png.count <= policy.maximumBytes else { continue }
+            bytes += png.count
+            out.append(Thumbnail(finding: i, time: start.seconds, width: picture.width, height: picture.height, png: png))
+        }
+        return out
     }
 }
 

@@ -46,14 +46,24 @@ public struct HTMLReporter: Reporter {
                 }
             }
             if !file.findings.isEmpty {
-                h += "<table><tr><th>Severity</th><th>Start</th><th>End</th><th>Frames (first–last)</th><th>Code</th><th>Finding</th></tr>\n"
-                for f in file.findings {
+                let pictures = Dictionary(file.thumbnails.map { ($0.finding, $0) }, uniquingKeysWith: { a, _ in a })
+                let pictureColumn = pictures.isEmpty ? "" : "<th>First frame</th>"
+                h += "<table><tr><th>Severity</th><th>Start</th><th>End</th><th>Frames (first–last)</th><th>Code</th><th>Finding</th>\(pictureColumn)</tr>\n"
+                for (index, f) in file.findings.enumerated() {
                     // People count frames inclusively: a single black frame 75 reads "75", not "75–76".
                     let frames: String
                     if let s = f.startFrame, let e = f.endFrame, e - 1 > s { frames = "\(s)–\(e - 1)" }
                     else { frames = f.startFrame.map(String.init) ?? "" }
                     h += "<tr><td><span class=\"v s-\(f.severity.rawValue)\">\(f.severity.rawValue)</span></td><td>\(escape(f.startLabel))</td>"
-                    h += "<td>\(escape(f.endLabel))</td><td>\(frames)</td><td><code>\(escape(f.code))</code></td><td>\(escape(f.message))</td></tr>\n"
+                    h += "<td>\(escape(f.endLabel))</td><td>\(frames)</td><td><code>\(escape(f.code))</code></td><td>\(escape(f.message))</td>"
+                    if !pictures.isEmpty {
+                        if let t = pictures[index] {
+                            h += "<td><img width=\"\(t.width)\" height=\"\(t.height)\" alt=\"first frame\" src=\"data:image/png;base64,\(t.png.base64EncodedString())\"></td>"
+                        } else {
+                            h += "<td></td>"
+                        }
+                    }
+                    h += "</tr>\n"
                 }
                 h += "</table>\n"
             } else if file.error == nil {

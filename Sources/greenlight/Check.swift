@@ -90,7 +90,11 @@ struct Check: AsyncParsableCommand {
         if let markers { requested += MarkersReporter.targets(for: paths, path: markers).map { ("--markers", $0) } }
         let targets = try ReportTargets(requested: requested, inputs: inputs)
 
-        let engine = Engine(profile: chosen)
+        let engine = {
+            var e = Engine(profile: chosen)
+            if html != nil { e.thumbnails = ThumbnailPolicy() }  // only the HTML report shows pictures
+            return e
+        }()
         let progress = jobs == 1 && isatty(STDERR_FILENO) != 0 ? ProgressLine() : nil
         var reports = [FileReport?](repeating: nil, count: paths.count)
         await withTaskGroup(of: (Int, FileReport).self) { group in

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import GreenlightMedia
+import GreenlightCheckers
 import GreenlightValues
 @testable import GreenlightCore
 @testable import GreenlightEngine
@@ -178,5 +179,50 @@ final class ColourRecorder: Checker {
         #expect(md.whitePoint == [0.3127, 0.329])
         #expect(md.maxLuminance == 1000 && md.minLuminance == 0.0001)
         #expect(colour.contentLight == ContentLightLevel(maxCLL: 1000, maxFALL: 400))
+    }
+}
+
+@Suite struct ThumbnailTests {
+    /// Decodes a PNG with FFmpeg's own image reader and returns the mean R, G, B.
+    func meanColour(_ png: Data) throws -> (Double, Double, Double) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gl-thumb-\(UUID().uuidString).png").path
+        try png.write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let picture = try #require(try MediaFile.picture(path: path, at: .zero, scaler: PictureScaler(width: 48, height: 27, format: .rgb24)))
+        var sums = [0.0, 0.0, 0.0]
+        for i in 0..<(48 * 27) { for c in 0..<3 { sums[c] += Double(picture.pixels[i * 3 + c]) } }
+        return (sums[0] / 1296, sums[1] / 1296, sums[2] / 1296)
+    }
+
+    @Test func aThumbnailShowsItsFindingsFirstFrame() throws {
+        // black-8bit-limited.mp4: frame 75 alone is black between two colourful test patterns, so
+        // a thumbnail one frame off would not be black; the 12-frame run starts at frame 125.
+        var engine = Engine(profile: .builtIn([AnyCheckerType(BlackChecker.self)]))
+        engine.thumbnails = ThumbnailPolicy(maximumCount: 2, width: 96)
+        let report = engine.check(path: "\(sampleMedia)/black-8bit-limited.mp4")
+        #expect(report.thumbnails.count == 2)  // bounded: three findings, two kept
+        let first = try #require(report.thumbnails.first)
+        #expect(report.findings[first.finding].startFrame == 0)
+        #expect(first.width == 96 && first.height == 54)
+        #expect(first.png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        let single = try #require(report.thumbnails.last)
+        #expect(report.findings[single.finding].startFrame == 75)
+        let (r, g, b) = try meanColour(single.png)
+        #expect(max(r, g, b) < 10, "\(r) \(g) \(b)")
+    }
+
+    @Test func aFreezeThumbnailIsTheHeldPicture() throws {
+        // freeze.mp4: frames 50-124 hold a colourful picture, frames 150-214 are black.
+        var engine = Engine(profile: .builtIn(BuiltInCheckers.all))
+        engine.thumbnails = ThumbnailPolicy()
+        let report = engine.check(path: "\(sampleMedia)/freeze.mp4")
+        let byFrame = Dictionary(uniqueKeysWithValues: report.thumbnails.map { (report.findings[$0.finding].startFrame ?? -1, $0) })
+        #expect(byFrame.keys.sorted() == [50, 150])
+        let held = try meanColour(try #require(byFrame[50]).png)
+        #expect(held.0 + held.1 + held.2 > 150, "\(held)")
+        let black = try meanColour(try #require(byFrame[150]).png)
+        #expect(max(black.0, black.1, black.2) < 10, "\(black)")
+        engine.thumbnails = nil
+        #expect(engine.check(path: "\(sampleMedia)/freeze.mp4").thumbnails.isEmpty)
     }
 }
