@@ -72,13 +72,18 @@ extension Checker {
     public func consume(samples: AudioSampleBlock) {}
     public func consume(cue: SubtitleCue) {}
 
-    /// Builds the checker from raw option values (used by the engine through ``AnyCheckerType``).
-    static func make(values: OptionValues, context: CheckContext) throws -> Self {
-        Self(options: try Options(values), context: context)
+    /// Builds the typed options from validated values (once per run, when the profile is read).
+    static func parse(_ values: OptionValues) throws -> any CheckerOptions { try Options(values) }
+
+    /// Builds the checker for one file from options ``parse(_:)`` made.
+    static func make(parsed: any CheckerOptions, context: CheckContext) -> Self {
+        guard let options = parsed as? Options else { preconditionFailure("options of another checker given to \(description.id)") }
+        return Self(options: options, context: context)
     }
 
-    static func parameters(values: OptionValues, into parameters: inout FeatureParameters) throws {
-        configure(&parameters, with: try Options(values))
+    static func parameters(parsed: any CheckerOptions, into parameters: inout FeatureParameters) {
+        guard let options = parsed as? Options else { return }
+        configure(&parameters, with: options)
     }
 }
 
@@ -90,12 +95,16 @@ public struct AnyCheckerType: Sendable {
 
     public init(_ type: any Checker.Type) { self.type = type }
 
-    package func make(values: OptionValues, context: CheckContext) throws -> any Checker {
-        try type.make(values: values, context: context)
+    package func parse(_ values: OptionValues) throws -> any CheckerOptions {
+        try type.parse(values)
     }
 
-    package func configure(_ parameters: inout FeatureParameters, values: OptionValues) throws {
-        try type.parameters(values: values, into: &parameters)
+    package func make(parsed: any CheckerOptions, context: CheckContext) -> any Checker {
+        type.make(parsed: parsed, context: context)
+    }
+
+    package func configure(_ parameters: inout FeatureParameters, parsed: any CheckerOptions) {
+        type.parameters(parsed: parsed, into: &parameters)
     }
 }
 

@@ -18,9 +18,28 @@ public struct ProfileError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A checker a profile enables, with its validated option values.
+///
+/// The typed options are built once, when the profile is read: an option value the checker's
+/// own `Options` refuses (a combination its specs cannot express) is a profile error then, not a
+/// surprise per file.
 public struct ConfiguredChecker: Sendable {
-    public var type: AnyCheckerType
-    public var options: OptionValues
+    public let type: AnyCheckerType
+    public let options: OptionValues
+    /// The checker's typed `Options`, built from ``options``.
+    public let parsed: any CheckerOptions
+
+    public init(type: AnyCheckerType, options: OptionValues) throws {
+        self.type = type
+        self.options = options
+        parsed = try type.parse(options)
+    }
+
+    /// The checker with its defaults (which its own `Options` must accept).
+    static func defaults(_ type: AnyCheckerType) -> ConfiguredChecker {
+        do { return try ConfiguredChecker(type: type, options: OptionValues(defaults: type.description.options)) } catch {
+            preconditionFailure("checker \(type.description.id) refuses its own default options: \(error)")
+        }
+    }
 }
 
 /// Which checkers run, how they are set, and how finding codes map to severities.
@@ -49,7 +68,7 @@ public struct Profile: Sendable {
     /// The shared-feature parameters the enabled checkers' options imply.
     public func featureParameters() -> FeatureParameters {
         var p = FeatureParameters()
-        for c in checkers { try? c.type.configure(&p, values: c.options) }
+        for c in checkers { c.type.configure(&p, parsed: c.parsed) }
         return p
     }
 
@@ -91,7 +110,7 @@ public struct Profile: Sendable {
     /// The built-in profile: every checker in `registry` with its defaults.
     public static func builtIn(_ registry: [AnyCheckerType]) -> Profile {
         Profile(name: "default", source: "built-in",
-                checkers: registry.map { ConfiguredChecker(type: $0, options: OptionValues(defaults: $0.description.options)) },
+                checkers: registry.map(ConfiguredChecker.defaults),
                 severities: [:])
     }
 
@@ -164,7 +183,11 @@ public struct Profile: Sendable {
                 } else {
                     throw ProfileError(source: source, key: "checkers.\(id)", message: "must be a mapping of options, true or false")
                 }
-                profile.checkers.append(ConfiguredChecker(type: type, options: values))
+                do {
+                    profile.checkers.append(try ConfiguredChecker(type: type, options: values))
+                } catch {
+                    throw ProfileError(source: source, key: "checkers.\(id)", message: "\(error)")
+                }
             }
             // Keep the registry's order, so reports list checkers the same way whatever the file's order.
             profile.checkers.sort { a, b in
@@ -203,7 +226,7 @@ public struct Profile: Sendable {
             guard let type = registry.first(where: { $0.description.id == id }) else {
                 throw ProfileError(source: "--checkers", key: id, message: "unknown checker (known: \(registry.map(\.description.id).joined(separator: ", ")))")
             }
-            return ConfiguredChecker(type: type, options: OptionValues(defaults: type.description.options))
+            return ConfiguredChecker.defaults(type)
         }
         return copy
     }

@@ -59,12 +59,9 @@ public struct Engine: Sendable {
         case .success(let opened): pass = opened
         case .failure(let failure): return failure.report(path: path)
         }
-        // 2. The checkers, with this file's context.
-        let checkers: [(id: String, checker: any Checker)]
-        do {
-            checkers = try profile.checkers.map { ($0.type.description.id, try $0.type.make(values: $0.options, context: pass.context)) }
-        } catch {
-            return FileReport(path: path, verdict: .error, error: "Checker options are invalid: \(error)", media: pass.file.info, findings: [], summaries: [:])
+        // 2. The checkers, with this file's context (their options were parsed with the profile).
+        let checkers: [(id: String, checker: any Checker)] = profile.checkers.map {
+            ($0.type.description.id, $0.type.make(parsed: $0.parsed, context: pass.context))
         }
         let videoCheckers = checkers.filter { !type(of: $0.checker).features.intersection(.pictures).isEmpty }.map(\.checker)
         let audioCheckers = checkers.filter { type(of: $0.checker).features.contains(.audioEnvelope) }.map(\.checker)

@@ -126,3 +126,35 @@ final class ProbeChecker: Checker {
         #expect(placement(start: MediaTime(value: 3, timescale: 1), end: MediaTime(value: 4, timescale: 1), programmeEnd: end) == .programme)
     }
 }
+
+/// A checker whose options have a rule their specs cannot express.
+final class PickyChecker: Checker {
+    struct Refusal: Error, CustomStringConvertible { var description: String }
+    struct Options: CheckerOptions {
+        var low: Double, high: Double
+        init(_ values: OptionValues) throws {
+            low = values.number("low")
+            high = values.number("high")
+            guard low < high else { throw Refusal(description: "low (\(low)) must be below high (\(high))") }
+        }
+    }
+    static let description = CheckerDescription(
+        id: "picky", title: "", catches: "", why: "", defaultSeverity: .info, codes: [],
+        options: [OptionSpec("low", default: .number(1), unit: "", range: 0...10, ""), OptionSpec("high", default: .number(2), unit: "", range: 0...10, "")])
+    static let features: FeatureSet = []
+    init(options: Options, context: CheckContext) {}
+    func finish(_ end: ProgrammeEnd) -> CheckerResult { CheckerResult(findings: []) }
+}
+
+@Suite struct OptionsParsedOnceTests {
+    @Test func aCheckerRefusingItsOptionsIsAProfileErrorNotAPerFileOne() throws {
+        let registry = [AnyCheckerType(PickyChecker.self)]
+        #expect { try Profile.parse("checkers: { picky: { low: 5, high: 3 } }", source: "p.yaml", registry: registry) } throws: { error in
+            let e = error as? ProfileError
+            return e?.key == "checkers.picky" && e?.message == "low (5.0) must be below high (3.0)" && e?.source == "p.yaml"
+        }
+        let ok = try Profile.parse("checkers: { picky: { low: 1, high: 3 } }", source: "p.yaml", registry: registry)
+        let parsed = try #require(ok.checkers.first?.parsed as? PickyChecker.Options)
+        #expect(parsed.low == 1 && parsed.high == 3)
+    }
+}
