@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs the whole decode loop under AddressSanitizer and LeakSanitizer: every sample clip,
+# Runs the whole decode loop under AddressSanitizer and LeakSanitizer: every sample clip
+# (with --html, so the thumbnail seek and PNG encoder run too),
 # including the unreadable ones (error paths free what they opened too), plus probe.
 # Fails on any sanitizer report. (valgrind 3.19, Debian 12's, crashes inside itself on the
 # Swift 6.3 runtime, so the sanitizers do this job.)
@@ -13,7 +14,7 @@ export ASAN_OPTIONS="detect_leaks=1:exitcode=86:abort_on_error=0"
 status=0
 out="$(mktemp -d)"
 trap 'rm -rf "$log" "$out"' EXIT
-"$bin" check sample-media --json "$out/qc.json" --quiet 2>"$log" || status=$?
+"$bin" check sample-media --json "$out/qc.json" --html "$out/qc.html" --quiet 2>"$log" || status=$?
 "$bin" probe sample-media/silence.mov >/dev/null 2>>"$log" || status=$((status > 2 ? status : 86))
 # The error paths of open and probe (no usable stream) once freed the demuxer twice.
 for f in sample-media/broken/no-streams.mp4 sample-media/broken/tmcd-only.mov; do
