@@ -41,7 +41,7 @@ final class AudioEnvelopeBuilder {
     let computesSamples: Bool
     /// Sample blocks made since the caller last took them (``takeSamples()``).
     private var samplesOut: [AudioSampleBlock] = []
-    private(set) var format: AudioFormat?
+    private var format: AudioFormat?
     /// Which segment the samples belong to (0 for the first).
     private(set) var segment = -1
     /// Where the current segment starts, from the programme's first frame.
@@ -52,8 +52,6 @@ final class AudioEnvelopeBuilder {
     private var filled = 0
     private var partialSquares: [Double] = []
     private var partialPeaks: [Float] = []
-    /// Samples decoded over every segment.
-    private(set) var totalSamples: Int64 = 0
 
     init(streamIndex: Int, computesEnvelope: Bool = true, computesSamples: Bool = false) {
         self.streamIndex = streamIndex
@@ -168,7 +166,6 @@ final class AudioEnvelopeBuilder {
                                                segmentStart: segmentStart, channels: copies))
         }
         segmentSamples += Int64(n)
-        totalSamples += Int64(n)
         let completed = (filled + n) / windowSamples
         guard computesEnvelope else {
             windowIndex += Int64(completed)
@@ -218,7 +215,7 @@ final class AudioEnvelopeBuilder {
     }
 
     /// The current segment's last, short window, if samples are left in it.
-    func flush() -> AudioEnvelopeBlock? {
+    private func flush() -> AudioEnvelopeBlock? {
         guard computesEnvelope, filled > 0, format != nil else { filled = 0; return nil }
         let meanSquare = partialSquares.map { Float($0 / Double(filled)) }
         let out = block(firstWindow: windowIndex, count: 1, meanSquare: meanSquare, peak: partialPeaks, lastWindowSamples: filled)

@@ -57,6 +57,12 @@ func string(_ pointer: UnsafePointer<CChar>?) -> String? {
     return value.isEmpty ? nil : value
 }
 
+/// A colour property's name as FFmpeg spells it, or nil when the value is not declared
+/// (FFmpeg names that "unknown" or "unspecified").
+func declaredName(_ pointer: UnsafePointer<CChar>?) -> String? {
+    string(pointer).flatMap { $0 == "unknown" || $0 == "unspecified" ? nil : $0 }
+}
+
 /// Lets a C function fill a temporary buffer with a NUL-terminated string and returns it
 /// (nil when empty).
 func cString(capacity: Int = 256, _ fill: (UnsafeMutablePointer<CChar>, Int) -> Void) -> String? {

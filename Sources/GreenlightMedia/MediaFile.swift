@@ -78,6 +78,19 @@ public final class MediaFile {
         context.pointee.streams[index]!
     }
 
+    /// The programme's time zero: the first presentation time of the picture stream (or of the
+    /// first audio stream, or of the container). Reports count seconds, frames and timecode from here.
+    public var origin: MediaTime {
+        let startStream = info.primaryVideo.map { stream($0.index) } ?? info.audioStreams.first.map { stream($0.index) }
+        if let st = startStream, st.pointee.start_time != cff_nopts_value() {
+            return MediaTime(st.pointee.start_time, timeBase: Rational(Int64(st.pointee.time_base.num), Int64(st.pointee.time_base.den)))
+        }
+        if context.pointee.start_time != cff_nopts_value() {
+            return MediaTime(value: context.pointee.start_time, timescale: Int64(cff_time_base()))
+        }
+        return .zero
+    }
+
     /// Seeks every stream to the key frame at or before `time` (seconds from the container's start).
     public func seek(to time: MediaTime) throws(MediaError) {
         let ts = time.converted(to: Int64(cff_time_base())).value + (context.pointee.start_time == cff_nopts_value() ? 0 : context.pointee.start_time)
@@ -161,14 +174,10 @@ extension MediaFile {
             s.pixelFormat = string(cff_pix_fmt_name(par.format))
             let depth = cff_pix_fmt_depth(par.format)
             s.bitDepth = depth > 0 ? Int(depth) : nil
-            s.colorPrimaries = string(cff_color_primaries_name(Int32(par.color_primaries.rawValue)))
-            s.colorTransfer = string(cff_color_transfer_name(Int32(par.color_trc.rawValue)))
-            s.colorMatrix = string(cff_color_space_name(Int32(par.color_space.rawValue)))
-            s.colorRange = string(cff_color_range_name(Int32(par.color_range.rawValue)))
-            if s.colorPrimaries == "unknown" { s.colorPrimaries = nil }
-            if s.colorTransfer == "unknown" { s.colorTransfer = nil }
-            if s.colorMatrix == "unknown" { s.colorMatrix = nil }
-            if s.colorRange == "unknown" { s.colorRange = nil }
+            s.colorPrimaries = declaredName(cff_color_primaries_name(Int32(par.color_primaries.rawValue)))
+            s.colorTransfer = declaredName(cff_color_transfer_name(Int32(par.color_trc.rawValue)))
+            s.colorMatrix = declaredName(cff_color_space_name(Int32(par.color_space.rawValue)))
+            s.colorRange = declaredName(cff_color_range_name(Int32(par.color_range.rawValue)))
             s.masteringDisplay = masteringDisplay { cff_stream_mastering_display(st, $0) }
             var cll: UInt32 = 0, fall: UInt32 = 0
             if cff_stream_content_light(st, &cll, &fall) != 0 { s.contentLight = ContentLightLevel(maxCLL: Int(cll), maxFALL: Int(fall)) }

@@ -104,14 +104,7 @@ public final class MediaReader {
         }
         self.videoStream = videoStream
         self.video = video
-        let startStream = info.primaryVideo.map { file.stream($0.index) } ?? info.audioStreams.first.map { file.stream($0.index) }
-        if let st = startStream, st.pointee.start_time != cff_nopts_value() {
-            origin = MediaTime(st.pointee.start_time, timeBase: Rational(Int64(st.pointee.time_base.num), Int64(st.pointee.time_base.den)))
-        } else if file.context.pointee.start_time != cff_nopts_value() {
-            origin = MediaTime(value: file.context.pointee.start_time, timescale: Int64(cff_time_base()))
-        } else {
-            origin = .zero
-        }
+        origin = file.origin
         self.audio = audio
         self.audioStreams = audioStreams
         self.subtitles = subtitles

@@ -63,8 +63,7 @@ extension MediaFile {
     /// seeks to the key frame before it and decodes forward. Reads only the picture stream.
     public static func picture(path: String, at time: MediaTime, scaler: PictureScaler) throws -> Picture? {
         let file = try MediaFile(path: path)
-        let probe = try MediaReader(file: file, selection: ReadSelection(video: true, audio: false, subtitles: false))
-        let target = probe.origin + time
+        let target = file.origin + time
         try file.seek(to: target - (file.info.startTime.map { MediaTime(seconds: $0) } ?? .zero))
         let reader = try MediaReader(file: file, selection: ReadSelection(video: true, audio: false, subtitles: false))
         struct Found: Error { let picture: Picture }

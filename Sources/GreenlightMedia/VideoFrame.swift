@@ -85,9 +85,7 @@ public struct VideoFrame {
     /// for ``colorRange``), chroma siting, and HDR side data when the frame carries it.
     public var colour: PictureColour {
         let f = raw
-        func name(_ p: UnsafePointer<CChar>?) -> String? {
-            string(p).flatMap { $0 == "unknown" || $0 == "unspecified" ? nil : $0 }
-        }
+        let name = declaredName
         var colour = PictureColour(matrix: name(cff_color_space_name(Int32(f.pointee.colorspace.rawValue))),
                                    primaries: name(cff_color_primaries_name(Int32(f.pointee.color_primaries.rawValue))),
                                    transfer: name(cff_color_transfer_name(Int32(f.pointee.color_trc.rawValue))),

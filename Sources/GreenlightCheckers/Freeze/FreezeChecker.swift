@@ -41,7 +41,7 @@ public final class FreezeChecker: Checker {
     private var previous: Previous?
     private var run: Run?
     private var runs: [Closed] = []
-    /// Runs closed so far, reportable or not (for tests and the summary).
+    /// Runs closed so far, reportable or not (tests read it beside ``heldRuns``).
     private(set) var closedRuns = 0
     private var firstTime: MediaTime?
 

@@ -74,13 +74,25 @@ public final class SilenceChecker: Checker {
         var seconds = 0.0
         var position: Int64 = 0
 
-        init(_ block: AudioEnvelopeBlock, firstSample: MediaTime) {
+        init(_ block: AudioEnvelopeBlock) {
+            segment = block.segment
+            segmentStart = block.streamStart
+            sampleRate = block.sampleRate
+            names = []
+            channels = []
+            firstSample = block.streamStart
+            startSegment(block)
+        }
+
+        /// Takes on the layout and start of `block`'s segment with fresh tracks; spans stay.
+        mutating func startSegment(_ block: AudioEnvelopeBlock) {
             segment = block.segment
             segmentStart = block.streamStart
             sampleRate = block.sampleRate
             names = (0..<block.channelCount).map { c in block.channelNames.flatMap { c < $0.count ? $0[c] : nil } ?? "channel \(c + 1)" }
             channels = Array(repeating: Track(), count: block.channelCount)
-            self.firstSample = firstSample
+            mix = Track()
+            position = 0
         }
 
         /// Closes the segment's open runs into spans.
@@ -114,17 +126,10 @@ public final class SilenceChecker: Checker {
     public func consume(audio block: AudioEnvelopeBlock) {
         let n = block.channelCount
         guard n > 0 else { return }
-        var s: StreamState
-        if var existing = streams[block.streamIndex] {
-            if existing.segment != block.segment {
-                existing.closeSegment()
-                var next = StreamState(block, firstSample: existing.firstSample)
-                (next.mixSpans, next.channelSpans, next.seconds) = (existing.mixSpans, existing.channelSpans, existing.seconds)
-                existing = next
-            }
-            s = existing
-        } else {
-            s = StreamState(block, firstSample: block.streamStart)
+        var s = streams[block.streamIndex] ?? StreamState(block)
+        if s.segment != block.segment {
+            s.closeSegment()
+            s.startSegment(block)
         }
         var position = block.firstWindow * Int64(block.windowSamples)
         for w in 0..<block.windowCount {
