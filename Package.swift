@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "GreenlightEngine", targets: ["GreenlightEngine"]),
         .library(name: "GreenlightCheckers", targets: ["GreenlightCheckers"]),
         .library(name: "GreenlightReports", targets: ["GreenlightReports"]),
+        .library(name: "GreenlightCLI", targets: ["GreenlightCLI"]),
         .plugin(name: "GreenlightQC", targets: ["GreenlightQC"]),
     ],
     dependencies: [
@@ -39,13 +40,15 @@ let package = Package(
         .target(name: "GreenlightEngine", dependencies: ["GreenlightCore", "GreenlightMedia", "GreenlightSubtitles", "GreenlightValues"]),
         .target(name: "GreenlightCheckers", dependencies: ["GreenlightCore", "GreenlightValues"]),
         .target(name: "GreenlightReports", dependencies: ["GreenlightCore", "GreenlightValues"]),
-        .executableTarget(
-            name: "greenlight",
+        // The command line as a library, so a program or test can run it with checkers of its own.
+        .target(
+            name: "GreenlightCLI",
             dependencies: [
                 "GreenlightEngine", "GreenlightCore", "GreenlightValues", "GreenlightCheckers", "GreenlightReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .executableTarget(name: "greenlight", dependencies: ["GreenlightCLI", "GreenlightCheckers"]),
         .plugin(
             name: "GreenlightQC",
             capability: .command(
@@ -62,6 +65,8 @@ let package = Package(
         .testTarget(name: "GreenlightCheckersTests", dependencies: ["GreenlightCheckers", "GreenlightEngine", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightReportsTests", dependencies: ["GreenlightReports", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightCLITests", dependencies: ["greenlight"]),
+        // A checker and an analyzer defined outside the package's modules, run through the CLI.
+        .testTarget(name: "GreenlightExtensionTests", dependencies: ["GreenlightCLI", "GreenlightCheckers", "GreenlightCore", "GreenlightValues"]),
     ],
     swiftLanguageModes: [.v6]
 )

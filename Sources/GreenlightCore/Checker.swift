@@ -51,6 +51,9 @@ public protocol Checker: AnyObject, SendableMetatype {
     static var description: CheckerDescription { get }
     /// The features the engine must compute for this checker.
     static var features: FeatureSet { get }
+    /// The analyzers this checker reads (their outputs arrive in ``consume(frame:)`` and
+    /// ``consume(sound:)``), as its options set them.
+    static func analyzers(_ options: Options) -> [AnalyzerRequest]
 
     init(options: Options, context: CheckContext)
 
@@ -62,6 +65,11 @@ public protocol Checker: AnyObject, SendableMetatype {
     /// Full-rate samples, for checkers whose features include ``FeatureSet/audioSamples``.
     func consume(samples: AudioSampleBlock)
     func consume(cue: SubtitleCue)
+    /// Each picture with the outputs of the picture and frame analyzers the checker declared,
+    /// in presentation order (later than ``consume(video:)`` by the analyzers' lookahead).
+    func consume(frame: FrameRecord)
+    /// Each block of full-rate samples with the outputs of the sound analyzers it declared.
+    func consume(sound: SoundRecord)
     func finish(_ end: ProgrammeEnd) -> CheckerResult
 }
 
@@ -71,6 +79,9 @@ extension Checker {
     public func consume(audio: AudioEnvelopeBlock) {}
     public func consume(samples: AudioSampleBlock) {}
     public func consume(cue: SubtitleCue) {}
+    public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [] }
+    public func consume(frame: FrameRecord) {}
+    public func consume(sound: SoundRecord) {}
 
     /// Builds the typed options from validated values (once per run, when the profile is read).
     static func parse(_ values: OptionValues) throws -> any CheckerOptions { try Options(values) }
@@ -79,6 +90,11 @@ extension Checker {
     static func make(parsed: any CheckerOptions, context: CheckContext) -> Self {
         guard let options = parsed as? Options else { preconditionFailure("options of another checker given to \(description.id)") }
         return Self(options: options, context: context)
+    }
+
+    static func analyzers(parsed: any CheckerOptions) -> [AnalyzerRequest] {
+        guard let options = parsed as? Options else { return [] }
+        return analyzers(options)
     }
 
     static func parameters(parsed: any CheckerOptions, into parameters: inout FeatureParameters) {
@@ -101,6 +117,10 @@ public struct AnyCheckerType: Sendable {
 
     package func make(parsed: any CheckerOptions, context: CheckContext) -> any Checker {
         type.make(parsed: parsed, context: context)
+    }
+
+    package func analyzers(parsed: any CheckerOptions) -> [AnalyzerRequest] {
+        type.analyzers(parsed: parsed)
     }
 
     package func configure(_ parameters: inout FeatureParameters, parsed: any CheckerOptions) {

@@ -34,6 +34,9 @@ public struct ConfiguredChecker: Sendable {
         parsed = try type.parse(options)
     }
 
+    /// The analyzers the checker reads with these options.
+    public var analyzers: [AnalyzerRequest] { type.analyzers(parsed: parsed) }
+
     /// The checker with its defaults (which its own `Options` must accept).
     static func defaults(_ type: AnyCheckerType) -> ConfiguredChecker {
         do { return try ConfiguredChecker(type: type, options: OptionValues(defaults: type.description.options)) } catch {

@@ -53,9 +53,13 @@ public struct Engine: Sendable {
     /// in order: open and probe, build the checkers, decode and measure (with the file's health
     /// watched on the way), conclude the health, let the checkers finish, assemble the report.
     func check(path: String, sidecarCues: [SubtitleCue] = [], progress: ((Double) -> Void)? = nil, stats: inout EngineStats) -> FileReport {
-        // 1. Open and probe.
+        // 1. Open and probe (the analyzers' plan was checked when the profile was read).
+        let plan: AnalysisPlan
+        do { plan = try AnalysisPlan(profile: profile) } catch {
+            return FileReport(path: path, verdict: .error, error: "The profile's analyzers cannot run: \(error)", media: nil, findings: [], summaries: [:])
+        }
         let pass: FilePass
-        switch FilePass.open(path: path, features: features, parameters: profile.featureParameters(), threads: threads) {
+        switch FilePass.open(path: path, features: features, parameters: profile.featureParameters(), plan: plan, threads: threads) {
         case .success(let opened): pass = opened
         case .failure(let failure): return failure.report(path: path)
         }
@@ -67,6 +71,9 @@ public struct Engine: Sendable {
         let audioCheckers = checkers.filter { type(of: $0.checker).features.contains(.audioEnvelope) }.map(\.checker)
         let sampleCheckers = checkers.filter { type(of: $0.checker).features.contains(.audioSamples) }.map(\.checker)
         let cueCheckers = checkers.filter { type(of: $0.checker).features.contains(.subtitles) }.map(\.checker)
+        let kinds = profile.checkers.map { Set($0.analyzers.map(\.kindName)) }
+        let frameCheckers = checkers.indices.filter { !kinds[$0].isDisjoint(with: ["picture", "frame"]) }.map { checkers[$0].checker }
+        let soundCheckers = checkers.indices.filter { kinds[$0].contains("sound") }.map { checkers[$0].checker }
         // 3. Decode once, measure what the checkers read, hand it to them in presentation order.
         let outcome: ReadOutcome
         do {
@@ -75,7 +82,9 @@ public struct Engine: Sendable {
                 video: { f in for c in videoCheckers { c.consume(video: f) } },
                 audio: { block in for c in audioCheckers { c.consume(audio: block) } },
                 samples: { block in for c in sampleCheckers { c.consume(samples: block) } },
-                cue: { cue in for c in cueCheckers { c.consume(cue: cue) } })
+                cue: { cue in for c in cueCheckers { c.consume(cue: cue) } },
+                frames: { records in for r in records { for c in frameCheckers { c.consume(frame: r) } } },
+                sounds: { record in for c in soundCheckers { c.consume(sound: record) } })
         } catch {
             return FileReport(path: path, verdict: .error, error: "Decoding failed: \(error)", media: pass.file.info, findings: [], summaries: [:])
         }

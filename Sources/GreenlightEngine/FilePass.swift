@@ -35,17 +35,21 @@ final class FilePass {
     let context: CheckContext
     let reader: MediaReader
     private let extractor: VideoFeatureExtractor
+    /// The analyzers checkers brought, when any.
+    private let analysis: Analysis?
     private var envelopes: [Int: AudioEnvelopeBuilder] = [:]
     private var videoTimeline = VideoTimeline()
     private var events: [TimelineEvent] = []
     private var videoEnd: MediaTime?
     private(set) var stats = EngineStats()
 
-    private init(path: String, file: MediaFile, context: CheckContext, reader: MediaReader, features: FeatureSet) {
+    private init(path: String, file: MediaFile, context: CheckContext, reader: MediaReader, features: FeatureSet, plan: AnalysisPlan) {
         self.path = path
         self.file = file
         self.context = context
         self.reader = reader
+        analysis = plan.isEmpty ? nil : Analysis(plan: plan, context: context)
+        let features = plan.readsSound ? features.union(.audioSamples) : features
         extractor = VideoFeatureExtractor(features: features, parameters: context.parameters, frameRate: context.frameRate, origin: reader.origin)
         for s in reader.audioStreams {
             envelopes[s.index] = AudioEnvelopeBuilder(streamIndex: s.index, computesEnvelope: features.contains(.audioEnvelope),
@@ -55,7 +59,8 @@ final class FilePass {
 
     /// Opens and probes `path` for a pass that measures `features`. File health does not depend on
     /// the features: every audio stream and the picture stream are always decoded.
-    static func open(path: String, features: FeatureSet, parameters: FeatureParameters, threads: Int) -> Result<FilePass, OpenFailure> {
+    static func open(path: String, features: FeatureSet, parameters: FeatureParameters, plan: AnalysisPlan = .none,
+                     threads: Int) -> Result<FilePass, OpenFailure> {
         let file: MediaFile
         do { file = try MediaFile(path: path) } catch {
             return .failure(.unreadable("Cannot open the file: \(error.message) (\(error.call))."))
@@ -73,16 +78,19 @@ final class FilePass {
                 "Nothing in the file can be decoded: \(why.isEmpty ? "no picture or sound stream" : why.joined(separator: "; "))."))
         }
         let context = CheckContext(path: path, media: file.info, parameters: parameters)
-        return .success(FilePass(path: path, file: file, context: context, reader: reader, features: features))
+        return .success(FilePass(path: path, file: file, context: context, reader: reader, features: features, plan: plan))
     }
 
     /// Decodes the file once, handing each picture's features, each block of audio envelope (and
     /// of full-rate samples, when asked for) and each subtitle cue (then `sidecarCues`) to the
     /// closures in presentation order per stream.
+    /// With analyzers, each picture's ``FrameRecord``s follow (as the frame analyzers' lookahead
+    /// allows) and each sample block's ``SoundRecord``.
     /// - Parameter progress: called with the fraction (0…1) of the declared duration decoded.
     func decode(sidecarCues: [SubtitleCue], progress: ((Double) -> Void)?,
                 video: (VideoFeatures) -> Void, audio: (AudioEnvelopeBlock) -> Void,
-                samples: (AudioSampleBlock) -> Void = { _ in }, cue: (SubtitleCue) -> Void) throws -> ReadOutcome {
+                samples: (AudioSampleBlock) -> Void = { _ in }, cue: (SubtitleCue) -> Void,
+                frames: ([FrameRecord]) -> Void = { _ in }, sounds: (SoundRecord) -> Void = { _ in }) throws -> ReadOutcome {
         let origin = reader.origin
         var cues = CueCollector(origin: origin)
         let declared = file.info.duration ?? 0
@@ -93,6 +101,10 @@ final class FilePass {
             if fraction - lastReported >= 0.01 { lastReported = fraction; progress(fraction) }
         }
         let hasVideo = reader.videoStream != nil
+        func deliver(_ block: AudioSampleBlock) {
+            samples(block)
+            if let analysis { sounds(analysis.add(block)) }
+        }
         let outcome = try reader.run(
             video: { frame in
                 var f = extractor.extract(frame)
@@ -102,6 +114,7 @@ final class FilePass {
                     f.followsGap = true
                 }
                 video(f)
+                if let analysis, analysis.readsPictures { frames(analysis.add(Self.picture(frame, f))) }
                 videoEnd = f.end
                 report(f.time)
             },
@@ -111,7 +124,7 @@ final class FilePass {
                 let (blocks, happened) = builder.add(buffer, origin: origin)
                 for e in happened { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
                 for block in blocks { audio(block) }
-                for block in builder.takeSamples() { samples(block) }
+                for block in builder.takeSamples() { deliver(block) }
                 if !hasVideo, let end = builder.end { report(end) }
             },
             subtitle: { event in
@@ -122,10 +135,22 @@ final class FilePass {
             let (blocks, happened) = builder.finish()
             for e in happened { events.append(TimelineEvent(stream: builder.streamIndex, e)) }
             for block in blocks { audio(block) }
-            for block in builder.takeSamples() { samples(block) }
+            for block in builder.takeSamples() { deliver(block) }
         }
+        if let analysis { frames(analysis.finish()) }
         for c in cues.finish(end: videoEnd) + sidecarCues { cue(c) }
         return outcome
+    }
+
+    /// The picture as analyzers see it: its planes in place, with its features.
+    private static func picture(_ frame: borrowing VideoFrame, _ features: VideoFeatures) -> DecodedPicture {
+        var planes: [PlaneLayout] = []
+        for i in 0..<frame.planeCount {
+            guard let p = frame.plane(i) else { break }
+            planes.append(PlaneLayout(base: p.baseAddress, width: p.width, height: p.height, bytesPerRow: p.bytesPerRow,
+                                      bytesPerSample: p.bytesPerSample, bitDepth: p.bitDepth))
+        }
+        return DecodedPicture(features: features, planes: planes)
     }
 
     /// What the pass found out about the file itself: why it stopped early (nil when it was read

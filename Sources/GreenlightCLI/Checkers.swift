@@ -8,7 +8,7 @@ struct Checkers: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Describe every checker: what it catches, why, its codes and options.")
 
     func run() {
-        for type in BuiltInCheckers.all {
+        for type in CheckerRegistry.known {
             let d = type.description
             print("\(d.id): \(d.title)")
             print("  catches: \(d.catches)")

@@ -55,7 +55,7 @@ struct Check: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let registry = BuiltInCheckers.all
+        let registry = CheckerRegistry.known
         var chosen: Profile
         do {
             chosen = try loadProfile(profile, registry: registry)
@@ -69,6 +69,7 @@ struct Check: AsyncParsableCommand {
                 }
                 chosen = try chosen.restricted(to: ids, registry: registry)
             }
+            _ = try AnalysisPlan(profile: chosen)  // analyzers that read each other in a circle: a usage error
         } catch let error as ProfileError {
             throw ValidationError(error.description)
         }

@@ -1,0 +1,86 @@
+import ArgumentParser
+import Foundation
+import GreenlightCore
+import GreenlightEngine
+import GreenlightValues
+
+struct GreenlightCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "greenlight",
+        abstract: "Post-production QC: black, freeze, silence and more, in one decode pass per file.",
+        discussion: """
+        Exit codes of `check`: 0 every file passed or only warned; 1 a finding reached error \
+        severity (the gate); 2 a usage error, or a file that could not be read.
+        """,
+        version: Greenlight.version,
+        subcommands: [Check.self, Probe.self, Checkers.self, Features.self],
+        defaultSubcommand: Check.self
+    )
+}
+
+/// The command line as a library: the `greenlight` executable is one call to ``run(arguments:checkers:)``,
+/// and a program (or a test) that brings its own checkers runs the very same commands with them.
+///
+/// ```swift
+/// let status = await GreenlightCLI.run(arguments: ["check", "clip.mov", "--checkers", "mine"],
+///                                      checkers: BuiltInCheckers.all + [AnyCheckerType(MyChecker.self)])
+/// ```
+public enum GreenlightCLI {
+    /// Runs one command line (without the program name) with `checkers` as the known checkers
+    /// and returns the exit status: it never exits the process. Usage errors are 2 (ArgumentParser's
+    /// default is 64) so scripts see one code for "could not do what was asked".
+    public static func run(arguments: [String], checkers: [AnyCheckerType]) async -> Int32 {
+        if let operand = optionLikeOperand(arguments) {
+            warn("""
+                Error: '\(printable(operand))' is not an option of greenlight. To check a file whose name starts with '-', \
+                put '--' before it or write it as ./\(printable(operand)).
+                See 'greenlight --help'.
+                """)
+            return 2
+        }
+        return await CheckerRegistry.$known.withValue(checkers) {
+            do {
+                var command = try GreenlightCommand.parseAsRoot(arguments)
+                if var command = command as? AsyncParsableCommand {
+                    try await command.run()
+                } else {
+                    try command.run()
+                }
+                return 0
+            } catch {
+                let code = GreenlightCommand.exitCode(for: error)
+                if code == .validationFailure {
+                    warn("Error: \(GreenlightCommand.message(for: error))\nSee 'greenlight --help'.")
+                    return 2
+                }
+                let message = GreenlightCommand.fullMessage(for: error)
+                if !message.isEmpty {
+                    if code == .success { print(message) } else { warn(message) }
+                }
+                return code.rawValue
+            }
+        }
+    }
+}
+
+/// The checkers the running command knows (set by ``GreenlightCLI/run(arguments:checkers:)``).
+enum CheckerRegistry {
+    @TaskLocal static var known: [AnyCheckerType] = []
+}
+
+/// The first argument before `--` that starts with a single '-' and is not `-h`: greenlight has
+/// no short options, so such a word is a file name (`-shot.mov`) that ArgumentParser would read
+/// as bundled short flags, `-h` among them, printing help and exiting 0 without checking.
+func optionLikeOperand(_ arguments: [String]) -> String? {
+    for a in arguments {
+        if a == "--" { return nil }
+        if a.hasPrefix("-"), !a.hasPrefix("--"), a != "-h", a != "-" { return a }
+    }
+    return nil
+}
+
+/// Named exit codes.
+enum Exit {
+    static let gateFailed = ExitCode(1)
+    static let unreadable = ExitCode(2)
+}
