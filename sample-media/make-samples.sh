@@ -242,3 +242,8 @@ size=$(stat -c %s broken/full-for-truncation.mp4)
 head -c $((size * 55 / 100)) broken/full-for-truncation.mp4 > broken/truncated.mp4
 rm broken/full-for-truncation.mp4
 ls -l . broken
+
+# A test fixture outside sample-media (so `make demo` checks the same clips): the same 200
+# pictures as black-8bit-limited.mp4, remuxed without re-encoding to MPEG-TS with its clock
+# moved on 10 s, so it starts at 11.4 s. The lock-step reader pairs them picture for picture.
+"${FF[@]}" -i black-8bit-limited.mp4 -c copy -output_ts_offset 10 -f mpegts ../Tests/Fixtures/black-8bit-limited-offset.ts

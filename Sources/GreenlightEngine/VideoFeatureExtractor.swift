@@ -75,7 +75,8 @@ final class VideoFeatureExtractor {
 
         let layout = prepareLayout(luma)
         let wantDiff = features.contains(.frameDifference)
-        let prev = wantDiff ? previous.flatMap { $0.luma.width == luma.width && $0.luma.height == luma.height && $0.luma.bitDepth == luma.bitDepth ? $0.luma : nil } : nil
+        let kept = wantDiff ? previous?.withFrame { $0.luma } : nil
+        let prev = kept.flatMap { $0.width == luma.width && $0.height == luma.height && $0.bitDepth == luma.bitDepth ? $0 : nil }
         histogram.update(repeating: 0)
         thumbSums.update(repeating: 0)
         blockSums.update(repeating: 0)

@@ -123,21 +123,36 @@ public final class MediaReader {
         audio onAudio: (borrowing AudioBuffer) throws -> Void,
         subtitle onSubtitle: (SubtitleEvent) throws -> Void
     ) throws -> ReadOutcome {
-        var outcome = ReadOutcome()
-        guard let packet = av_packet_alloc() else {
-            throw MediaError(code: cff_averror_enomem(), message: "out of memory", call: "av_packet_alloc", path: file.path)
-        }
-        var packetHolder: UnsafeMutablePointer<AVPacket>? = packet
-        defer { av_packet_free(&packetHolder) }
-        var state = VideoState()
+        while try step(video: onVideo, audio: onAudio, subtitle: onSubtitle) {}
+        return outcome
+    }
 
-        while true {
-            let rc = av_read_frame(file.context, packet)
-            if rc == cff_averror_eof() { break }
-            if rc < 0 {
-                outcome.readError = MediaError(ffmpeg: rc, call: "av_read_frame", path: file.path)
-                break
+    /// What the reading found out so far about the file itself (complete once ``step(video:audio:subtitle:)``
+    /// has returned false).
+    public private(set) var outcome = ReadOutcome()
+    private var packet: UnsafeMutablePointer<AVPacket>?
+    private var state = VideoState()
+    private var finished = false
+
+    /// Reads one packet and hands what its decoder gives to the callbacks (in decode order for
+    /// that stream); at the end of the file, drains every decoder. The caller pulls the file step
+    /// by step (``OrderedReader`` does, to merge streams by time and read two files side by side).
+    /// - Returns: false once everything has been delivered.
+    public func step(
+        video onVideo: (borrowing VideoFrame) throws -> Void,
+        audio onAudio: (borrowing AudioBuffer) throws -> Void,
+        subtitle onSubtitle: (SubtitleEvent) throws -> Void
+    ) throws -> Bool {
+        guard !finished else { return false }
+        if packet == nil {
+            guard let p = av_packet_alloc() else {
+                throw MediaError(code: cff_averror_enomem(), message: "out of memory", call: "av_packet_alloc", path: file.path)
             }
+            packet = p
+        }
+        let packet = self.packet!
+        let rc = av_read_frame(file.context, packet)
+        if rc >= 0 {
             defer { av_packet_unref(packet) }
             let index = Int(packet.pointee.stream_index)
             if let v = self.video, v.streamIndex == index {
@@ -147,7 +162,12 @@ public final class MediaReader {
             } else if let d = subtitles[index] {
                 try decodeSubtitle(d, packet, &outcome, onSubtitle)
             }
+            return true
         }
+        if rc != cff_averror_eof() {
+            outcome.readError = MediaError(ffmpeg: rc, call: "av_read_frame", path: file.path)
+        }
+        finished = true
         // Drain every decoder.
         if let v = self.video {
             try feed(v, nil, &outcome) { try deliverVideo(v, &state, &$0, onVideo) }
@@ -159,7 +179,11 @@ public final class MediaReader {
                 try onAudio(AudioBuffer(streamIndex: d.streamIndex, format: format, sampleCount: count, time: nil, planes: conv.planes))
             }
         }
-        return outcome
+        return false
+    }
+
+    deinit {
+        av_packet_free(&packet)
     }
 
     private struct VideoState {

@@ -100,29 +100,57 @@ public struct VideoFrame {
     /// Keeps this picture alive past the callback by taking a reference on its buffers
     /// (`av_frame_clone`: no pixels are copied).
     public func retained() -> RetainedVideoFrame? {
-        guard let copy = av_frame_clone(lumaSource) else { return nil }
-        return RetainedVideoFrame(frame: copy, template: self)
+        RetainedVideoFrame(self)
     }
 }
 
-/// A picture kept past its decode callback: holds a reference on FFmpeg's buffers and drops it
-/// when released.
+/// A picture kept past its decode callback: holds a reference on FFmpeg's buffers (no pixels
+/// copied) and drops it when released. The picture itself is lent by ``withFrame(_:)``, so no
+/// view of it outlives this object.
 public final class RetainedVideoFrame {
-    private let frame: UnsafeMutablePointer<AVFrame>
-    public let time: MediaTime
-    public let luma: PlaneView
+    private let raw: UnsafeMutablePointer<AVFrame>
+    /// The converted planes when the decoded format had to be converted, else nil (then `raw`).
+    private let converted: UnsafeMutablePointer<AVFrame>?
+    private let template: VideoFrame
+    public var time: MediaTime { template.time }
+    public var duration: MediaTime? { template.duration }
+    public var ordinal: Int64 { template.ordinal }
 
-    init(frame: UnsafeMutablePointer<AVFrame>, template: VideoFrame) {
-        self.frame = frame
-        self.time = template.time
-        let l = template.luma
-        self.luma = PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(frame, 0)!), width: l.width, height: l.height,
-                              bytesPerRow: Int(cff_frame_linesize(frame, 0)), bytesPerSample: l.bytesPerSample, bitDepth: l.bitDepth)
+    init?(_ frame: borrowing VideoFrame) {
+        guard let raw = av_frame_clone(frame.raw) else { return nil }
+        var converted: UnsafeMutablePointer<AVFrame>?
+        if frame.lumaSource != frame.raw {
+            guard let c = av_frame_clone(frame.lumaSource) else {
+                var r: UnsafeMutablePointer<AVFrame>? = raw
+                av_frame_free(&r)
+                return nil
+            }
+            converted = c
+        }
+        let source = converted ?? raw
+        let l = frame.luma
+        self.raw = raw
+        self.converted = converted
+        template = VideoFrame(time: frame.time, duration: frame.duration, ordinal: frame.ordinal, isKeyFrame: frame.isKeyFrame,
+                              isInterlaced: frame.isInterlaced, width: frame.width, height: frame.height, colorRange: frame.colorRange,
+                              luma: PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: l.width, height: l.height,
+                                              bytesPerRow: Int(cff_frame_linesize(source, 0)), bytesPerSample: l.bytesPerSample,
+                                              bitDepth: l.bitDepth),
+                              raw: raw, lumaSource: source)
+    }
+
+    /// Lends the picture, as the decode callback lent it, to `body`.
+    public func withFrame<R>(_ body: (borrowing VideoFrame) throws -> R) rethrows -> R {
+        try body(template)
     }
 
     deinit {
-        var f: UnsafeMutablePointer<AVFrame>? = frame
+        var f: UnsafeMutablePointer<AVFrame>? = raw
         av_frame_free(&f)
+        if converted != nil {
+            var c = converted
+            av_frame_free(&c)
+        }
     }
 }
 
