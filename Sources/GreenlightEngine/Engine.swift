@@ -63,9 +63,11 @@ public struct Engine: Sendable {
         case .success(let opened): pass = opened
         case .failure(let failure): return failure.report(path: path)
         }
+        let info = pass.file.info
+        let context = pass.context
         // 2. The checkers, with this file's context (their options were parsed with the profile).
         let checkers: [(id: String, checker: any Checker)] = profile.checkers.map {
-            ($0.type.description.id, $0.type.make(parsed: $0.parsed, context: pass.context))
+            ($0.type.description.id, $0.type.make(parsed: $0.parsed, context: context))
         }
         let videoCheckers = checkers.filter { !type(of: $0.checker).features.intersection(.pictures).isEmpty }.map(\.checker)
         let audioCheckers = checkers.filter { type(of: $0.checker).features.contains(.audioEnvelope) }.map(\.checker)
@@ -74,27 +76,27 @@ public struct Engine: Sendable {
         let kinds = profile.checkers.map { Set($0.analyzers.map(\.kindName)) }
         let frameCheckers = checkers.indices.filter { !kinds[$0].isDisjoint(with: ["picture", "frame"]) }.map { checkers[$0].checker }
         let soundCheckers = checkers.indices.filter { kinds[$0].contains("sound") }.map { checkers[$0].checker }
-        // 3. Decode once, measure what the checkers read, hand it to them in presentation order.
-        let outcome: ReadOutcome
-        do {
-            outcome = try pass.decode(
-                sidecarCues: sidecarCues, progress: progress,
-                video: { f in for c in videoCheckers { c.consume(video: f) } },
-                audio: { block in for c in audioCheckers { c.consume(audio: block) } },
-                samples: { block in for c in sampleCheckers { c.consume(samples: block) } },
-                cue: { cue in for c in cueCheckers { c.consume(cue: cue) } },
-                frames: { records in for r in records { for c in frameCheckers { c.consume(frame: r) } } },
-                sounds: { record in for c in soundCheckers { c.consume(sound: record) } })
-        } catch {
-            return FileReport(path: path, verdict: .error, error: "Decoding failed: \(error)", media: pass.file.info, findings: [], summaries: [:])
+        // 3. Decode once (on a thread of its own), measure and analyse what the checkers read (on
+        // this one), hand it to them in presentation order; the decoding thread watches the file's
+        // health on the way.
+        var sink = FilePass.Sink()
+        sink.video = { f in for c in videoCheckers { c.consume(video: f) } }
+        sink.audio = { block in for c in audioCheckers { c.consume(audio: block) } }
+        sink.samples = { block in for c in sampleCheckers { c.consume(samples: block) } }
+        sink.cue = { cue in for c in cueCheckers { c.consume(cue: cue) } }
+        sink.frames = { records in for r in records { for c in frameCheckers { c.consume(frame: r) } } }
+        sink.sounds = { record in for c in soundCheckers { c.consume(sound: record) } }
+        let (conclusion, scanned) = FilePass.run(pass, plan: plan, sidecarCues: sidecarCues, progress: progress, sink: sink)
+        stats = EngineStats(videoFrames: conclusion.videoFrames, scannedFrames: scanned, audioSamples: conclusion.audioSamples)
+        if let failure = conclusion.failure {
+            return FileReport(path: path, verdict: .error, error: "Decoding failed: \(failure)", media: info, findings: [], summaries: [:])
         }
-        stats = pass.stats
         // 4. Health: where decoding stopped, damage, gaps, layout changes, unreadable streams.
-        let health = pass.health(outcome)
+        let health = (stopError: conclusion.stopError, findings: conclusion.findings)
         // 5. Checkers finish against the programme's end (unknown when the file was cut short).
         var findings: [Finding] = []
         var summaries: [String: [String: SummaryValue]] = [:]
-        let end = pass.programmeEnd(complete: health.stopError == nil)
+        let end = conclusion.end
         for (id, checker) in checkers {
             let result = checker.finish(end)
             findings += result.findings
@@ -105,12 +107,12 @@ public struct Engine: Sendable {
         for i in findings.indices { findings[i].severity = profile.severity(for: findings[i]) }
         findings.sort { ($0.start, $0.checker, $0.stream ?? -1, $0.channel ?? "") < ($1.start, $1.checker, $1.stream ?? -1, $1.channel ?? "") }
         let verdict: Verdict = health.stopError != nil ? .error : Verdict(findings: findings)
-        var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: pass.file.info, findings: findings, summaries: summaries)
+        var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: info, findings: findings, summaries: summaries)
         // 7. Thumbnails: the findings exist only now, after their frames are gone, so each first
         // frame is fetched again by seeking (bounded in count and bytes).
         if let policy = thumbnails, health.stopError == nil {
             let visual = Set(profile.checkers.filter { !$0.type.features.intersection(.pictures).isEmpty }.map(\.type.description.id))
-            report.thumbnails = Self.thumbnails(for: report, visual: visual, context: pass.context, policy: policy)
+            report.thumbnails = Self.thumbnails(for: report, visual: visual, context: context, policy: policy)
         }
         return report
     }
@@ -211,7 +213,7 @@ struct CueCollector {
 /// through the same open, decode and health steps as ``Engine/check(path:sidecarCues:progress:)``.
 public enum FeatureDump {
     /// - Returns: nil when the whole file was read, else why it stopped.
-    public static func run(path: String, parameters: FeatureParameters = FeatureParameters(), each: (VideoFeatures) -> Void) throws -> String? {
+    public static func run(path: String, parameters: FeatureParameters = FeatureParameters(), each: @escaping (VideoFeatures) -> Void) throws -> String? {
         switch FilePass.open(path: path, features: .video, parameters: parameters, threads: 0) {
         case .failure(let failure):
             return failure.message
@@ -220,8 +222,9 @@ public enum FeatureDump {
                 let kinds = pass.file.info.streams.map(\.type.rawValue)
                 return "\(path) has no picture stream (it holds \(kinds.joined(separator: ", "))): features are measured on pictures"
             }
-            let outcome = try pass.decode(sidecarCues: [], progress: nil, video: each, audio: { _ in }, cue: { _ in })
-            return pass.health(outcome).stopError
+            let (conclusion, _) = FilePass.run(pass, plan: .none, sidecarCues: [], progress: nil, sink: FilePass.Sink(video: each))
+            if let failure = conclusion.failure { throw PassFailure(failure) }
+            return conclusion.stopError
         }
     }
 }

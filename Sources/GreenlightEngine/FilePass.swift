@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import GreenlightCore
 import GreenlightMedia
@@ -34,23 +35,22 @@ final class FilePass {
     let file: MediaFile
     let context: CheckContext
     let reader: MediaReader
-    private let extractor: VideoFeatureExtractor
-    /// The analyzers checkers brought, when any.
-    private let analysis: Analysis?
+    /// What the pass measures (with full-rate samples when a sound analyzer reads them).
+    let features: FeatureSet
     private var envelopes: [Int: AudioEnvelopeBuilder] = [:]
     private var videoTimeline = VideoTimeline()
     private var events: [TimelineEvent] = []
     private var videoEnd: MediaTime?
-    private(set) var stats = EngineStats()
+    private var videoFrames = 0
+    private var audioSamples: Int64 = 0
 
     private init(path: String, file: MediaFile, context: CheckContext, reader: MediaReader, features: FeatureSet, plan: AnalysisPlan) {
         self.path = path
         self.file = file
         self.context = context
         self.reader = reader
-        analysis = plan.isEmpty ? nil : Analysis(plan: plan, context: context)
         let features = plan.readsSound ? features.union(.audioSamples) : features
-        extractor = VideoFeatureExtractor(features: features, parameters: context.parameters, frameRate: context.frameRate, origin: reader.origin)
+        self.features = features
         for s in reader.audioStreams {
             envelopes[s.index] = AudioEnvelopeBuilder(streamIndex: s.index, computesEnvelope: features.contains(.audioEnvelope),
                                                       computesSamples: features.contains(.audioSamples))
@@ -81,65 +81,151 @@ final class FilePass {
         return .success(FilePass(path: path, file: file, context: context, reader: reader, features: features, plan: plan))
     }
 
-    /// Decodes the file once, handing each picture's features, each block of audio envelope (and
-    /// of full-rate samples, when asked for) and each subtitle cue (then `sidecarCues`) to the
-    /// closures in presentation order per stream.
-    /// With analyzers, each picture's ``FrameRecord``s follow (as the frame analyzers' lookahead
-    /// allows) and each sample block's ``SoundRecord``.
+    /// Where the measurements go, on the thread that called ``run(_:plan:sidecarCues:progress:sink:)``.
+    struct Sink {
+        var video: (VideoFeatures) -> Void = { _ in }
+        var audio: (AudioEnvelopeBlock) -> Void = { _ in }
+        var samples: (AudioSampleBlock) -> Void = { _ in }
+        var cue: (SubtitleCue) -> Void = { _ in }
+        /// Records of the analyzers checkers brought, as the frame analyzers' lookahead allows.
+        var frames: ([FrameRecord]) -> Void = { _ in }
+        var sounds: (SoundRecord) -> Void = { _ in }
+    }
+
+    /// What the decoding thread concludes about the file once it has read it.
+    struct Conclusion: Sendable {
+        /// Why decoding stopped early, or nil when the file was read to its end.
+        var stopError: String?
+        /// The engine's own findings: damage, gaps, layout changes, unreadable streams.
+        var findings: [Finding] = []
+        /// The programme's end as checkers see it (unknown when the file was cut short).
+        var end = ProgrammeEnd(videoEnd: nil, audioEnds: [:], truncated: true)
+        var videoFrames = 0
+        var audioSamples: Int64 = 0
+        /// Set when decoding itself failed (out of memory, a conversion libswscale refused).
+        var failure: String?
+    }
+
+    /// One unit of work from the decoding thread to the analysing one, in presentation order per stream.
+    enum Work {
+        /// A decoded picture, kept by reference (no pixels copied), and whether pictures are missing before it.
+        case picture(RetainedVideoFrame, followsGap: Bool)
+        case envelope(AudioEnvelopeBlock)
+        case samples(AudioSampleBlock)
+        case cue(SubtitleCue)
+        case progress(Double)
+        case end(Conclusion)
+    }
+
+    /// Pictures decoded ahead of the analysis at most (each holds a decoded picture's buffers).
+    static let picturesInFlight = 4
+
+    /// Reads the file once: decoding (and the file's health) on a thread of its own, measuring
+    /// and analysing on the calling thread behind a bounded queue, so that analysis costs wall
+    /// time only when every core is busy. Each picture's features, envelope block, sample block,
+    /// cue (then `sidecarCues`) and analyzer record goes to `sink` in presentation order per stream.
     /// - Parameter progress: called with the fraction (0…1) of the declared duration decoded.
-    func decode(sidecarCues: [SubtitleCue], progress: ((Double) -> Void)?,
-                video: (VideoFeatures) -> Void, audio: (AudioEnvelopeBlock) -> Void,
-                samples: (AudioSampleBlock) -> Void = { _ in }, cue: (SubtitleCue) -> Void,
-                frames: ([FrameRecord]) -> Void = { _ in }, sounds: (SoundRecord) -> Void = { _ in }) throws -> ReadOutcome {
+    static func run(_ pass: consuming sending FilePass, plan: AnalysisPlan, sidecarCues: [SubtitleCue],
+                    progress: ((Double) -> Void)?, sink: Sink) -> (Conclusion, scannedFrames: Int) {
+        let context = pass.context
+        let origin = pass.reader.origin
+        let extractor = VideoFeatureExtractor(features: pass.features, parameters: context.parameters,
+                                              frameRate: context.frameRate, origin: origin)
+        let analysis = plan.isEmpty ? nil : Analysis(plan: plan, context: context)
+        let queue = WorkQueue<Work>(capacity: 64)
+        let pictureSlots = DispatchSemaphore(value: picturesInFlight)
+        let producer = Handoff(pass)
+        let reportsProgress = progress != nil
+        Thread {
+            producer.take()?.produce(into: queue, pictureSlots: pictureSlots, sidecarCues: sidecarCues, reportsProgress: reportsProgress)
+        }.start()
+
+        while true {
+            switch queue.pop() {
+            case .picture(let kept, let followsGap):
+                kept.withFrame { frame in
+                    var f = extractor.extract(frame)
+                    f.followsGap = followsGap
+                    sink.video(f)
+                    if let analysis, analysis.readsPictures { sink.frames(analysis.add(picture(frame, f))) }
+                }
+                pictureSlots.signal()
+            case .envelope(let block):
+                sink.audio(block)
+            case .samples(let block):
+                sink.samples(block)
+                if let analysis { sink.sounds(analysis.add(block)) }
+            case .cue(let cue):
+                sink.cue(cue)
+            case .progress(let fraction):
+                progress?(fraction)
+            case .end(let conclusion):
+                if let analysis { sink.frames(analysis.finish()) }
+                return (conclusion, extractor.scannedFrames)
+            }
+        }
+    }
+
+    /// The decoding thread: decodes every picture and sound stream once, watches each stream's
+    /// timeline, sends the work on, and ends with what it concludes about the file.
+    private func produce(into queue: WorkQueue<Work>, pictureSlots: DispatchSemaphore, sidecarCues: [SubtitleCue], reportsProgress: Bool) {
         let origin = reader.origin
         var cues = CueCollector(origin: origin)
         let declared = file.info.duration ?? 0
         var lastReported = -1.0
         func report(_ t: MediaTime) {
-            guard let progress, declared > 0 else { return }
+            guard reportsProgress, declared > 0 else { return }
             let fraction = min(1, max(0, t.seconds / declared))
-            if fraction - lastReported >= 0.01 { lastReported = fraction; progress(fraction) }
+            if fraction - lastReported >= 0.01 { lastReported = fraction; queue.push(.progress(fraction)) }
         }
         let hasVideo = reader.videoStream != nil
-        func deliver(_ block: AudioSampleBlock) {
-            samples(block)
-            if let analysis { sounds(analysis.add(block)) }
+        let frameRate = context.frameRate
+        var conclusion = Conclusion()
+        do {
+            let outcome = try reader.run(
+                video: { frame in
+                    videoFrames += 1
+                    let (time, duration) = VideoFeatureExtractor.timing(of: frame, origin: origin, frameRate: frameRate)
+                    var followsGap = false
+                    if let gap = videoTimeline.add(time: time, duration: duration) {
+                        events.append(gap)
+                        followsGap = true
+                    }
+                    videoEnd = time + duration
+                    guard let kept = frame.retained() else { throw PassFailure("out of memory keeping a decoded picture (av_frame_clone)") }
+                    pictureSlots.wait()
+                    queue.push(.picture(kept, followsGap: followsGap))
+                    report(time)
+                },
+                audio: { buffer in
+                    guard let builder = envelopes[buffer.streamIndex] else { return }
+                    audioSamples += Int64(buffer.sampleCount)
+                    let (blocks, happened) = builder.add(buffer, origin: origin)
+                    for e in happened { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
+                    for block in blocks { queue.push(.envelope(block)) }
+                    for block in builder.takeSamples() { queue.push(.samples(block)) }
+                    if !hasVideo, let end = builder.end { report(end) }
+                },
+                subtitle: { event in
+                    for c in cues.add(event) { queue.push(.cue(c)) }
+                })
+            for builder in envelopes.values.sorted(by: { $0.streamIndex < $1.streamIndex }) {
+                let (blocks, happened) = builder.finish()
+                for e in happened { events.append(TimelineEvent(stream: builder.streamIndex, e)) }
+                for block in blocks { queue.push(.envelope(block)) }
+                for block in builder.takeSamples() { queue.push(.samples(block)) }
+            }
+            for c in cues.finish(end: videoEnd) + sidecarCues { queue.push(.cue(c)) }
+            let (stopError, findings) = health(outcome)
+            conclusion.stopError = stopError
+            conclusion.findings = findings
+            conclusion.end = programmeEnd(complete: stopError == nil)
+        } catch {
+            conclusion.failure = "\(error)"
         }
-        let outcome = try reader.run(
-            video: { frame in
-                var f = extractor.extract(frame)
-                stats.videoFrames += 1
-                if let gap = videoTimeline.add(time: f.time, duration: f.duration) {
-                    events.append(gap)
-                    f.followsGap = true
-                }
-                video(f)
-                if let analysis, analysis.readsPictures { frames(analysis.add(Self.picture(frame, f))) }
-                videoEnd = f.end
-                report(f.time)
-            },
-            audio: { buffer in
-                guard let builder = envelopes[buffer.streamIndex] else { return }
-                stats.audioSamples += Int64(buffer.sampleCount)
-                let (blocks, happened) = builder.add(buffer, origin: origin)
-                for e in happened { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
-                for block in blocks { audio(block) }
-                for block in builder.takeSamples() { deliver(block) }
-                if !hasVideo, let end = builder.end { report(end) }
-            },
-            subtitle: { event in
-                for c in cues.add(event) { cue(c) }
-            })
-        stats.scannedFrames = extractor.scannedFrames
-        for builder in envelopes.values.sorted(by: { $0.streamIndex < $1.streamIndex }) {
-            let (blocks, happened) = builder.finish()
-            for e in happened { events.append(TimelineEvent(stream: builder.streamIndex, e)) }
-            for block in blocks { audio(block) }
-            for block in builder.takeSamples() { deliver(block) }
-        }
-        if let analysis { frames(analysis.finish()) }
-        for c in cues.finish(end: videoEnd) + sidecarCues { cue(c) }
-        return outcome
+        conclusion.videoFrames = videoFrames
+        conclusion.audioSamples = audioSamples
+        queue.push(.end(conclusion))
     }
 
     /// The picture as analyzers see it: its planes in place, with its features.
@@ -155,7 +241,7 @@ final class FilePass {
 
     /// What the pass found out about the file itself: why it stopped early (nil when it was read
     /// to its end) and the engine's own findings (damage, gaps, layout changes, unreadable streams).
-    func health(_ outcome: ReadOutcome) -> (stopError: String?, findings: [Finding]) {
+    private func health(_ outcome: ReadOutcome) -> (stopError: String?, findings: [Finding]) {
         var stopError = stoppedEarly(outcome)
         if let stop = stopError, outcome.decodeErrors > 0, let first = outcome.firstDecodeError {
             stopError = stop + " The decoder rejected \(outcome.decodeErrors) packet(s), first: \(first.message)."
@@ -176,7 +262,7 @@ final class FilePass {
 
     /// The programme's end as checkers see it: unknown when decoding stopped early, so nothing
     /// that merely reaches the cut is called tail.
-    func programmeEnd(complete: Bool) -> ProgrammeEnd {
+    private func programmeEnd(complete: Bool) -> ProgrammeEnd {
         ProgrammeEnd(videoEnd: complete ? videoEnd : nil,
                      audioEnds: complete ? envelopes.compactMapValues(\.end) : [:], truncated: !complete)
     }
@@ -296,4 +382,10 @@ final class FilePass {
         if let tc = context.timecode(at: time) { return "at \(tc) (\(parts.joined(separator: ", ")))" }
         return "at \(parts.joined(separator: ", "))"
     }
+}
+
+/// Why a pass could not go on (beside what the reader records about the file).
+struct PassFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

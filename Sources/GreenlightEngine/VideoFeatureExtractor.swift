@@ -56,12 +56,17 @@ final class VideoFeatureExtractor {
         blockSums.deallocate()
     }
 
+    /// A picture's time from the programme's first frame and its duration (declared, else one
+    /// frame at the numbering rate, else 1/25 s).
+    static func timing(of frame: borrowing VideoFrame, origin: MediaTime, frameRate: Rational?) -> (time: MediaTime, duration: MediaTime) {
+        let duration = frame.duration ?? frameRate.map { MediaTime(value: $0.denominator, timescale: $0.numerator) } ?? MediaTime(value: 1, timescale: 25)
+        return (frame.time - origin, duration)
+    }
+
     func extract(_ frame: borrowing VideoFrame) -> VideoFeatures {
         let luma = frame.luma
         let signal = LumaSignal(bitDepth: luma.bitDepth, range: frame.colorRange)
-        let time = frame.time - origin
-        let frameDuration = frame.duration
-        let duration = frameDuration ?? frameRate.map { MediaTime(value: $0.denominator, timescale: $0.numerator) } ?? MediaTime(value: 1, timescale: 25)
+        let (time, duration) = Self.timing(of: frame, origin: origin, frameRate: frameRate)
         let ordinal = frame.ordinal
         let number = frameRate.map { time.frameIndex(at: $0) } ?? ordinal
         var result = VideoFeatures(frameNumber: number, time: time, duration: duration, signal: signal,

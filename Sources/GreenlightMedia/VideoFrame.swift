@@ -98,15 +98,31 @@ public struct VideoFrame {
     }
 
     /// Keeps this picture alive past the callback by taking a reference on its buffers
-    /// (`av_frame_clone`: no pixels are copied).
-    public func retained() -> RetainedVideoFrame? {
-        RetainedVideoFrame(self)
+    /// (`av_frame_clone`: no pixels are copied). The result shares nothing with the decoder, so
+    /// it can be sent to another thread (`sending`: the compiler checks the sender keeps no use).
+    public func retained() -> sending RetainedVideoFrame? {
+        guard let raw = av_frame_clone(self.raw) else { return nil }
+        var converted: UnsafeMutablePointer<AVFrame>?
+        if lumaSource != self.raw {
+            guard let c = av_frame_clone(lumaSource) else {
+                var r: UnsafeMutablePointer<AVFrame>? = raw
+                av_frame_free(&r)
+                return nil
+            }
+            converted = c
+        }
+        // The one place the region checker is told what it cannot see: `av_frame_clone` returns a
+        // new AVFrame holding its own references on reference-counted buffers that no one writes
+        // again, so it is disconnected from the decoder's frame. Its address crosses as an integer.
+        return RetainedVideoFrame(raw: UInt(bitPattern: raw), converted: converted.map { UInt(bitPattern: $0) },
+                                  time: time, duration: duration, ordinal: ordinal, isKeyFrame: isKeyFrame,
+                                  isInterlaced: isInterlaced, width: width, height: height, colorRange: colorRange,
+                                  bytesPerSample: luma.bytesPerSample, bitDepth: luma.bitDepth)
     }
 }
 
 /// A picture kept past its decode callback: holds a reference on FFmpeg's buffers (no pixels
-/// copied) and drops it when released. The picture itself is lent by ``withFrame(_:)``, so no
-/// view of it outlives this object.
+/// copied) and drops it when released. The picture itself is lent by ``withFrame(_:)``.
 public final class RetainedVideoFrame {
     private let raw: UnsafeMutablePointer<AVFrame>
     /// The converted planes when the decoded format had to be converted, else nil (then `raw`).
@@ -116,26 +132,19 @@ public final class RetainedVideoFrame {
     public var duration: MediaTime? { template.duration }
     public var ordinal: Int64 { template.ordinal }
 
-    init?(_ frame: borrowing VideoFrame) {
-        guard let raw = av_frame_clone(frame.raw) else { return nil }
-        var converted: UnsafeMutablePointer<AVFrame>?
-        if frame.lumaSource != frame.raw {
-            guard let c = av_frame_clone(frame.lumaSource) else {
-                var r: UnsafeMutablePointer<AVFrame>? = raw
-                av_frame_free(&r)
-                return nil
-            }
-            converted = c
-        }
+    fileprivate init(raw rawAddress: UInt, converted convertedAddress: UInt?, time: MediaTime, duration: MediaTime?, ordinal: Int64,
+                     isKeyFrame: Bool, isInterlaced: Bool, width: Int, height: Int, colorRange: ColorRange,
+                     bytesPerSample: Int, bitDepth: Int) {
+        let raw = UnsafeMutablePointer<AVFrame>(bitPattern: rawAddress)!
+        let converted = convertedAddress.flatMap { UnsafeMutablePointer<AVFrame>(bitPattern: $0) }
         let source = converted ?? raw
-        let l = frame.luma
         self.raw = raw
         self.converted = converted
-        template = VideoFrame(time: frame.time, duration: frame.duration, ordinal: frame.ordinal, isKeyFrame: frame.isKeyFrame,
-                              isInterlaced: frame.isInterlaced, width: frame.width, height: frame.height, colorRange: frame.colorRange,
-                              luma: PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: l.width, height: l.height,
-                                              bytesPerRow: Int(cff_frame_linesize(source, 0)), bytesPerSample: l.bytesPerSample,
-                                              bitDepth: l.bitDepth),
+        template = VideoFrame(time: time, duration: duration, ordinal: ordinal, isKeyFrame: isKeyFrame,
+                              isInterlaced: isInterlaced, width: width, height: height, colorRange: colorRange,
+                              luma: PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: width, height: height,
+                                              bytesPerRow: Int(cff_frame_linesize(source, 0)), bytesPerSample: bytesPerSample,
+                                              bitDepth: bitDepth),
                               raw: raw, lumaSource: source)
     }
 
