@@ -49,6 +49,12 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "greenlight", dependencies: ["GreenlightCLI", "GreenlightCheckers"]),
+        // `greenlight` plus a checker whose analyzer reads every pixel once, for `make bench`.
+        .executableTarget(
+            name: "greenlight-pixel-pass",
+            dependencies: ["GreenlightCLI", "GreenlightCheckers", "GreenlightCore", "GreenlightValues"],
+            path: "Benchmarks/PixelPass"
+        ),
         .plugin(
             name: "GreenlightQC",
             capability: .command(

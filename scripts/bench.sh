@@ -6,7 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift build -c release --product greenlight >/dev/null
+swift build -c release --product greenlight-pixel-pass >/dev/null
 bin="$(swift build -c release --show-bin-path)/greenlight"
+# The same command line with one more checker whose analyzer reads every pixel once.
+pixel="$(swift build -c release --show-bin-path)/greenlight-pixel-pass"
 mkdir -p bench-media
 short=bench-media/bench-1080p-30s.mp4
 long=bench-media/bench-1080p-300s.mp4
@@ -23,26 +26,32 @@ fi
 
 stats="$(mktemp)"
 trap 'rm -f "$stats"' EXIT
-measure() { # command...: prints "seconds peakKB" of one run
-  /usr/bin/time -o "$stats" -f "%e %M" "$@" >/dev/null 2>&1 || true
-  tail -1 "$stats"
+measure() { # command...: prints "seconds peakKB cpuSeconds" of one run
+  /usr/bin/time -o "$stats" -f "%e %M %U %S" "$@" >/dev/null 2>&1 || true
+  tail -1 "$stats" | awk '{print $1, $2, $3 + $4}'
 }
 runs=5
-ff_total=0; gl_total=0; ff_kb=0; gl_kb=0; ff_min=""; gl_min=""
+ff_total=0; gl_total=0; ff_kb=0; gl_kb=0; gl_cpu=0; px_total=0; px_cpu=0
 for _ in $(seq $runs); do
-  read -r s kb < <(measure ffmpeg -hide_banner -loglevel error -i "$short" -f null -)
+  read -r s kb cpu < <(measure ffmpeg -hide_banner -loglevel error -i "$short" -f null -)
   ff_total=$(awk "BEGIN{print $ff_total + $s}"); [ "$kb" -gt "$ff_kb" ] && ff_kb=$kb
-  read -r s kb < <(measure "$bin" check "$short" --checkers black,freeze,silence --quiet)
+  read -r s kb cpu < <(measure "$bin" check "$short" --checkers black,freeze,silence --quiet)
   gl_total=$(awk "BEGIN{print $gl_total + $s}"); [ "$kb" -gt "$gl_kb" ] && gl_kb=$kb
+  gl_cpu=$(awk "BEGIN{print $gl_cpu + $cpu}")
+  read -r s kb cpu < <(measure "$pixel" check "$short" --checkers black,freeze,silence,pixel-pass --quiet)
+  px_total=$(awk "BEGIN{print $px_total + $s}"); px_cpu=$(awk "BEGIN{print $px_cpu + $cpu}")
 done
 ff_s=$(awk "BEGIN{printf \"%.2f\", $ff_total / $runs}")
 gl_s=$(awk "BEGIN{printf \"%.2f\", $gl_total / $runs}")
-read -r gll_s gll_kb < <(measure "$bin" check "$long" --checkers black,freeze,silence --quiet)
+px_s=$(awk "BEGIN{printf \"%.2f\", $px_total / $runs}")
+read -r gll_s gll_kb _ < <(measure "$bin" check "$long" --checkers black,freeze,silence --quiet)
 ratio=$(awk "BEGIN{printf \"%.2f\", $gl_s / $ff_s}")
 verdict=$(awk "BEGIN{print ($gl_s / $ff_s <= 1.15) ? \"within\" : \"OVER\"}")
 printf '%-52s %8s %10s\n' "1080p25 H.264 + AAC, $(nproc) cores, mean of $runs runs" "wall" "peak RSS"
 printf '%-52s %7.2fs %8.0f MB\n' "ffmpeg -i clip -f null - (decode only), 30 s" "$ff_s" "$(awk "BEGIN{print $ff_kb/1024}")"
 printf '%-52s %7.2fs %8.0f MB\n' "greenlight check (black, freeze, silence), 30 s" "$gl_s" "$(awk "BEGIN{print $gl_kb/1024}")"
 printf '%-52s %7.2fs %8.0f MB\n' "greenlight check (black, freeze, silence), 300 s" "$gll_s" "$(awk "BEGIN{print $gll_kb/1024}")"
+printf '%-52s %7.2fs\n' "  + an analyzer reading every pixel once, 30 s" "$px_s"
 echo "ratio greenlight / decode only: $ratio ($verdict the 1.15 target)"
+echo "the every-pixel analyzer costs $(awk "BEGIN{printf \"%.2f\", ($px_cpu - $gl_cpu) / $runs}") s of CPU and $(awk "BEGIN{printf \"%.2f\", $px_s - $gl_s}") s of wall time (hidden while a core is free)"
 echo "peak RSS, 300 s vs 30 s: $(awk "BEGIN{printf \"%.2f\", $gll_kb / $gl_kb}")x (flat means ~1.0)"
