@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "greenlight", targets: ["greenlight"]),
         .library(name: "GreenlightValues", targets: ["GreenlightValues"]),
         .library(name: "GreenlightCore", targets: ["GreenlightCore"]),
+        .library(name: "GreenlightAnalyzers", targets: ["GreenlightAnalyzers"]),
         .library(name: "GreenlightEngine", targets: ["GreenlightEngine"]),
         .library(name: "GreenlightCheckers", targets: ["GreenlightCheckers"]),
         .library(name: "GreenlightReports", targets: ["GreenlightReports"]),
@@ -36,9 +37,11 @@ let package = Package(
         // Checker protocol, features, profiles, report model: no FFmpeg below it, so checkers and
         // reporters, which depend on it alone, cannot import GreenlightMedia (the compiler says no).
         .target(name: "GreenlightCore", dependencies: ["GreenlightValues", .product(name: "Yams", package: "Yams")]),
-        // Joins Media to Core: decodes each file once, computes the features, runs the checkers.
-        .target(name: "GreenlightEngine", dependencies: ["GreenlightCore", "GreenlightMedia", "GreenlightSubtitles", "GreenlightValues"]),
-        .target(name: "GreenlightCheckers", dependencies: ["GreenlightCore", "GreenlightValues"]),
+        // Built-in analyzers (the luma scan, the audio envelope): Core's protocols, no FFmpeg.
+        .target(name: "GreenlightAnalyzers", dependencies: ["GreenlightCore", "GreenlightValues"]),
+        // Joins Media to Core: decodes each file once, runs the analyzers, runs the checkers.
+        .target(name: "GreenlightEngine", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightMedia", "GreenlightSubtitles", "GreenlightValues"]),
+        .target(name: "GreenlightCheckers", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightValues"]),
         .target(name: "GreenlightReports", dependencies: ["GreenlightCore", "GreenlightValues"]),
         // The command line as a library, so a program or test can run it with checkers of its own.
         .target(

@@ -31,11 +31,18 @@ extension Analyzer {
 /// Reads every decoded picture's pixels.
 public protocol PictureAnalyzer: Analyzer {
     associatedtype Output: Sendable
+    /// True when the analyzer reads the previous picture's luma (``DecodedPicture/withPreviousLuma(_:)``):
+    /// the engine then keeps it, by reference.
+    static var readsPreviousPicture: Bool { get }
     /// - Parameters:
     ///   - picture: the picture, lent for this call only.
     ///   - frame: what is known of it so far (the engine's built-in features and the outputs of
     ///     this analyzer's ``Analyzer/inputs(_:)``).
     func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> Output
+}
+
+extension PictureAnalyzer {
+    public static var readsPreviousPicture: Bool { false }
 }
 
 /// Builds a per-picture value from other analyzers' outputs, seeing `lookahead` pictures ahead.
@@ -101,6 +108,8 @@ public struct AnalysisPlan: Sendable {
     private init(resolved: [AnalyzerRequest]) { requests = resolved }
 
     public var isEmpty: Bool { requests.isEmpty }
+    /// Whether a picture analyzer reads the previous picture.
+    package var readsPreviousPicture: Bool { requests.contains(where: \.readsPreviousPicture) }
     /// How many distinct analyzers run.
     public var count: Int { requests.count }
     package var readsPictures: Bool { requests.contains { if case .sound = $0.kind { false } else { true } } }
@@ -130,6 +139,7 @@ public struct AnalyzerRequest: Sendable, Hashable {
     /// What it reads, asked only when the plan is resolved (an analyzer may name itself).
     let inputs: @Sendable () -> [AnalyzerRequest]
     package let make: @Sendable (CheckContext) -> AnyAnalyzer
+    package var readsPreviousPicture = false
 
     package enum Kind: Sendable { case picture, frame(lookahead: Int), sound }
 
@@ -144,7 +154,9 @@ public struct AnalyzerRequest: Sendable, Hashable {
     }
 
     public static func picture<A: PictureAnalyzer>(_ type: A.Type, _ parameters: A.Parameters) -> AnalyzerRequest {
-        AnalyzerRequest(type, parameters, kind: .picture) { a in .picture { picture, frame in a.analyze(picture, frame: frame) } }
+        var r = AnalyzerRequest(type, parameters, kind: .picture) { a in .picture { picture, frame in a.analyze(picture, frame: frame) } }
+        r.readsPreviousPicture = A.readsPreviousPicture
+        return r
     }
 
     public static func frame<A: FrameAnalyzer>(_ type: A.Type, _ parameters: A.Parameters) -> AnalyzerRequest {
@@ -287,6 +299,8 @@ public struct SoundRecord: Sendable {
 /// (`bytesPerSample == 1`) or little-endian 16-bit words holding `bitDepth` bits.
 public struct PicturePlane: ~Copyable {
     private let base: UnsafeRawPointer
+    /// The first row, for analyzers in this package that walk rows with their own pointers.
+    package var baseAddress: UnsafeRawPointer { base }
     public let width: Int
     public let height: Int
     public let bytesPerRow: Int
@@ -338,11 +352,13 @@ public struct DecodedPicture: ~Copyable {
     public let planeCount: Int
     public let luma: PicturePlane
     private let layouts: [PlaneLayout]
+    private let previousLuma: PlaneLayout?
 
-    package init(features: VideoFeatures, planes: [PlaneLayout]) {
+    package init(features: VideoFeatures, planes: [PlaneLayout], previousLuma: PlaneLayout? = nil) {
         precondition(!planes.isEmpty)
         self.features = features
         layouts = planes
+        self.previousLuma = previousLuma
         planeCount = planes.count
         let l = planes[0]
         luma = PicturePlane(base: l.base, width: l.width, height: l.height, bytesPerRow: l.bytesPerRow,
@@ -353,7 +369,17 @@ public struct DecodedPicture: ~Copyable {
     /// `body`; nil when the picture has no such plane.
     public func withPlane<R>(_ index: Int, _ body: (borrowing PicturePlane) throws -> R) rethrows -> R? {
         guard index >= 0, index < layouts.count else { return nil }
-        let l = layouts[index]
+        return try lend(layouts[index], body)
+    }
+
+    /// Lends the previous picture's luma plane to `body` (for an analyzer whose
+    /// ``PictureAnalyzer/readsPreviousPicture`` is true); nil on the first picture.
+    public func withPreviousLuma<R>(_ body: (borrowing PicturePlane) throws -> R) rethrows -> R? {
+        guard let l = previousLuma else { return nil }
+        return try lend(l, body)
+    }
+
+    private func lend<R>(_ l: PlaneLayout, _ body: (borrowing PicturePlane) throws -> R) rethrows -> R {
         let plane = PicturePlane(base: l.base, width: l.width, height: l.height, bytesPerRow: l.bytesPerRow,
                                  bytesPerSample: l.bytesPerSample, bitDepth: l.bitDepth)
         return try body(plane)

@@ -130,7 +130,8 @@ final class FilePass {
         let context = pass.context
         let origin = pass.reader.origin
         let extractor = VideoFeatureExtractor(features: pass.features, parameters: context.parameters,
-                                              frameRate: context.frameRate, origin: origin)
+                                              frameRate: context.frameRate, origin: origin,
+                                              analyzersReadPreviousPicture: plan.readsPreviousPicture, context: context)
         let analysis = plan.isEmpty ? nil : Analysis(plan: plan, context: context)
         let queue = WorkQueue<Work>(capacity: 64)
         let pictureSlots = DispatchSemaphore(value: picturesInFlight)
@@ -147,8 +148,9 @@ final class FilePass {
                     var f = extractor.extract(frame)
                     f.followsGap = followsGap
                     sink.video(f)
-                    if let analysis, analysis.readsPictures { sink.frames(analysis.add(picture(frame, f))) }
+                    if let analysis, analysis.readsPictures { sink.frames(analysis.add(extractor.picture(frame, f))) }
                 }
+                extractor.advance(to: kept)
                 pictureSlots.signal()
             case .envelope(let block):
                 sink.audio(block)
@@ -226,17 +228,6 @@ final class FilePass {
         conclusion.videoFrames = videoFrames
         conclusion.audioSamples = audioSamples
         queue.push(.end(conclusion))
-    }
-
-    /// The picture as analyzers see it: its planes in place, with its features.
-    private static func picture(_ frame: borrowing VideoFrame, _ features: VideoFeatures) -> DecodedPicture {
-        var planes: [PlaneLayout] = []
-        for i in 0..<frame.planeCount {
-            guard let p = frame.plane(i) else { break }
-            planes.append(PlaneLayout(base: p.baseAddress, width: p.width, height: p.height, bytesPerRow: p.bytesPerRow,
-                                      bytesPerSample: p.bytesPerSample, bitDepth: p.bitDepth))
-        }
-        return DecodedPicture(features: features, planes: planes)
     }
 
     /// What the pass found out about the file itself: why it stopped early (nil when it was read

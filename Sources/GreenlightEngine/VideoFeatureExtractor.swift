@@ -1,16 +1,12 @@
 import GreenlightMedia
+import GreenlightAnalyzers
 import GreenlightCore
 import GreenlightValues
 
-/// Computes the requested per-frame video features in one pass over the luma plane.
-///
-/// The thumbnail is the picture's 32×32-pixel block means (60×34 at 1080p), the same blocks the
-/// difference is measured on.
-///
-/// Pictures larger than 1280×720 are measured on half their lines, and their histogram on every
-/// second pixel of those lines (over 500,000 samples at 1080p): statistics, the black share and
-/// differences are unchanged in practice and the pass costs far less. The lines are taken in
-/// pairs (0, 1, 4, 5, 8, 9…), so an interlaced picture is measured on both its fields.
+/// Builds each picture's ``VideoFeatures``: its time, duration and number, its colour
+/// description, the colour proxy (libswscale) when asked for, and what the built-in
+/// ``LumaScanAnalyzer`` measures on its luma plane against the previous picture, which is kept
+/// by reference while something reads it.
 final class VideoFeatureExtractor {
     let features: FeatureSet
     let parameters: FeatureParameters
@@ -23,37 +19,21 @@ final class VideoFeatureExtractor {
     private var proxyScaler: PictureScaler?
     /// Pictures whose pixels were scanned so far.
     private(set) var scannedFrames = 0
+    /// The previous picture, while the scan or an analyzer reads differences.
     private var previous: RetainedVideoFrame?
-    private var layout: Layout?
-    private var histogram: UnsafeMutableBufferPointer<Int32>
-    private var thumbSums: UnsafeMutableBufferPointer<Int64> = .allocate(capacity: 0)
-    private var blockSums: UnsafeMutableBufferPointer<Int64> = .allocate(capacity: 0)
-    private static let binCount = 1024
+    /// Whether anything reads the previous picture.
+    private let keepsPrevious: Bool
+    private let scanner: LumaScanAnalyzer
+    private let noAnalyzers = AnalyzerSlots([])
 
-    /// Geometry of the sampling grid, recomputed when the picture size or depth changes.
-    private struct Layout {
-        var width: Int, height: Int, bitDepth: Int, step: Int
-        var blockColumns: Int, blockRows: Int
-        /// Pixels summed into each 32×32 block (whole rows, every `step`-th row).
-        var blockCounts: [Int32]
-        /// Histogram samples per picture.
-        var samples: Int
-        /// Pixels summed per picture (for the mean difference).
-        var pixels: Int
-    }
-
-    init(features: FeatureSet, parameters: FeatureParameters, frameRate: Rational?, origin: MediaTime) {
+    init(features: FeatureSet, parameters: FeatureParameters, frameRate: Rational?, origin: MediaTime,
+         analyzersReadPreviousPicture: Bool = false, context: CheckContext) {
         self.features = features
         self.parameters = parameters
         self.frameRate = frameRate
         self.origin = origin
-        histogram = .allocate(capacity: 2 * Self.binCount)
-    }
-
-    deinit {
-        histogram.deallocate()
-        thumbSums.deallocate()
-        blockSums.deallocate()
+        keepsPrevious = features.contains(.frameDifference) || analyzersReadPreviousPicture
+        scanner = LumaScanAnalyzer(parameters: .init(parts: features, black: parameters.black), context: context)
     }
 
     /// A picture's time from the programme's first frame and its duration (declared, else one
@@ -64,8 +44,7 @@ final class VideoFeatureExtractor {
     }
 
     func extract(_ frame: borrowing VideoFrame) -> VideoFeatures {
-        let luma = frame.luma
-        let signal = LumaSignal(bitDepth: luma.bitDepth, range: frame.colorRange)
+        let signal = LumaSignal(bitDepth: frame.luma.bitDepth, range: frame.colorRange)
         let (time, duration) = Self.timing(of: frame, origin: origin, frameRate: frameRate)
         let ordinal = frame.ordinal
         let number = frameRate.map { time.frameIndex(at: $0) } ?? ordinal
@@ -78,52 +57,34 @@ final class VideoFeatureExtractor {
         guard !features.intersection(FeatureSet.video).isEmpty else { return result }
         scannedFrames += 1
 
-        let layout = prepareLayout(luma)
-        let wantDiff = features.contains(.frameDifference)
-        let kept = wantDiff ? previous?.withFrame { $0.luma } : nil
-        let prev = kept.flatMap { $0.width == luma.width && $0.height == luma.height && $0.bitDepth == luma.bitDepth ? $0 : nil }
-        histogram.update(repeating: 0)
-        thumbSums.update(repeating: 0)
-        blockSums.update(repeating: 0)
-
-        let (diffTotal, changedTotal): (Int64, Int64)
-        if luma.bytesPerSample == 1 {
-            (diffTotal, changedTotal) = scan(UInt8.self, luma, prev, layout)
-        } else {
-            (diffTotal, changedTotal) = scan(UInt16.self, luma, prev, layout)
-        }
-        for i in 0..<Self.binCount { histogram[i] &+= histogram[Self.binCount + i] }
-        let range = Double(signal.whiteLevel - signal.blackLevel)
-
-        if features.contains(.lumaHistogram) {
-            let shift = max(0, luma.bitDepth - 10)
-            let bins = min(Self.binCount, 1 << (luma.bitDepth - shift))
-            let h = LumaHistogram(counts: Array(histogram[0..<bins]), binShift: shift, total: layout.samples)
-            result.histogram = h
-            result.stats = LumaStats(histogram: h)
-            let share = parameters.black.blackShare(h, signal: signal)
-            result.blackShare = share
-            result.isBlack = share >= parameters.black.pixelRatio
-        }
-        if features.contains(.thumbnail) {
-            var pixels = [Float](repeating: 0, count: layout.blockCounts.count)
-            let black = Double(signal.blackLevel)
-            for i in pixels.indices where layout.blockCounts[i] > 0 {
-                pixels[i] = Float((Double(thumbSums[i]) / Double(layout.blockCounts[i]) - black) / range * 100)
-            }
-            result.thumbnail = LumaThumbnail(width: layout.blockColumns, height: layout.blockRows, pixels: pixels)
-        }
-        if prev != nil {
-            var worst = 0.0
-            for i in 0..<layout.blockCounts.count where layout.blockCounts[i] > 0 {
-                worst = max(worst, Double(blockSums[i]) / Double(layout.blockCounts[i]))
-            }
-            result.difference = FrameDifference(mean: Double(diffTotal) / Double(layout.pixels) / range * 100,
-                                                worstBlock: worst / range * 100,
-                                                changedShare: Double(changedTotal) / Double(layout.pixels) * 100)
-        }
-        if wantDiff { previous = frame.retained() }
+        let scan = scanner.analyze(picture(frame, result), frame: FrameRecord(features: result, slots: noAnalyzers))
+        result.histogram = scan.histogram
+        result.stats = scan.stats
+        result.blackShare = scan.blackShare
+        result.isBlack = scan.isBlack
+        result.difference = scan.difference
+        result.thumbnail = scan.thumbnail
         return result
+    }
+
+    /// Keeps `frame` (already retained) as the previous picture, when something reads it.
+    func advance(to frame: RetainedVideoFrame) {
+        if keepsPrevious { previous = frame }
+    }
+
+    /// The picture as analyzers see it: its planes in place, the previous picture's luma, its features.
+    func picture(_ frame: borrowing VideoFrame, _ features: VideoFeatures) -> DecodedPicture {
+        var planes: [PlaneLayout] = []
+        for i in 0..<frame.planeCount {
+            guard let p = frame.plane(i) else { break }
+            planes.append(Self.layout(p))
+        }
+        return DecodedPicture(features: features, planes: planes, previousLuma: previous?.withFrame { Self.layout($0.luma) })
+    }
+
+    private static func layout(_ p: PlaneView) -> PlaneLayout {
+        PlaneLayout(base: p.baseAddress, width: p.width, height: p.height, bytesPerRow: p.bytesPerRow,
+                    bytesPerSample: p.bytesPerSample, bitDepth: p.bitDepth)
     }
 
     /// The frame at 1/`proxyDivisor` of its size in R'G'B', or nil when libswscale cannot convert it.
@@ -134,163 +95,4 @@ final class VideoFeatureExtractor {
         guard let picture = try? proxyScaler?.scale(frame) else { return nil }
         return ProxyPicture(width: picture.width, height: picture.height, rgb: picture.pixels)
     }
-
-    /// The single pass, row by sampled row: first the luma sums (the thumbnail) and absolute
-    /// differences to the previous picture (the block differences) over the whole row, 32 pixels
-    /// at a time in vectorisable loops, which also brings the row into cache; then the histogram
-    /// from every `step`-th pixel of it. Returns the total difference.
-    @inline(__always)
-    private func scan<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, _ luma: PlaneView, _ prev: PlaneView?, _ layout: Layout) -> (Int64, Int64) {
-        let step = layout.step
-        let width = luma.width, height = luma.height
-        let shift = max(0, luma.bitDepth - 10)
-        let maxBin = UInt32(Self.binCount - 1)
-        let hist = histogram.baseAddress!
-        let hist2 = hist + Self.binCount
-        let sums = thumbSums.baseAddress!
-        let diffs = blockSums.baseAddress!
-        let wantHist = features.contains(.lumaHistogram)
-        let wantSums = features.contains(.thumbnail)
-        let blockColumns = layout.blockColumns
-        let fullSpans = width / 32
-        var diffTotal: Int64 = 0, changedTotal: Int64 = 0
-        var y = 0
-        while y < height {
-            let rowBytes = luma.baseAddress + y * luma.bytesPerRow
-            let row = rowBytes.assumingMemoryBound(to: T.self)
-            let blockRow = (y >> 5) * blockColumns
-            if wantSums || prev != nil {
-                let prevBytes = prev.map { $0.baseAddress + y * $0.bytesPerRow }
-                let prevTyped = prevBytes.map { UnsafePointer($0.assumingMemoryBound(to: T.self)) }
-                let rowTyped = UnsafePointer(row)
-                for span in 0..<fullSpans {
-                    let (sum, diff, changed) = T.self == UInt8.self
-                        ? Self.span8(UnsafeRawPointer(rowTyped + span * 32).assumingMemoryBound(to: UInt8.self),
-                                     prevTyped.map { UnsafeRawPointer($0 + span * 32).assumingMemoryBound(to: UInt8.self) })
-                        : Self.span(rowTyped + span * 32, prevTyped.map { $0 + span * 32 })
-                    sums[blockRow + span] &+= Int64(sum)
-                    diffs[blockRow + span] &+= Int64(diff)
-                    diffTotal &+= Int64(diff)
-                    changedTotal &+= Int64(changed)
-                }
-                if fullSpans * 32 < width {
-                    let prevRow = prevTyped
-                    var sum: Int64 = 0, diff: Int64 = 0
-                    for x in (fullSpans * 32)..<width {
-                        let v = Int64(row[x])
-                        sum &+= v
-                        if let prevRow {
-                            let p = Int64(prevRow[x])
-                            diff &+= v > p ? v &- p : p &- v
-                            changedTotal &+= v != p ? 1 : 0
-                        }
-                    }
-                    sums[blockRow + fullSpans] &+= sum
-                    diffs[blockRow + fullSpans] &+= diff
-                    diffTotal &+= diff
-                }
-            }
-            if wantHist {
-                // Two histograms alternate so runs of one value do not serialise the increments.
-                // 8-bit codes index the histogram directly; deeper ones drop `shift` bits (masking
-                // shift: no over-shift check per pixel) and clamp.
-                var x = 0
-                if T.bitWidth == 8 {
-                    while x &+ step < width {
-                        hist[Int(row[x])] &+= 1
-                        hist2[Int(row[x &+ step])] &+= 1
-                        x &+= step &* 2
-                    }
-                    if x < width { hist[Int(row[x])] &+= 1 }
-                } else if shift == 0 {
-                    // Up to 10 bits: no shift, only the clamp against stray high bits.
-                    while x &+ step < width {
-                        hist[Int(min(UInt32(truncatingIfNeeded: row[x]), maxBin))] &+= 1
-                        hist2[Int(min(UInt32(truncatingIfNeeded: row[x &+ step]), maxBin))] &+= 1
-                        x &+= step &* 2
-                    }
-                    if x < width { hist[Int(min(UInt32(truncatingIfNeeded: row[x]), maxBin))] &+= 1 }
-                } else {
-                    let s32 = UInt32(shift)
-                    while x &+ step < width {
-                        hist[Int(min(UInt32(truncatingIfNeeded: row[x]) &>> s32, maxBin))] &+= 1
-                        hist2[Int(min(UInt32(truncatingIfNeeded: row[x &+ step]) &>> s32, maxBin))] &+= 1
-                        x &+= step &* 2
-                    }
-                    if x < width { hist[Int(min(UInt32(truncatingIfNeeded: row[x]) &>> s32, maxBin))] &+= 1 }
-                }
-            }
-            y &+= Self.nextRowStep(y, step)
-        }
-        return (diffTotal, changedTotal)
-    }
-
-    /// Sum of 32 contiguous samples, of their absolute differences to `previous`, and how many of
-    /// them differ at all. Written as plain fixed-length loops with wrapping arithmetic, which the
-    /// optimiser vectorises (16-bit samples; 8-bit ones take ``span8(_:_:)``).
-    @inline(__always)
-    private static func span<T: FixedWidthInteger & UnsignedInteger>(_ p: UnsafePointer<T>, _ previous: UnsafePointer<T>?) -> (UInt32, UInt32, UInt32) {
-        var sum: UInt32 = 0
-        for i in 0..<32 { sum &+= UInt32(truncatingIfNeeded: p[i]) }
-        guard let previous else { return (sum, 0, 0) }
-        var diff: UInt32 = 0, changed: UInt32 = 0
-        for i in 0..<32 {
-            let a = Int32(truncatingIfNeeded: p[i]), b = Int32(truncatingIfNeeded: previous[i])
-            let d = a &- b
-            let magnitude = UInt32(truncatingIfNeeded: d < 0 ? 0 &- d : d)
-            diff &+= magnitude
-            changed &+= magnitude != 0 ? 1 : 0
-        }
-        return (sum, diff, changed)
-    }
-
-    /// ``span(_:_:)`` for 8-bit samples, kept in 8-bit lanes: the absolute difference as two
-    /// saturating subtractions and the changed count as a byte minimum, both of which SSE2 does
-    /// 16 lanes at a time (widening to 32 bits first made the changed count cost 15% of a check).
-    @inline(__always)
-    private static func span8(_ p: UnsafePointer<UInt8>, _ previous: UnsafePointer<UInt8>?) -> (UInt32, UInt32, UInt32) {
-        var sum: UInt32 = 0
-        for i in 0..<32 { sum &+= UInt32(p[i]) }
-        guard let previous else { return (sum, 0, 0) }
-        var diff: UInt32 = 0, changed: UInt32 = 0
-        for i in 0..<32 {
-            let a = p[i], b = previous[i]
-            let magnitude = (a &- min(a, b)) | (b &- min(a, b))
-            diff &+= UInt32(magnitude)
-            changed &+= UInt32(min(magnitude, 1))
-        }
-        return (sum, diff, changed)
-    }
-
-    private func prepareLayout(_ luma: PlaneView) -> Layout {
-        if let l = layout, l.width == luma.width, l.height == luma.height, l.bitDepth == luma.bitDepth { return l }
-        let w = luma.width, h = luma.height
-        let step = w * h > 1280 * 720 ? 2 : 1
-        let bc = (w + 31) / 32, br = (h + 31) / 32
-        var blockCounts = [Int32](repeating: 0, count: bc * br)
-        var samples = 0, pixels = 0
-        var y = 0
-        while y < h {
-            defer { y += Self.nextRowStep(y, step) }
-            samples += (w + step - 1) / step
-            pixels += w
-            for b in 0..<bc { blockCounts[(y >> 5) * bc + b] += Int32(min(32, w - b * 32)) }
-        }
-        thumbSums.deallocate()
-        blockSums.deallocate()
-        thumbSums = .allocate(capacity: bc * br)
-        blockSums = .allocate(capacity: bc * br)
-        let l = Layout(width: w, height: h, bitDepth: luma.bitDepth, step: step, blockColumns: bc, blockRows: br,
-                       blockCounts: blockCounts, samples: samples, pixels: pixels)
-        layout = l
-        return l
-    }
-
-    /// Rows sampled: all of them at step 1; at step 2 two of every four (0, 1, 4, 5…), so each
-    /// field of an interlaced picture gives half its lines.
-    @inline(__always)
-    static func nextRowStep(_ y: Int, _ step: Int) -> Int {
-        step == 1 ? 1 : (y & 1 == 0 ? 1 : 3)
-    }
-
 }
