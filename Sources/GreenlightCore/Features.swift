@@ -318,14 +318,18 @@ public struct AudioSampleBlock: Sendable {
     public var segmentStart: MediaTime
     /// `channels[c][i]`: sample `i` of channel `c`.
     public var channels: [[Float]]
+    /// True on the last block of its segment (before a gap, a format change or the stream's end).
+    public var endsSegment: Bool
 
-    public init(streamIndex: Int, format: AudioFormat, segment: Int, firstSample: Int64, segmentStart: MediaTime, channels: [[Float]]) {
+    public init(streamIndex: Int, format: AudioFormat, segment: Int, firstSample: Int64, segmentStart: MediaTime, channels: [[Float]],
+                endsSegment: Bool = false) {
         self.streamIndex = streamIndex
         self.format = format
         self.segment = segment
         self.firstSample = firstSample
         self.segmentStart = segmentStart
         self.channels = channels
+        self.endsSegment = endsSegment
     }
 
     public var sampleCount: Int { channels.first?.count ?? 0 }

@@ -149,9 +149,9 @@ struct EngineStats {
 struct TimelineEvent {
     /// The audio stream, or nil for the picture.
     var stream: Int?
-    var kind: AudioEnvelopeBuilder.Event
+    var kind: AudioSegmenter.Event
 
-    init(stream: Int?, _ kind: AudioEnvelopeBuilder.Event) {
+    init(stream: Int?, _ kind: AudioSegmenter.Event) {
         self.stream = stream
         self.kind = kind
     }

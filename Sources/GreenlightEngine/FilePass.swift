@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import GreenlightAnalyzers
 import GreenlightCore
 import GreenlightMedia
 import GreenlightValues
@@ -37,7 +38,7 @@ final class FilePass {
     let reader: MediaReader
     /// What the pass measures (with full-rate samples when a sound analyzer reads them).
     let features: FeatureSet
-    private var envelopes: [Int: AudioEnvelopeBuilder] = [:]
+    private var segmenters: [Int: AudioSegmenter] = [:]
     private var videoTimeline = VideoTimeline()
     private var events: [TimelineEvent] = []
     private var videoEnd: MediaTime?
@@ -49,11 +50,11 @@ final class FilePass {
         self.file = file
         self.context = context
         self.reader = reader
-        let features = plan.readsSound ? features.union(.audioSamples) : features
         self.features = features
+        let features = plan.readsSound ? features.union(.audioSamples) : features
         for s in reader.audioStreams {
-            envelopes[s.index] = AudioEnvelopeBuilder(streamIndex: s.index, computesEnvelope: features.contains(.audioEnvelope),
-                                                      computesSamples: features.contains(.audioSamples))
+            segmenters[s.index] = AudioSegmenter(streamIndex: s.index,
+                                                 computesSamples: !features.intersection([.audioEnvelope, .audioSamples]).isEmpty)
         }
     }
 
@@ -110,7 +111,6 @@ final class FilePass {
     enum Work {
         /// A decoded picture, kept by reference (no pixels copied), and whether pictures are missing before it.
         case picture(RetainedVideoFrame, followsGap: Bool)
-        case envelope(AudioEnvelopeBlock)
         case samples(AudioSampleBlock)
         case cue(SubtitleCue)
         case progress(Double)
@@ -133,6 +133,8 @@ final class FilePass {
                                               frameRate: context.frameRate, origin: origin,
                                               analyzersReadPreviousPicture: plan.readsPreviousPicture, context: context)
         let analysis = plan.isEmpty ? nil : Analysis(plan: plan, context: context)
+        let features = pass.features
+        let envelope = features.contains(.audioEnvelope) ? AudioEnvelopeAnalyzer(parameters: .init(), context: context) : nil
         let queue = WorkQueue<Work>(capacity: 64)
         let pictureSlots = DispatchSemaphore(value: picturesInFlight)
         let producer = Handoff(pass)
@@ -152,11 +154,10 @@ final class FilePass {
                 }
                 extractor.advance(to: kept)
                 pictureSlots.signal()
-            case .envelope(let block):
-                sink.audio(block)
             case .samples(let block):
-                sink.samples(block)
-                if let analysis { sink.sounds(analysis.add(block)) }
+                if let envelope { for e in envelope.analyze(block) { sink.audio(e) } }
+                if features.contains(.audioSamples) { sink.samples(block) }
+                if let analysis, plan.readsSound { sink.sounds(analysis.add(block)) }
             case .cue(let cue):
                 sink.cue(cue)
             case .progress(let fraction):
@@ -200,22 +201,18 @@ final class FilePass {
                     report(time)
                 },
                 audio: { buffer in
-                    guard let builder = envelopes[buffer.streamIndex] else { return }
+                    guard let segmenter = segmenters[buffer.streamIndex] else { return }
                     audioSamples += Int64(buffer.sampleCount)
-                    let (blocks, happened) = builder.add(buffer, origin: origin)
-                    for e in happened { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
-                    for block in blocks { queue.push(.envelope(block)) }
-                    for block in builder.takeSamples() { queue.push(.samples(block)) }
-                    if !hasVideo, let end = builder.end { report(end) }
+                    for e in segmenter.add(buffer, origin: origin) { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
+                    for block in segmenter.takeSamples() { queue.push(.samples(block)) }
+                    if !hasVideo, let end = segmenter.end { report(end) }
                 },
                 subtitle: { event in
                     for c in cues.add(event) { queue.push(.cue(c)) }
                 })
-            for builder in envelopes.values.sorted(by: { $0.streamIndex < $1.streamIndex }) {
-                let (blocks, happened) = builder.finish()
-                for e in happened { events.append(TimelineEvent(stream: builder.streamIndex, e)) }
-                for block in blocks { queue.push(.envelope(block)) }
-                for block in builder.takeSamples() { queue.push(.samples(block)) }
+            for segmenter in segmenters.values.sorted(by: { $0.streamIndex < $1.streamIndex }) {
+                for e in segmenter.finish() { events.append(TimelineEvent(stream: segmenter.streamIndex, e)) }
+                for block in segmenter.takeSamples() { queue.push(.samples(block)) }
             }
             for c in cues.finish(end: videoEnd) + sidecarCues { queue.push(.cue(c)) }
             let (stopError, findings) = health(outcome)
@@ -255,7 +252,7 @@ final class FilePass {
     /// that merely reaches the cut is called tail.
     private func programmeEnd(complete: Bool) -> ProgrammeEnd {
         ProgrammeEnd(videoEnd: complete ? videoEnd : nil,
-                     audioEnds: complete ? envelopes.compactMapValues(\.end) : [:], truncated: !complete)
+                     audioEnds: complete ? segmenters.compactMapValues(\.end) : [:], truncated: !complete)
     }
 
     /// Why decoding did not reach the end, or nil when it did. Each stream's decoded end is
@@ -266,7 +263,7 @@ final class FilePass {
         let origin = reader.origin
         var decoded: [(stream: StreamInfo, end: MediaTime?)] = []
         if let v = reader.videoStream { decoded.append((v, videoEnd)) }
-        for s in reader.audioStreams { decoded.append((s, envelopes[s.index]?.end)) }
+        for s in reader.audioStreams { decoded.append((s, segmenters[s.index]?.end)) }
         let lastEnd = decoded.compactMap(\.end).max()
         if let readError = outcome.readError {
             return "Reading stopped \(position(lastEnd)): \(readError.message) (\(readError.call))."
