@@ -70,12 +70,13 @@ let package = Package(
         .testTarget(name: "GreenlightMediaTests", dependencies: ["GreenlightMedia", "GreenlightValues"]),
         .testTarget(name: "GreenlightSubtitlesTests", dependencies: ["GreenlightSubtitles", "GreenlightValues"]),
         .testTarget(name: "GreenlightCoreTests", dependencies: ["GreenlightCore", "GreenlightValues"]),
+        .testTarget(name: "GreenlightAnalyzersTests", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightEngineTests", dependencies: ["GreenlightEngine", "GreenlightMedia", "GreenlightCore", "GreenlightValues", "GreenlightCheckers"]),
         .testTarget(name: "GreenlightCheckersTests", dependencies: ["GreenlightCheckers", "GreenlightEngine", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightReportsTests", dependencies: ["GreenlightReports", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightCLITests", dependencies: ["greenlight"]),
         // A checker and an analyzer defined outside the package's modules, run through the CLI.
-        .testTarget(name: "GreenlightExtensionTests", dependencies: ["GreenlightCLI", "GreenlightCheckers", "GreenlightCore", "GreenlightValues"]),
+        .testTarget(name: "GreenlightExtensionTests", dependencies: ["GreenlightAnalyzers", "GreenlightCLI", "GreenlightCheckers", "GreenlightCore", "GreenlightValues"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import GreenlightAnalyzers
 import GreenlightCLI
 import GreenlightCheckers
 import GreenlightCore
@@ -64,14 +65,18 @@ final class LoneDarkChecker: Checker {
         init(_ values: OptionValues) { dark = values.number("dark") }
     }
 
+    /// The built-in luma scan, asked for with this checker's own parameters.
+    static let scan = LumaScanAnalyzer.Parameters(parts: [.lumaHistogram], black: BlackCriterion(thresholdPercent: 10, pixelRatio: 98))
+
     static func analyzers(_ options: Options) -> [AnalyzerRequest] {
-        [.frame(LoneDarkAnalyzer.self, .init(darkPercent: options.dark))]
+        [.frame(LoneDarkAnalyzer.self, .init(darkPercent: options.dark)), .picture(LumaScanAnalyzer.self, scan)]
     }
 
     private let options: Options
     private let context: CheckContext
     private var findings: [Finding] = []
     private var frames = 0
+    private var black = 0
 
     init(options: Options, context: CheckContext) {
         self.options = options
@@ -80,6 +85,7 @@ final class LoneDarkChecker: Checker {
 
     func consume(frame: FrameRecord) {
         frames += 1
+        if frame.value(LumaScanAnalyzer.self, Self.scan).isBlack { black += 1 }
         guard frame.value(LoneDarkAnalyzer.self, .init(darkPercent: options.dark)) else { return }
         let f = frame.features
         findings.append(context.finding(checker: "lone-dark", code: "lone-dark.frame", severity: .warning, placement: nil,
@@ -87,7 +93,7 @@ final class LoneDarkChecker: Checker {
     }
 
     func finish(_ end: ProgrammeEnd) -> CheckerResult {
-        CheckerResult(findings: findings, summary: ["frames": .integer(Int64(frames))])
+        CheckerResult(findings: findings, summary: ["frames": .integer(Int64(frames)), "black": .integer(Int64(black))])
     }
 }
 
@@ -128,6 +134,8 @@ func jsonReport(_ url: URL) throws -> [String: Any] {
         // Every picture reached the checker, the last after its lookahead ran out.
         let summary = (file["summaries"] as? [String: Any])?["lone-dark"] as? [String: Any]
         #expect(summary?["frames"] as? Int == 200)
+        // Its own luma scan finds the 25 + 1 + 12 black pictures the clip was made with.
+        #expect(summary?["black"] as? Int == 38)
         // The built-in black checker, run in the same pass, still sees its three runs.
         #expect(findings.filter { $0["checker"] as? String == "black" }.count == 3)
     }
