@@ -20,6 +20,8 @@ public final class AudioEnvelopeAnalyzer: SoundAnalyzer {
     /// Where one stream's current segment stands.
     private struct StreamState {
         var segment: Int
+        var segmentStart: MediaTime
+        var sampleRate: Int
         var windowSamples: Int
         var windowIndex: Int64 = 0
         var filled = 0
@@ -34,6 +36,14 @@ public final class AudioEnvelopeAnalyzer: SoundAnalyzer {
         milliseconds = parameters.milliseconds
     }
 
+    /// Where the windows begun but not yet complete start (the earliest over all streams): sound
+    /// from there on has not reached the envelope's readers yet.
+    public var heldStart: MediaTime? {
+        streams.values.filter { $0.filled > 0 }.map {
+            $0.segmentStart + MediaTime(value: $0.windowIndex * Int64($0.windowSamples), timescale: Int64(max($0.sampleRate, 1)))
+        }.min()
+    }
+
     /// The windows `block` completes (and, when it ends its segment, the last short one).
     public func analyze(_ block: AudioSampleBlock) -> [AudioEnvelopeBlock] {
         let channels = block.format.channelCount
@@ -41,7 +51,7 @@ public final class AudioEnvelopeAnalyzer: SoundAnalyzer {
         if let s = streams[block.streamIndex], s.segment == block.segment {
             state = s
         } else {
-            state = StreamState(segment: block.segment, windowSamples: max(1, (block.format.sampleRate * milliseconds + 500) / 1000),
+            state = StreamState(segment: block.segment, segmentStart: block.segmentStart, sampleRate: block.format.sampleRate, windowSamples: max(1, (block.format.sampleRate * milliseconds + 500) / 1000),
                                 partialSquares: Array(repeating: 0, count: channels), partialPeaks: Array(repeating: 0, count: channels))
         }
         var out: [AudioEnvelopeBlock] = []

@@ -70,6 +70,10 @@ public protocol Checker: AnyObject, SendableMetatype {
     func consume(frame: FrameRecord)
     /// Each block of full-rate samples with the outputs of the sound analyzers it declared.
     func consume(sound: SoundRecord)
+    /// Every picture and sound block the checker reads that starts before `time` (from the
+    /// programme's first frame) has been handed to it, in every stream: a checker that correlates
+    /// streams may decide up to there. (Subtitle cues arrive once complete.)
+    func consume(watermark time: MediaTime)
     func finish(_ end: ProgrammeEnd) -> CheckerResult
 }
 
@@ -82,6 +86,7 @@ extension Checker {
     public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [] }
     public func consume(frame: FrameRecord) {}
     public func consume(sound: SoundRecord) {}
+    public func consume(watermark time: MediaTime) {}
 
     /// Builds the typed options from validated values (once per run, when the profile is read).
     static func parse(_ values: OptionValues) throws -> any CheckerOptions { try Options(values) }

@@ -29,6 +29,11 @@ final class Analysis {
         }
     }
 
+    /// The earliest picture still waiting for a frame analyzer's lookahead.
+    var earliestWaiting: MediaTime? {
+        frameStages.compactMap { $0.waiting.first?.features.time }.min()
+    }
+
     /// Whether any analyzer reads pictures, so the engine must lend them.
     var readsPictures: Bool { !pictureStage.isEmpty || !frameStages.isEmpty }
 

@@ -60,6 +60,13 @@ final class AudioSegmenter {
         return samplesOut
     }
 
+    /// Where the sound this segmenter still holds starts (a buffer waiting to be told from
+    /// jitter, or the block waiting to know whether it ends its segment), from the programme's
+    /// first frame; nil when it holds none.
+    var heldStart: MediaTime? {
+        [pending?.stamped, lastBlock?.start].compactMap { $0 }.min()
+    }
+
     /// The end of the last sample seen, from the programme's first frame.
     var end: MediaTime? {
         format.map { segmentStart + MediaTime(value: segmentSamples, timescale: Int64(max($0.sampleRate, 1))) }
@@ -67,9 +74,9 @@ final class AudioSegmenter {
 
     /// Adds one buffer; returns what happened to the stream's timeline on the way (the sample
     /// blocks it completes wait in ``takeSamples()``).
-    func add(_ buffer: borrowing AudioBuffer, origin: MediaTime) -> [Event] {
+    func add(_ buffer: AudioChunk, origin: MediaTime) -> [Event] {
         var events: [Event] = []
-        let stamped = buffer.time.map { $0 - origin }
+        let stamped = buffer.isStamped ? buffer.time - origin : nil
         let incoming = buffer.format
         if let held = pending {
             pending = nil
@@ -79,13 +86,12 @@ final class AudioSegmenter {
         }
         if let stamped, let expected = end, format != nil, abs(stamped - expected) > Self.gapTolerance {
             // Hold it: only the next buffer can tell a gap from jitter.
-            let samples = (0..<buffer.channelCount).map { Array(buffer.channel($0)) }
-            pending = Pending(stamped: stamped, format: incoming, samples: samples, count: buffer.sampleCount)
+            pending = Pending(stamped: stamped, format: incoming, samples: buffer.channels, count: buffer.sampleCount)
             return events
         }
         place(incoming, stamped: stamped, &events)
         if computesSamples {
-            append(count: buffer.sampleCount, (0..<buffer.channelCount).map { Array(buffer.channel($0)) })
+            append(count: buffer.sampleCount, buffer.channels)
         } else {
             segmentSamples += Int64(buffer.sampleCount)
         }

@@ -86,6 +86,7 @@ public struct Engine: Sendable {
         sink.cue = { cue in for c in cueCheckers { c.consume(cue: cue) } }
         sink.frames = { records in for r in records { for c in frameCheckers { c.consume(frame: r) } } }
         sink.sounds = { record in for c in soundCheckers { c.consume(sound: record) } }
+        sink.watermark = { time in for (_, c) in checkers { c.consume(watermark: time) } }
         let (conclusion, scanned) = FilePass.run(pass, plan: plan, sidecarCues: sidecarCues, progress: progress, sink: sink)
         stats = EngineStats(videoFrames: conclusion.videoFrames, scannedFrames: scanned, audioSamples: conclusion.audioSamples)
         if let failure = conclusion.failure {

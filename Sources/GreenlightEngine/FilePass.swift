@@ -36,6 +36,8 @@ final class FilePass {
     let file: MediaFile
     let context: CheckContext
     let reader: MediaReader
+    /// Hands the file's streams out merged by presentation time, with a watermark.
+    private let ordered: OrderedReader
     /// What the pass measures (with full-rate samples when a sound analyzer reads them).
     let features: FeatureSet
     private var segmenters: [Int: AudioSegmenter] = [:]
@@ -45,11 +47,12 @@ final class FilePass {
     private var videoFrames = 0
     private var audioSamples: Int64 = 0
 
-    private init(path: String, file: MediaFile, context: CheckContext, reader: MediaReader, features: FeatureSet, plan: AnalysisPlan) {
+    private init(path: String, file: MediaFile, context: CheckContext, ordered: OrderedReader, features: FeatureSet, plan: AnalysisPlan) {
         self.path = path
         self.file = file
         self.context = context
-        self.reader = reader
+        self.ordered = ordered
+        reader = ordered.reader
         self.features = features
         let features = plan.readsSound ? features.union(.audioSamples) : features
         for s in reader.audioStreams {
@@ -66,20 +69,21 @@ final class FilePass {
         do { file = try MediaFile(path: path) } catch {
             return .failure(.unreadable("Cannot open the file: \(error.message) (\(error.call))."))
         }
-        let reader: MediaReader
+        let ordered: OrderedReader
         do {
-            reader = try MediaReader(file: file, selection: ReadSelection(
+            ordered = try OrderedReader(file: file, selection: ReadSelection(
                 video: true, audio: true, subtitles: features.contains(.subtitles), threads: threads))
         } catch {
             return .failure(.undecodable(file.info, "Cannot decode the file: \(error.message) (\(error.call))."))
         }
+        let reader = ordered.reader
         if reader.videoStream == nil && reader.audioStreams.isEmpty && file.info.streams.allSatisfy({ $0.type != .subtitle }) {
             let why = reader.unreadableStreams.map { "stream #\($0.stream.index) (\($0.stream.type.rawValue)): \($0.reason)" }
             return .failure(.undecodable(file.info,
                 "Nothing in the file can be decoded: \(why.isEmpty ? "no picture or sound stream" : why.joined(separator: "; "))."))
         }
         let context = CheckContext(path: path, media: file.info, parameters: parameters)
-        return .success(FilePass(path: path, file: file, context: context, reader: reader, features: features, plan: plan))
+        return .success(FilePass(path: path, file: file, context: context, ordered: ordered, features: features, plan: plan))
     }
 
     /// Where the measurements go, on the thread that called ``run(_:plan:sidecarCues:progress:sink:)``.
@@ -91,6 +95,8 @@ final class FilePass {
         /// Records of the analyzers checkers brought, as the frame analyzers' lookahead allows.
         var frames: ([FrameRecord]) -> Void = { _ in }
         var sounds: (SoundRecord) -> Void = { _ in }
+        /// Everything that starts before this time has been handed to the closures above.
+        var watermark: (MediaTime) -> Void = { _ in }
     }
 
     /// What the decoding thread concludes about the file once it has read it.
@@ -114,6 +120,9 @@ final class FilePass {
         case samples(AudioSampleBlock)
         case cue(SubtitleCue)
         case progress(Double)
+        /// Every picture and sound block that starts before this time (from the programme's
+        /// first frame) has been sent.
+        case watermark(MediaTime)
         case end(Conclusion)
     }
 
@@ -143,6 +152,7 @@ final class FilePass {
             producer.take()?.produce(into: queue, pictureSlots: pictureSlots, sidecarCues: sidecarCues, reportsProgress: reportsProgress)
         }.start()
 
+        var lastMark: MediaTime?
         while true {
             switch queue.pop() {
             case .picture(let kept, let followsGap):
@@ -162,6 +172,15 @@ final class FilePass {
                 sink.cue(cue)
             case .progress(let fraction):
                 progress?(fraction)
+            case .watermark(let time):
+                // Records still waiting for their lookahead, and envelope windows not yet complete,
+                // have not reached the checkers.
+                let held = [analysis?.earliestWaiting, envelope?.heldStart].compactMap { $0 }.min()
+                let mark = held.map { min($0, time) } ?? time
+                if lastMark.map({ mark > $0 }) ?? true {
+                    lastMark = mark
+                    sink.watermark(mark)
+                }
             case .end(let conclusion):
                 if let analysis { sink.frames(analysis.finish()) }
                 return (conclusion, extractor.scannedFrames)
@@ -185,31 +204,42 @@ final class FilePass {
         let frameRate = context.frameRate
         var conclusion = Conclusion()
         do {
-            let outcome = try reader.run(
-                video: { frame in
+            var lastWatermark: MediaTime?
+            while let item = try ordered.next() {
+                switch item {
+                case .video(let kept):
                     videoFrames += 1
-                    let (time, duration) = VideoFeatureExtractor.timing(of: frame, origin: origin, frameRate: frameRate)
+                    let (time, duration) = kept.withFrame { VideoFeatureExtractor.timing(of: $0, origin: origin, frameRate: frameRate) }
                     var followsGap = false
                     if let gap = videoTimeline.add(time: time, duration: duration) {
                         events.append(gap)
                         followsGap = true
                     }
                     videoEnd = time + duration
-                    guard let kept = frame.retained() else { throw PassFailure("out of memory keeping a decoded picture (av_frame_clone)") }
                     pictureSlots.wait()
                     queue.push(.picture(kept, followsGap: followsGap))
                     report(time)
-                },
-                audio: { buffer in
-                    guard let segmenter = segmenters[buffer.streamIndex] else { return }
-                    audioSamples += Int64(buffer.sampleCount)
-                    for e in segmenter.add(buffer, origin: origin) { events.append(TimelineEvent(stream: buffer.streamIndex, e)) }
+                case .audio(let chunk):
+                    guard let segmenter = segmenters[chunk.streamIndex] else { continue }
+                    audioSamples += Int64(chunk.sampleCount)
+                    for e in segmenter.add(chunk, origin: origin) { events.append(TimelineEvent(stream: chunk.streamIndex, e)) }
                     for block in segmenter.takeSamples() { queue.push(.samples(block)) }
                     if !hasVideo, let end = segmenter.end { report(end) }
-                },
-                subtitle: { event in
+                case .subtitle(let event):
                     for c in cues.add(event) { queue.push(.cue(c)) }
-                })
+                }
+                // Everything before this has gone to the analysing thread (sound a segmenter
+                // still holds excepted).
+                if let w = ordered.watermark {
+                    let held = segmenters.values.compactMap(\.heldStart).min()
+                    let mark = held.map { min($0, w - origin) } ?? w - origin
+                    if lastWatermark.map({ mark > $0 }) ?? true {
+                        lastWatermark = mark
+                        queue.push(.watermark(mark))
+                    }
+                }
+            }
+            let outcome = reader.outcome
             for segmenter in segmenters.values.sorted(by: { $0.streamIndex < $1.streamIndex }) {
                 for e in segmenter.finish() { events.append(TimelineEvent(stream: segmenter.streamIndex, e)) }
                 for block in segmenter.takeSamples() { queue.push(.samples(block)) }

@@ -55,7 +55,9 @@ public final class OrderedReader {
 
     /// Streams that give pictures or sound, which the merge waits for.
     private let dense: [Int]
-    private var queues: [Int: [Item]] = [:]
+    /// Per stream, the items read and not yet handed out, each in a box that hands it on
+    /// (`sending`: an item handed out shares nothing with the reader).
+    private var queues: [Int: [(time: MediaTime, item: Handoff<Item>)]] = [:]
     private var lastEnd: [Int: MediaTime] = [:]
     private var subtitles: [SubtitleEvent] = []
     private var ended = false
@@ -69,7 +71,7 @@ public final class OrderedReader {
 
     /// The earliest item not yet handed out, or nil at the end of the file.
     /// - Throws: what a decoder callback threw; read errors end the file and are in `reader.outcome`.
-    public func next() throws -> Item? {
+    public func next() throws -> sending Item? {
         while !ended && !ready { try fill() }
         let head = dense.filter { !(queues[$0]?.isEmpty ?? true) }.min { queues[$0]![0].time < queues[$1]![0].time }
         let headTime = head.map { queues[$0]![0].time }
@@ -79,9 +81,9 @@ public final class OrderedReader {
             return .subtitle(first)
         }
         guard let head else { return nil }
-        let item = queues[head]!.removeFirst()
+        let box = queues[head]!.removeFirst().item
         advanceWatermark()
-        return item
+        return box.take()
     }
 
     /// True when every stream that can still give items has one queued (the earliest is known),
@@ -101,14 +103,14 @@ public final class OrderedReader {
             video: { frame in
                 guard let kept = frame.retained(), let stream = reader.videoStream?.index else { return }
                 lastEnd[stream] = frame.time + (frame.duration ?? .zero)
-                queues[stream, default: []].append(.video(kept))
+                queues[stream, default: []].append((frame.time, Handoff(.video(kept))))
             },
             audio: { buffer in
                 let start = buffer.time ?? lastEnd[buffer.streamIndex] ?? origin
                 let chunk = AudioChunk(streamIndex: buffer.streamIndex, format: buffer.format, time: start, isStamped: buffer.time != nil,
                                        channels: (0..<buffer.channelCount).map { Array(buffer.channel($0)) })
                 lastEnd[buffer.streamIndex] = chunk.end
-                queues[buffer.streamIndex, default: []].append(.audio(chunk))
+                queues[buffer.streamIndex, default: []].append((chunk.time, Handoff(.audio(chunk))))
             },
             subtitle: { event in
                 let at = subtitles.firstIndex { $0.start > event.start } ?? subtitles.endIndex
