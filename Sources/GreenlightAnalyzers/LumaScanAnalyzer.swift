@@ -47,20 +47,6 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
     private var blockSums: UnsafeMutableBufferPointer<Int64> = .allocate(capacity: 0)
     private static let binCount = 1024
 
-    /// A plane's rows, for the scan's own loops during one call.
-    struct Rows {
-        let baseAddress: UnsafeRawPointer
-        let width: Int, height: Int, bytesPerRow: Int, bytesPerSample: Int, bitDepth: Int
-        init(_ p: borrowing PicturePlane) {
-            baseAddress = p.baseAddress
-            width = p.width
-            height = p.height
-            bytesPerRow = p.bytesPerRow
-            bytesPerSample = p.bytesPerSample
-            bitDepth = p.bitDepth
-        }
-    }
-
     /// Geometry of the sampling grid, recomputed when the picture size or depth changes.
     private struct Layout {
         var width: Int, height: Int, bitDepth: Int, step: Int
@@ -88,10 +74,10 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
     public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> LumaScan {
         var result = LumaScan()
         guard !parts.isEmpty else { return result }
-        let luma = Rows(picture.luma)
+        let luma = picture.luma.layout
         let signal = picture.features.signal
         let layout = prepareLayout(luma)
-        let previous = parts.contains(.frameDifference) ? picture.withPreviousLuma { Rows($0) } : nil
+        let previous = parts.contains(.frameDifference) ? picture.withPreviousLuma { $0.layout } : nil
         let prev = previous.flatMap { $0.width == luma.width && $0.height == luma.height && $0.bitDepth == luma.bitDepth ? $0 : nil }
         histogram.update(repeating: 0)
         thumbSums.update(repeating: 0)
@@ -141,7 +127,7 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
     /// at a time in vectorisable loops, which also brings the row into cache; then the histogram
     /// from every `step`-th pixel of it. Returns the total difference.
     @inline(__always)
-    private func scan<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, _ luma: Rows, _ prev: Rows?, _ layout: Layout) -> (Int64, Int64) {
+    private func scan<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, _ luma: PlaneLayout, _ prev: PlaneLayout?, _ layout: Layout) -> (Int64, Int64) {
         let step = layout.step
         let width = luma.width, height = luma.height
         let shift = max(0, luma.bitDepth - 10)
@@ -263,7 +249,7 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
         return (sum, diff, changed)
     }
 
-    private func prepareLayout(_ luma: Rows) -> Layout {
+    private func prepareLayout(_ luma: PlaneLayout) -> Layout {
         if let l = layout, l.width == luma.width, l.height == luma.height, l.bitDepth == luma.bitDepth { return l }
         let w = luma.width, h = luma.height
         let step = w * h > 1280 * 720 ? 2 : 1

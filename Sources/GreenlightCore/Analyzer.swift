@@ -224,31 +224,55 @@ package final class AnalyzerSlots: Sendable {
     package var count: Int { index.count }
 }
 
+/// The outputs of the analyzers that ran on one picture or one block of sound, one slot per
+/// analyzer in the plan.
+package struct AnalyzerOutputs: Sendable {
+    private var values: [(any Sendable)?]
+    private let slots: AnalyzerSlots
+
+    package init(_ slots: AnalyzerSlots) {
+        self.slots = slots
+        values = Array(repeating: nil, count: slots.count)
+    }
+
+    package subscript(slot: Int) -> (any Sendable)? {
+        get { values[slot] }
+        set { values[slot] = newValue }
+    }
+
+    /// The output of the analyzer `key` names.
+    /// - Precondition: it was declared and has run.
+    package func value<T>(_ key: AnalyzerKey) -> T {
+        guard let slot = slots.index[key], let value = values[slot] as? T else {
+            preconditionFailure("\(key) was read but not declared, or has not run yet")
+        }
+        return value
+    }
+}
+
 /// One picture as checkers see it: the engine's built-in features and the output of every
 /// analyzer that ran on it.
 public struct FrameRecord: Sendable {
     /// The built-in per-picture features (time, frame number, colour, and the luma statistics
     /// and differences the enabled checkers asked for).
     public var features: VideoFeatures
-    package var outputs: [(any Sendable)?]
-    package let slots: AnalyzerSlots
+    package var outputs: AnalyzerOutputs
 
     package init(features: VideoFeatures, slots: AnalyzerSlots) {
         self.features = features
-        self.slots = slots
-        outputs = Array(repeating: nil, count: slots.count)
+        outputs = AnalyzerOutputs(slots)
     }
 
     /// The output of picture analyzer `type` with `parameters` for this picture.
     /// - Precondition: the checker or analyzer reading it declared it.
     public func value<A: PictureAnalyzer>(_ type: A.Type, _ parameters: A.Parameters) -> A.Output {
-        output(AnalyzerKey(type, parameters))
+        outputs.value(AnalyzerKey(type, parameters))
     }
 
     /// The output of frame analyzer `type` with `parameters` for this picture.
     /// - Precondition: the checker or analyzer reading it declared it.
     public func value<A: FrameAnalyzer>(_ type: A.Type, _ parameters: A.Parameters) -> A.Output {
-        output(AnalyzerKey(type, parameters))
+        outputs.value(AnalyzerKey(type, parameters))
     }
 
     public func value<A: PictureAnalyzer>(_ type: A.Type) -> A.Output where A.Parameters == NoParameters {
@@ -258,33 +282,22 @@ public struct FrameRecord: Sendable {
     public func value<A: FrameAnalyzer>(_ type: A.Type) -> A.Output where A.Parameters == NoParameters {
         value(type, NoParameters())
     }
-
-    private func output<T>(_ key: AnalyzerKey) -> T {
-        guard let slot = slots.index[key], let value = outputs[slot] as? T else {
-            preconditionFailure("\(key) was read but not declared, or has not run on this picture yet")
-        }
-        return value
-    }
 }
 
 /// One block of full-rate samples with the output of every sound analyzer that ran on it.
 public struct SoundRecord: Sendable {
     public var block: AudioSampleBlock
-    package var outputs: [(any Sendable)?]
-    package let slots: AnalyzerSlots
+    package var outputs: AnalyzerOutputs
 
     package init(block: AudioSampleBlock, slots: AnalyzerSlots) {
         self.block = block
-        self.slots = slots
-        outputs = Array(repeating: nil, count: slots.count)
+        outputs = AnalyzerOutputs(slots)
     }
 
+    /// The output of sound analyzer `type` with `parameters` for this block.
+    /// - Precondition: the checker or analyzer reading it declared it.
     public func value<A: SoundAnalyzer>(_ type: A.Type, _ parameters: A.Parameters) -> A.Output {
-        let key = AnalyzerKey(type, parameters)
-        guard let slot = slots.index[key], let value = outputs[slot] as? A.Output else {
-            preconditionFailure("\(key) was read but not declared")
-        }
-        return value
+        outputs.value(AnalyzerKey(type, parameters))
     }
 
     public func value<A: SoundAnalyzer>(_ type: A.Type) -> A.Output where A.Parameters == NoParameters {
@@ -298,49 +311,23 @@ public struct SoundRecord: Sendable {
 /// it: the buffer belongs to the decoder. Rows are `bytesPerRow` apart; samples are 8-bit
 /// (`bytesPerSample == 1`) or little-endian 16-bit words holding `bitDepth` bits.
 public struct PicturePlane: ~Copyable {
-    private let base: UnsafeRawPointer
-    /// The first row, for analyzers in this package that walk rows with their own pointers.
-    package var baseAddress: UnsafeRawPointer { base }
-    public let width: Int
-    public let height: Int
-    public let bytesPerRow: Int
-    public let bytesPerSample: Int
-    public let bitDepth: Int
+    /// Where the plane lies; package-only, so that no analyzer can keep a copy of it.
+    package let layout: PlaneLayout
+    package init(_ layout: PlaneLayout) { self.layout = layout }
 
-    package init(base: UnsafeRawPointer, width: Int, height: Int, bytesPerRow: Int, bytesPerSample: Int, bitDepth: Int) {
-        self.base = base
-        self.width = width
-        self.height = height
-        self.bytesPerRow = bytesPerRow
-        self.bytesPerSample = bytesPerSample
-        self.bitDepth = bitDepth
-    }
+    public var width: Int { layout.width }
+    public var height: Int { layout.height }
+    public var bytesPerRow: Int { layout.bytesPerRow }
+    public var bytesPerSample: Int { layout.bytesPerSample }
+    public var bitDepth: Int { layout.bitDepth }
 
     /// Row `y` as 8-bit samples (only when `bytesPerSample == 1`); valid during the lending call.
     @inline(__always)
-    public func row8(_ y: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: (base + y * bytesPerRow).assumingMemoryBound(to: UInt8.self), count: width)
-    }
+    public func row8(_ y: Int) -> UnsafeBufferPointer<UInt8> { layout.row8(y) }
 
     /// Row `y` as 16-bit samples (only when `bytesPerSample == 2`); valid during the lending call.
     @inline(__always)
-    public func row16(_ y: Int) -> UnsafeBufferPointer<UInt16> {
-        UnsafeBufferPointer(start: (base + y * bytesPerRow).assumingMemoryBound(to: UInt16.self), count: width)
-    }
-}
-
-/// Where a plane lies, for building a ``PicturePlane`` on demand.
-package struct PlaneLayout {
-    package let base: UnsafeRawPointer
-    package let width: Int, height: Int, bytesPerRow: Int, bytesPerSample: Int, bitDepth: Int
-    package init(base: UnsafeRawPointer, width: Int, height: Int, bytesPerRow: Int, bytesPerSample: Int, bitDepth: Int) {
-        self.base = base
-        self.width = width
-        self.height = height
-        self.bytesPerRow = bytesPerRow
-        self.bytesPerSample = bytesPerSample
-        self.bitDepth = bitDepth
-    }
+    public func row16(_ y: Int) -> UnsafeBufferPointer<UInt16> { layout.row16(y) }
 }
 
 /// A decoded picture lent to a ``PictureAnalyzer`` for one call: full-resolution planes in
@@ -360,9 +347,7 @@ public struct DecodedPicture: ~Copyable {
         layouts = planes
         self.previousLuma = previousLuma
         planeCount = planes.count
-        let l = planes[0]
-        luma = PicturePlane(base: l.base, width: l.width, height: l.height, bytesPerRow: l.bytesPerRow,
-                            bytesPerSample: l.bytesPerSample, bitDepth: l.bitDepth)
+        luma = PicturePlane(planes[0])
     }
 
     /// Lends plane `index` (0 luma, 1 Cb, 2 Cr, 3 alpha, each at its own subsampled size) to
@@ -380,8 +365,6 @@ public struct DecodedPicture: ~Copyable {
     }
 
     private func lend<R>(_ l: PlaneLayout, _ body: (borrowing PicturePlane) throws -> R) rethrows -> R {
-        let plane = PicturePlane(base: l.base, width: l.width, height: l.height, bytesPerRow: l.bytesPerRow,
-                                 bytesPerSample: l.bytesPerSample, bitDepth: l.bitDepth)
-        return try body(plane)
+        try body(PicturePlane(l))
     }
 }

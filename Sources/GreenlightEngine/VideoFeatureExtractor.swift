@@ -77,14 +77,9 @@ final class VideoFeatureExtractor {
         var planes: [PlaneLayout] = []
         for i in 0..<frame.planeCount {
             guard let p = frame.plane(i) else { break }
-            planes.append(Self.layout(p))
+            planes.append(p)
         }
-        return DecodedPicture(features: features, planes: planes, previousLuma: previous?.withFrame { Self.layout($0.luma) })
-    }
-
-    private static func layout(_ p: PlaneView) -> PlaneLayout {
-        PlaneLayout(base: p.baseAddress, width: p.width, height: p.height, bytesPerRow: p.bytesPerRow,
-                    bytesPerSample: p.bytesPerSample, bitDepth: p.bitDepth)
+        return DecodedPicture(features: features, planes: planes, previousLuma: previous?.withFrame { $0.luma })
     }
 
     /// The frame at 1/`proxyDivisor` of its size in R'G'B', or nil when libswscale cannot convert it.

@@ -288,7 +288,7 @@ public final class MediaReader {
         case Int32(AVCOL_RANGE_MPEG.rawValue): range = .limited
         default: range = layout.defaultRange
         }
-        let luma = PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: Int(f.pointee.width),
+        let luma = PlaneLayout(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: Int(f.pointee.width),
                              height: Int(f.pointee.height), bytesPerRow: Int(cff_frame_linesize(source, 0)),
                              bytesPerSample: layout.bytesPerSample, bitDepth: layout.bitDepth)
         let frame = VideoFrame(time: time, duration: duration, ordinal: state.ordinal,

@@ -1,43 +1,6 @@
 internal import CFFmpeg
 import GreenlightValues
 
-/// A borrowed view of one plane of a picture (luma, or a chroma plane), in place in FFmpeg's
-/// buffer: no copy is made.
-///
-/// Rows are `bytesPerRow` apart (which may exceed `width * bytesPerSample`). Samples are 8-bit
-/// (`bytesPerSample == 1`) or little-endian 16-bit words holding `bitDepth` bits. The view is valid
-/// only while the frame it came from is (during the decode callback, or while a
-/// ``RetainedVideoFrame`` lives).
-public struct PlaneView {
-    public let baseAddress: UnsafeRawPointer
-    public let width: Int
-    public let height: Int
-    public let bytesPerRow: Int
-    public let bytesPerSample: Int
-    public let bitDepth: Int
-
-    public init(baseAddress: UnsafeRawPointer, width: Int, height: Int, bytesPerRow: Int, bytesPerSample: Int, bitDepth: Int) {
-        self.baseAddress = baseAddress
-        self.width = width
-        self.height = height
-        self.bytesPerRow = bytesPerRow
-        self.bytesPerSample = bytesPerSample
-        self.bitDepth = bitDepth
-    }
-
-    /// Row `y` as 8-bit samples (only when `bytesPerSample == 1`).
-    @inline(__always)
-    public func row8(_ y: Int) -> UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: (baseAddress + y * bytesPerRow).assumingMemoryBound(to: UInt8.self), count: width)
-    }
-
-    /// Row `y` as 16-bit samples (only when `bytesPerSample == 2`).
-    @inline(__always)
-    public func row16(_ y: Int) -> UnsafeBufferPointer<UInt16> {
-        UnsafeBufferPointer(start: (baseAddress + y * bytesPerRow).assumingMemoryBound(to: UInt16.self), count: width)
-    }
-}
-
 /// A decoded picture, borrowed from the decoder for the duration of a callback.
 public struct VideoFrame {
     /// Presentation time in the stream's time base (exact).
@@ -52,7 +15,7 @@ public struct VideoFrame {
     public let height: Int
     public let colorRange: ColorRange
     /// Luma in place (or, for RGB and packed formats, converted once to planar YUV).
-    public let luma: PlaneView
+    public let luma: PlaneLayout
     let raw: UnsafeMutablePointer<AVFrame>
     let lumaSource: UnsafeMutablePointer<AVFrame>
 
@@ -66,14 +29,14 @@ public struct VideoFrame {
     }
 
     /// Plane `index` in place, or nil when the picture has no such plane.
-    public func plane(_ index: Int) -> PlaneView? {
+    public func plane(_ index: Int) -> PlaneLayout? {
         guard index >= 0, index < planeCount else { return nil }
         if index == 0 { return luma }
         let format = lumaSource.pointee.format
         let chroma = index == 1 || index == 2
         let w = chroma ? -((-width) >> Int(cff_pix_fmt_log2_chroma_w(format))) : width
         let h = chroma ? -((-height) >> Int(cff_pix_fmt_log2_chroma_h(format))) : height
-        return PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(lumaSource, Int32(index))!), width: w, height: h,
+        return PlaneLayout(baseAddress: UnsafeRawPointer(cff_frame_data(lumaSource, Int32(index))!), width: w, height: h,
                          bytesPerRow: Int(cff_frame_linesize(lumaSource, Int32(index))),
                          bytesPerSample: luma.bytesPerSample, bitDepth: luma.bitDepth)
     }
@@ -142,7 +105,7 @@ public final class RetainedVideoFrame {
         self.converted = converted
         template = VideoFrame(time: time, duration: duration, ordinal: ordinal, isKeyFrame: isKeyFrame,
                               isInterlaced: isInterlaced, width: width, height: height, colorRange: colorRange,
-                              luma: PlaneView(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: width, height: height,
+                              luma: PlaneLayout(baseAddress: UnsafeRawPointer(cff_frame_data(source, 0)!), width: width, height: height,
                                               bytesPerRow: Int(cff_frame_linesize(source, 0)), bytesPerSample: bytesPerSample,
                                               bitDepth: bitDepth),
                               raw: raw, lumaSource: source)
