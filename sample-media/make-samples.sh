@@ -219,6 +219,10 @@ for start in (int(len(data) * 0.55), int(len(data) * 0.56)):
 open("corrupt-middle.mp4", "wb").write(bytes(data))
 PY
 
+# Audio/video sync: flash-and-beep leaders, 2-pops, cut-and-hit content with known offsets, a
+# still over a tone, and a sound stream that starts late (sync-*.mp4/.mov, audio-late-start.mkv).
+python3 make-sync-samples.py
+
 # Unreadable inputs: empty, random bytes, and a clip cut off at 55% of its bytes.
 mkdir -p broken
 : > broken/empty.mp4

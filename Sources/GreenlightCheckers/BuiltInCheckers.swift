@@ -8,5 +8,6 @@ public enum BuiltInCheckers {
         AnyCheckerType(BlackChecker.self),
         AnyCheckerType(FreezeChecker.self),
         AnyCheckerType(SilenceChecker.self),
+        AnyCheckerType(AVSyncChecker.self),
     ]
 }

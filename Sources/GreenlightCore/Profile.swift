@@ -84,8 +84,9 @@ public struct Profile: Sendable {
     /// Names of the built-in profiles.
     public static let builtInNames = ["default", "delivery"]
 
-    /// A built-in profile by name: `default` (every checker, defaults, nothing fails the gate)
-    /// or `delivery` (every checker; anything inside the programme, and damage, is an error).
+    /// A built-in profile by name: `default` (every checker at its own severities: only damage and
+    /// sound out of sync are errors) or `delivery` (every checker; anything inside the programme,
+    /// damage, and streams that start, end or drift apart are errors).
     public static func builtIn(named name: String, registry: [AnyCheckerType]) throws -> Profile? {
         switch name {
         case "default":
@@ -104,6 +105,9 @@ public struct Profile: Sendable {
                   decode.damaged: error
                   decode.gap: error
                   decode.stream-unreadable: error
+                  sync.stream-offset: error
+                  sync.duration-mismatch: error
+                  sync.drift: error
                 """, source: "built-in delivery", registry: registry)
         default:
             return nil

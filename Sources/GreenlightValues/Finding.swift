@@ -75,10 +75,16 @@ public enum SummaryValue: Sendable, Hashable, Codable, CustomStringConvertible {
     case integer(Int64)
     case text(String)
     case flag(Bool)
+    /// Several values in order (av-sync's windows along the file).
+    case list([SummaryValue])
+    /// Named values (one window: its time, offset and confidence).
+    case record([String: SummaryValue])
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let b = try? c.decode(Bool.self) { self = .flag(b) }
+        else if let l = try? c.decode([SummaryValue].self) { self = .list(l) }
+        else if let r = try? c.decode([String: SummaryValue].self) { self = .record(r) }
         else if let i = try? c.decode(Int64.self) { self = .integer(i) }
         else if let d = try? c.decode(Double.self) { self = .number(d) }
         else { self = .text(try c.decode(String.self)) }
@@ -91,6 +97,8 @@ public enum SummaryValue: Sendable, Hashable, Codable, CustomStringConvertible {
         case .integer(let i): try c.encode(i)
         case .text(let s): try c.encode(s)
         case .flag(let b): try c.encode(b)
+        case .list(let l): try c.encode(l)
+        case .record(let r): try c.encode(r)
         }
     }
 
@@ -100,6 +108,8 @@ public enum SummaryValue: Sendable, Hashable, Codable, CustomStringConvertible {
         case .integer(let i): return "\(i)"
         case .text(let s): return s
         case .flag(let b): return b ? "yes" : "no"
+        case .list(let l): return "[" + l.map(\.description).joined(separator: ", ") + "]"
+        case .record(let r): return "{" + r.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + "}"
         }
     }
 }

@@ -189,7 +189,8 @@ func randomMoovCopy(in dir: URL) throws -> String {
         let verdicts = Dictionary(uniqueKeysWithValues: files.map { (URL(fileURLWithPath: $0["path"] as! String).lastPathComponent, $0["verdict"] as! String) })
         #expect(verdicts["static-noise.mp4"] == "pass" && verdicts["silence.mov"] == "fail")
         #expect(verdicts["lost-cluster.mkv"] == "fail" && verdicts["corrupt-middle.mp4"] == "fail")
-        #expect(verdicts["audio-longer.mp4"] == "pass" && verdicts["audio-early.mkv"] == "pass" && verdicts["real-lockedoff.mp4"] == "pass")
+        // Streams that end or start apart are errors at delivery (sync.duration-mismatch, sync.stream-offset).
+        #expect(verdicts["audio-longer.mp4"] == "fail" && verdicts["audio-early.mkv"] == "fail" && verdicts["real-lockedoff.mp4"] == "pass")
         for bad in ["no-streams.mp4", "tmcd-only.mov", "zero-channels.wav", "empty.mp4", "random.mov", "truncated.mp4", "random-moov.mp4", "fifo.mp4"] {
             #expect(verdicts[bad] == "error", "\(bad)")
         }

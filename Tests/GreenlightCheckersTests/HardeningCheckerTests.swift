@@ -47,7 +47,8 @@ func residentBytes() -> Int {
     }
 }
 
-/// The freeze checker on footage nobody here made: live pictures are never frozen. Reads
+/// The freeze checker on footage nobody here made: live pictures are never frozen (and, on
+/// the same reports, sound published in sync is not called out of sync). Reads
 /// ../shared/corpora/media, which only the developers' machines have.
 @Suite struct RealFootageFreezeTests {
     static let corpus = URL(fileURLWithPath: sampleMedia).deletingLastPathComponent().deletingLastPathComponent()
@@ -64,6 +65,7 @@ func residentBytes() -> Int {
         #expect(report.error == nil)
         #expect(!report.findings.contains { $0.code == "freeze.segment" }, "\(report.findings.map(\.message))")
         #expect(!report.findings.contains { $0.code == "decode.gap" }, "\(report.findings.map(\.message))")
+        AVSyncRealFootageTests.expectInSync(report, file: file)
     }
 
     @Test func aLockedOffShotAndASoftPushInWereFrozenWithoutTheChangedPixelCheck() throws {

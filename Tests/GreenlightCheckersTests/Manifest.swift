@@ -21,6 +21,17 @@ struct Manifest: Decodable, Sendable {
         var endTimecode: String?
     }
 
+    /// What av-sync must measure on a clip: the method, and the offset within `tolerance` s (or
+    /// that it is not measurable).
+    struct SyncTruth: Decodable, Sendable {
+        var method: String
+        var offsetSeconds: Double?
+        var tolerance: Double?
+        var measurable: Bool?
+        var driftPpm: Double?
+        var driftTolerance: Double?
+    }
+
     struct Clip: Decodable, Sendable, CustomStringConvertible {
         var file: String
         var verdict: String
@@ -30,6 +41,7 @@ struct Manifest: Decodable, Sendable {
         var maxFindings: [String: Int]?
         /// No picture: findings carry seconds only, no frame numbers or timecode.
         var audioOnly: Bool?
+        var sync: SyncTruth?
         var description: String { file }
     }
 

@@ -41,6 +41,25 @@ import GreenlightEngine
             let unexpected = report.findings.filter { $0.checker == checker }
             #expect(unexpected.isEmpty, "\(clip.file): \(unexpected.map(\.message))")
         }
+        if let truth = clip.sync {
+            let summary = report.summaries["av-sync"] ?? [:]
+            #expect(summary["method"] == .text(truth.method), "\(clip.file): \(summary)")
+            #expect(summary["measurable"] == .flag(truth.measurable ?? true), "\(clip.file): \(summary)")
+            if let offset = truth.offsetSeconds, let tolerance = truth.tolerance {
+                guard case .number(let measured)? = summary["offsetSeconds"] else {
+                    Issue.record("\(clip.file): no offset measured: \(summary)")
+                    return
+                }
+                #expect(abs(measured - offset) <= tolerance, "\(clip.file): measured \(measured) s, made \(offset) s")
+            }
+            if let drift = truth.driftPpm, let tolerance = truth.driftTolerance {
+                guard case .number(let measured)? = summary["driftPpm"] else {
+                    Issue.record("\(clip.file): no drift measured")
+                    return
+                }
+                #expect(abs(measured - drift) <= tolerance, "\(clip.file): drift \(measured) ppm, made \(drift) ppm")
+            }
+        }
         for (checker, limit) in clip.maxFindings ?? [:] {
             #expect(report.findings.filter { $0.checker == checker }.count <= limit, "\(clip.file): too many \(checker) findings")
         }
