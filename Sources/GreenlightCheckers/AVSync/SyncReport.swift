@@ -25,7 +25,7 @@ struct SyncReport {
     /// "audio lags picture by 80 ms (2.0 frames)", "audio leads picture by 60 ms (1.4 frames)".
     func words(_ offset: Double) -> String {
         let ms = formatNumber(abs(offset) * 1000, decimals: 1)
-        let frames = formatNumber(abs(offset) / frameDuration, decimals: 1)
+        let frames = String(format: "%.1f", abs(offset) / frameDuration)
         if abs(offset) < 0.0005 { return "audio and picture are in sync (0 ms)" }
         return "audio \(offset > 0 ? "lags" : "leads") picture by \(ms) ms (\(frames) frames)"
     }
@@ -79,7 +79,7 @@ struct SyncReport {
             let which = startOffset > 0 ? "after" : "before"
             // Placed over the programme's head that has only one of the two.
             add("sync.stream-offset", .warning, from: videoStart, to: videoStart + abs(startOffset),
-                "The sound starts \(formatNumber(abs(startOffset) * 1000, decimals: 1)) ms (\(formatNumber(abs(startOffset) / frameDuration, decimals: 1)) frames) \(which) the picture: "
+                "The sound starts \(formatNumber(abs(startOffset) * 1000, decimals: 1)) ms (\(String(format: "%.1f", abs(startOffset) / frameDuration)) frames) \(which) the picture: "
                     + explanation.joined(separator: "; ") + ".", offset: startOffset)
         }
 
@@ -128,7 +128,7 @@ struct SyncReport {
                     offset: pop.event.offset)
             } else if abs(misplacement) > frameDuration / 2 {
                 add("sync.two-pop", .error, from: pop.popSound, to: pop.popSound + frameDuration,
-                    "The 2-pop sounds \(formatNumber(abs(misplacement) * 1000, decimals: 1)) ms (\(formatNumber(abs(misplacement) / frameDuration, decimals: 1)) frames) \(misplacement > 0 ? "late" : "early"): it belongs 2 s before first frame of action (frame \(pop.ffoaFrame)), on frame \(pop.popFrame).",
+                    "The 2-pop sounds \(formatNumber(abs(misplacement) * 1000, decimals: 1)) ms (\(String(format: "%.1f", abs(misplacement) / frameDuration)) frames) \(misplacement > 0 ? "late" : "early"): it belongs 2 s before first frame of action (frame \(pop.ffoaFrame)), on frame \(pop.popFrame).",
                     offset: misplacement)
             }
             offsetFinding(pop.event.offset, from: pop.event.pictureTime, to: pop.event.pictureTime + frameDuration,
