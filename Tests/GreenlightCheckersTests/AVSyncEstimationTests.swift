@@ -86,6 +86,23 @@ struct SplitMix64: RandomNumberGenerator {
         }
     }
 
+    @Test func windowsAlongTheFileShowADrift() {
+        // Two minutes of irregular cuts whose sounds drift 1000 ppm: 20 s windows see 0…0.1 s.
+        var rng = SplitMix64(state: 5)
+        var cuts: [Double] = []
+        var t = 0.5
+        while t < 120 { cuts.append((t / 0.04).rounded() * 0.04); t += Double.random(in: 0.4...2.5, using: &rng) }
+        let e = estimateContentOffset(pictures: cuts, sounds: cuts.map { $0 * 1.001 }, frameDuration: 0.04)
+        #expect(e.windows.count == 6)
+        for w in e.windows {
+            // The window's events sit from its start to 20 s on: the offset at its middle, ±half a frame.
+            #expect(abs(w.offset - (w.start + 10) * 0.001) <= 0.02 + 0.01, "window at \(w.start): \(w.offset)")
+        }
+        let trend = OffsetTrend(e.windows.map { SyncEvent(pictureTime: $0.start, soundTime: $0.start + $0.offset) }, minimumChange: 0.04)
+        guard case .drift(_, let b) = trend.shape else { Issue.record("not a drift: \(trend.shape)"); return }
+        #expect(abs(b * 1e6 - 1000) < 150)
+    }
+
     @Test func evenlySpacedEventsAreAmbiguous() {
         // Cuts every 0.4 s: every lag 0.4 s apart lines up as well, so no offset can be trusted.
         let cuts = (1...40).map { Double($0) * 0.4 }

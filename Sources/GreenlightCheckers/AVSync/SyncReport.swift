@@ -181,9 +181,16 @@ struct SyncReport {
                     : "not measurable: the picture's changes and the sound's onsets do not line up at one offset with confidence (\(formatNumber(estimate.confidence, decimals: 2)))")
             }
             if measurable, let offset = estimate.offset {
-                let windowOffsets = estimate.windows.filter { $0.confidence >= minimumConfidence }.map(\.offset)
-                if windowOffsets.count >= 3, let spread = windowOffsets.max().flatMap({ mx in windowOffsets.min().map { mx - $0 } }), spread > frameDuration {
-                    summary["note"] = .text("the windows' offsets spread over \(formatNumber(spread * 1000, decimals: 0)) ms: drift or a step may be present")
+                // Drift from the confident windows' offsets, when there are enough of them.
+                let confident = estimate.windows.filter { $0.confidence >= minimumConfidence }
+                if confident.count >= 3 {
+                    let trend = OffsetTrend(confident.map { SyncEvent(pictureTime: $0.start, soundTime: $0.start + $0.offset) },
+                                            minimumChange: frameDuration)
+                    if case .drift(_, let b) = trend.shape { summary["driftPpm"] = .number(b * 1_000_000) } else { summary["driftPpm"] = .number(0) }
+                    let offsets = confident.map(\.offset)
+                    if let high = offsets.max(), let low = offsets.min(), high - low > frameDuration {
+                        summary["note"] = .text("the windows' offsets spread over \(formatNumber((high - low) * 1000, decimals: 0)) ms: see windows for drift or a step")
+                    }
                 }
                 offsetFinding(offset, from: estimate.span?.lowerBound ?? 0, to: (estimate.span?.upperBound ?? 0) + frameDuration,
                               how: "from the content: \(estimate.matched) of \(estimate.pictureEvents) picture changes line up with sound onsets, confidence \(formatNumber(estimate.confidence, decimals: 2))")
