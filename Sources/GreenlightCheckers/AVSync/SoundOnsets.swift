@@ -82,7 +82,7 @@ final class SoundOnsetDetector {
             }
             recentMagnitude.append(magnitude)
             recentSigned.append(channels[0][i])
-            follow(channels[0][i], magnitude)
+            if open != nil { crossing(at: sampleIndex, channels[0][i]) }
             binEnergy += energy * scale
             binCount += 1
             sampleIndex += 1
@@ -144,12 +144,8 @@ final class SoundOnsetDetector {
         return i >= 0 && i < recentMagnitude.count ? recentMagnitude[i] : 0
     }
 
-    /// Follows an open onset: notes zero crossings and ends it when the sound falls 20 dB.
-    private func follow(_ signed: Float, _ magnitude: Float) {
-        guard open != nil else { return }
-        crossing(at: sampleIndex, signed)
-    }
-
+    /// Follows an open onset: notes zero crossings and ends it when the sound falls 20 dB (or
+    /// after a second).
     private func crossing(at sample: Int64, _ value: Float) {
         guard var o = open else { return }
         let threshold = o.peak * 0.05
