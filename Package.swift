@@ -20,7 +20,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
-        // The only C in the package: FFmpeg found through pkg-config, plus one shim header.
+        // C libraries, each found through pkg-config with one shim header: FFmpeg (seen only by
+        // GreenlightMedia) and libebur128 (seen only by GreenlightAnalyzers' loudness meter).
         .systemLibrary(
             name: "CFFmpeg",
             pkgConfig: "libavformat libavcodec libswscale libswresample libavutil",
@@ -29,6 +30,8 @@ let package = Package(
                 .brew(["ffmpeg"]),
             ]
         ),
+        // The loudness meter: libebur128 (ITU-R BS.1770-4, EBU R128, true peak), found through pkg-config.
+        .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"]), .brew(["libebur128"])]),
         // Values every module shares, without FFmpeg: exact time, timecode, media facts, cues, findings.
         .target(name: "GreenlightValues"),
         .target(name: "GreenlightSubtitles", dependencies: ["GreenlightValues"]),
@@ -37,8 +40,8 @@ let package = Package(
         // Checker protocol, features, profiles, report model: no FFmpeg below it, so checkers and
         // reporters, which depend on it alone, cannot import GreenlightMedia (the compiler says no).
         .target(name: "GreenlightCore", dependencies: ["GreenlightValues", .product(name: "Yams", package: "Yams")]),
-        // Built-in analyzers (the luma scan, the audio envelope): Core's protocols, no FFmpeg.
-        .target(name: "GreenlightAnalyzers", dependencies: ["GreenlightCore", "GreenlightValues"]),
+        // Built-in analyzers (the luma scan, the audio envelope, the loudness meter): Core's protocols, no FFmpeg.
+        .target(name: "GreenlightAnalyzers", dependencies: ["CEbur128", "GreenlightCore", "GreenlightValues"]),
         // Joins Media to Core: decodes each file once, runs the analyzers, runs the checkers.
         .target(name: "GreenlightEngine", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightMedia", "GreenlightSubtitles", "GreenlightValues"]),
         .target(name: "GreenlightCheckers", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightValues"]),

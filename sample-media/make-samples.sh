@@ -219,6 +219,16 @@ for start in (int(len(data) * 0.55), int(len(data) * 0.56)):
 open("corrupt-middle.mp4", "wb").write(bytes(data))
 PY
 
+# Audio health (stereo PCM, 48 kHz, 4 s): a tone driven into clipping from 1 s to 1.5 s; a right
+# channel of digital silence; a right channel that is the left inverted; and a clean pair in
+# quadrature (1 kHz sine and cosine at -23 dBFS: -23.0 LUFS, correlation 0) that must pass.
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='clip(if(between(t,1,1.5),1.4,0.3)*sin(2*PI*440*t),-1,1)|clip(if(between(t,1,1.5),1.4,0.3)*sin(2*PI*440*t+1),-1,1)':s=48000:d=4" \
+  -c:a pcm_s16le audio-clipping.wav
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='0.3*sin(2*PI*440*t)|0':s=48000:d=4" -c:a pcm_s16le audio-dead-channel.wav
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='0.3*sin(2*PI*440*t)+0.1*sin(2*PI*1234*t)|-0.3*sin(2*PI*440*t)-0.1*sin(2*PI*1234*t)':s=48000:d=4" \
+  -c:a pcm_s16le audio-phase-inverted.wav
+"${FF[@]}" -f lavfi -i "aevalsrc=exprs='0.070795*sin(2*PI*1000*t)|0.070795*cos(2*PI*1000*t)':s=48000:d=4" -c:a pcm_f32le audio-clean-r128.wav
+
 # Audio/video sync: flash-and-beep leaders, 2-pops, cut-and-hit content with known offsets, a
 # still over a tone, and a sound stream that starts late (sync-*.mp4/.mov, audio-late-start.mkv).
 python3 make-sync-samples.py

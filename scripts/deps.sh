@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs with apt-get what the build needs and pkg-config cannot find: the FFmpeg -dev
-# packages (and pkg-config itself). Extra words add tools: `ffmpeg` (the CLI, for sample-media
+# packages, libebur128-dev (and pkg-config itself). Extra words add tools: `ffmpeg` (the CLI, for sample-media
 # and benchmarks) and `time` (GNU time, for peak memory).
 set -euo pipefail
 need=()
@@ -8,6 +8,8 @@ command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 if ! pkg-config --exists libavformat libavcodec libswscale libswresample libavutil 2>/dev/null; then
   need+=(libavformat-dev libavcodec-dev libswscale-dev libswresample-dev libavutil-dev)
 fi
+# libebur128: the loudness meter (ITU-R BS.1770 / EBU R128) the loudness checker wraps.
+pkg-config --exists libebur128 2>/dev/null || need+=(libebur128-dev)
 for extra in "$@"; do
   case "$extra" in
     ffmpeg) command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg) ;;

@@ -9,5 +9,7 @@ public enum BuiltInCheckers {
         AnyCheckerType(FreezeChecker.self),
         AnyCheckerType(SilenceChecker.self),
         AnyCheckerType(AVSyncChecker.self),
+        AnyCheckerType(LoudnessChecker.self),
+        AnyCheckerType(AudioHealthChecker.self),
     ]
 }

@@ -1,0 +1,127 @@
+internal import CEbur128
+import Foundation
+
+/// ITU-R BS.1770-4 loudness of one sound stream (EBU R128 / Tech 3341 / 3342), measured by
+/// libebur128: integrated loudness, loudness range, true peak, and the momentary and short-term
+/// loudness every 100 ms. Memory stays flat with length (libebur128's histogram mode; one
+/// short-term value a second is kept for plots).
+///
+/// Each run of the stream with one layout and rate is measured by its own meter; the programme's
+/// figures combine them (BS.1770 gates all blocks together).
+public final class LoudnessMeter {
+    private var states: [UnsafeMutablePointer<ebur128_state>?] = []
+    private var current: (state: UnsafeMutablePointer<ebur128_state>, channels: Int, rate: Int, names: [String])?
+    /// Interleaved samples not yet handed to libebur128 (less than 100 ms).
+    private var pending: [Float] = []
+    private var pendingFrames = 0
+    private var framesSinceSecond = 0
+    /// Short-term loudness (LUFS) at each whole second of the stream, for plots.
+    public private(set) var shortTermSeries: [Double] = []
+    public private(set) var maxMomentary = -Double.infinity
+    public private(set) var maxShortTerm = -Double.infinity
+    /// The weights in use, by channel name, as the report says them ("LFE excluded").
+    public private(set) var excludedChannels: Set<String> = []
+
+    public init() {}
+
+    deinit {
+        for var s in states { ebur128_destroy(&s) }
+    }
+
+    /// The BS.1770 weighting of a channel by its short name: LFE is left out, surrounds get
+    /// +1.5 dB, everything else (front, centre, heights) 1.0.
+    private static func weighting(_ name: String) -> channel {
+        switch name {
+        case "LFE", "LFE2", "LFE1": return EBUR128_UNUSED
+        case "FL": return EBUR128_LEFT
+        case "FR": return EBUR128_RIGHT
+        case "FC": return EBUR128_CENTER
+        case "SL", "BL": return EBUR128_LEFT_SURROUND
+        case "SR", "BR": return EBUR128_RIGHT_SURROUND
+        default: return EBUR128_Mp030  // weight 1.0
+        }
+    }
+
+    /// Adds one block of planar samples; `names` are the channels' short names (FL, FR, FC, LFE…),
+    /// nil when the layout does not name them (every channel then weighs 1.0).
+    public func add(_ channels: [[Float]], sampleRate: Int, names: [String]?) {
+        let count = channels.count
+        guard count > 0, sampleRate > 0, let frames = channels.first?.count, frames > 0 else { return }
+        let labels = names ?? Array(repeating: "", count: count)
+        if current == nil || current!.channels != count || current!.rate != sampleRate || current!.names != labels {
+            flush()
+            let mode = Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_LRA.rawValue | EBUR128_MODE_TRUE_PEAK.rawValue
+                             | EBUR128_MODE_S.rawValue | EBUR128_MODE_HISTOGRAM.rawValue)
+            guard let state = ebur128_init(UInt32(count), UInt(sampleRate), mode) else { return }
+            for (i, name) in labels.enumerated() {
+                let w = Self.weighting(name)
+                if w == EBUR128_UNUSED { excludedChannels.insert(name) }
+                ebur128_set_channel(state, UInt32(i), Int32(w.rawValue))
+            }
+            states.append(state)
+            current = (state, count, sampleRate, labels)
+            framesSinceSecond = 0
+        }
+        let step = sampleRate / 10
+        pending.reserveCapacity(step * count)
+        for i in 0..<frames {
+            for c in 0..<count { pending.append(channels[c][i]) }
+            pendingFrames += 1
+            if pendingFrames == step { flush() }
+        }
+    }
+
+    /// Hands what is pending to libebur128 and reads the momentary and short-term loudness.
+    private func flush() {
+        guard let (state, _, rate, _) = current, pendingFrames > 0 else { return }
+        pending.withUnsafeBufferPointer { _ = ebur128_add_frames_float(state, $0.baseAddress, pendingFrames) }
+        framesSinceSecond += pendingFrames
+        pending.removeAll(keepingCapacity: true)
+        pendingFrames = 0
+        var m = 0.0, s = 0.0
+        if ebur128_loudness_momentary(state, &m) == 0, m.isFinite { maxMomentary = max(maxMomentary, m) }
+        if ebur128_loudness_shortterm(state, &s) == 0, s.isFinite { maxShortTerm = max(maxShortTerm, s) }
+        if framesSinceSecond >= rate {
+            framesSinceSecond -= rate
+            shortTermSeries.append(s.isFinite ? s : -70)
+        }
+    }
+
+    /// The programme's figures over everything added.
+    public func measure() -> LoudnessFigures {
+        flush()
+        guard !states.isEmpty else { return LoudnessFigures() }
+        var integrated = -Double.infinity, range = 0.0
+        _ = states.withUnsafeMutableBufferPointer { ebur128_loudness_global_multiple($0.baseAddress, $0.count, &integrated) }
+        _ = states.withUnsafeMutableBufferPointer { ebur128_loudness_range_multiple($0.baseAddress, $0.count, &range) }
+        var peak = 0.0
+        for case let state? in states {
+            for c in 0..<state.pointee.channels {
+                var p = 0.0
+                if ebur128_true_peak(state, c, &p) == 0 { peak = max(peak, p) }
+            }
+        }
+        return LoudnessFigures(integrated: integrated.isFinite ? integrated : nil, range: range.isFinite ? range : nil,
+                               truePeak: peak > 0 ? 20 * log10(peak) : nil,
+                               maxMomentary: maxMomentary.isFinite ? maxMomentary : nil,
+                               maxShortTerm: maxShortTerm.isFinite ? maxShortTerm : nil)
+    }
+}
+
+/// What a ``LoudnessMeter`` measured; nil where the programme gave nothing to measure (silence).
+public struct LoudnessFigures: Sendable, Equatable {
+    public var integrated: Double?
+    public var range: Double?
+    /// dBTP (4× oversampled below 96 kHz).
+    public var truePeak: Double?
+    public var maxMomentary: Double?
+    public var maxShortTerm: Double?
+
+    public init(integrated: Double? = nil, range: Double? = nil, truePeak: Double? = nil, maxMomentary: Double? = nil, maxShortTerm: Double? = nil) {
+        self.integrated = integrated
+        self.range = range
+        self.truePeak = truePeak
+        self.maxMomentary = maxMomentary
+        self.maxShortTerm = maxShortTerm
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+import GreenlightAnalyzers
+import Testing
+
+/// EBU Tech 3341 / 3342-style signals made here, sample by sample, fed to the meter in decoder-
+/// sized blocks: the expected values follow from ITU-R BS.1770-4 (a 1 kHz sine at -23 dBFS in
+/// both channels of a stereo pair is -23 LUFS; one channel alone is 3 dB less; a surround channel
+/// weighs +1.5 dB; LFE is left out).
+@Suite struct LoudnessMeterTests {
+    /// `seconds` of 1 kHz (or `frequency`) sine at `dBFS` peak in the channels `on` of `names`.
+    static func tone(_ names: [String], on: Set<Int>, dBFS: Double, seconds: Double, frequency: Double = 1000,
+                     phase: Double = 0, rate: Int = 48000) -> [[Float]] {
+        let a = pow(10, dBFS / 20)
+        let n = Int(seconds * Double(rate))
+        return names.indices.map { c in
+            on.contains(c) ? (0..<n).map { Float(a * sin(2 * .pi * frequency * Double($0) / Double(rate) + phase)) } : [Float](repeating: 0, count: n)
+        }
+    }
+
+    static func measure(_ parts: [[[Float]]], names: [String], rate: Int = 48000) -> LoudnessFigures {
+        let meter = LoudnessMeter()
+        for part in parts {
+            let n = part[0].count
+            for start in stride(from: 0, to: n, by: 1024) {
+                let end = min(start + 1024, n)
+                meter.add(part.map { Array($0[start..<end]) }, sampleRate: rate, names: names)
+            }
+        }
+        return meter.measure()
+    }
+
+    @Test(arguments: [-23.0, -33.0])
+    func aStereoSineReadsItsLevel(level: Double) throws {
+        let f = Self.measure([Self.tone(["FL", "FR"], on: [0, 1], dBFS: level, seconds: 20)], names: ["FL", "FR"])
+        #expect(abs(try #require(f.integrated) - level) <= 0.1)
+        #expect(abs(try #require(f.maxMomentary) - level) <= 0.1)
+        #expect(abs(try #require(f.truePeak) - level) <= 0.2)
+    }
+
+    @Test func fivePointOneWeighsSurroundsAndLeavesOutTheLFE() throws {
+        let names = ["FL", "FR", "FC", "LFE", "SL", "SR"]
+        // Front pair at -23 dBFS and a loud LFE: -23 LUFS, the LFE not counted.
+        var signal = Self.tone(names, on: [0, 1], dBFS: -23, seconds: 20)
+        signal[3] = Self.tone(["LFE"], on: [0], dBFS: -6, seconds: 20, frequency: 60)[0]
+        #expect(abs(try #require(Self.measure([signal], names: names).integrated) + 23) <= 0.1)
+        // One surround channel alone at -23 dBFS: -26.0 + 1.5 = -24.5 LUFS.
+        let surround = Self.measure([Self.tone(names, on: [4], dBFS: -23, seconds: 20)], names: names)
+        #expect(abs(try #require(surround.integrated) + 24.5) <= 0.1)
+    }
+
+    @Test(arguments: [(-20.0, -30.0, 10.0), (-20.0, -15.0, 5.0)])
+    func levelStepsGiveTheLoudnessRange(first: Double, second: Double, expected: Double) throws {
+        // EBU Tech 3342 cases 1 and 2: 20 s at one level, then 20 s at another.
+        let names = ["FL", "FR"]
+        let f = Self.measure([Self.tone(names, on: [0, 1], dBFS: first, seconds: 20), Self.tone(names, on: [0, 1], dBFS: second, seconds: 20)], names: names)
+        #expect(abs(try #require(f.range) - expected) <= 1)
+    }
+
+    @Test func aPeakBetweenSamplesIsFound() throws {
+        // 12 kHz at 48 kHz, 45° off the samples: every sample is at 0.707 of the peak (-3 dBFS),
+        // the wave itself reaches full scale: 0 dBTP.
+        let f = Self.measure([Self.tone(["FL", "FR"], on: [0, 1], dBFS: 0, seconds: 5, frequency: 12000, phase: .pi / 4)], names: ["FL", "FR"])
+        #expect(abs(try #require(f.truePeak)) <= 0.2)
+    }
+
+    @Test func silenceHasNoProgrammeLoudness() {
+        let f = Self.measure([Self.tone(["FL", "FR"], on: [], dBFS: 0, seconds: 5)], names: ["FL", "FR"])
+        #expect(f.integrated == nil)
+        #expect(f.truePeak == nil)
+    }
+}
