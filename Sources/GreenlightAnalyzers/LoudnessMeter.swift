@@ -11,7 +11,7 @@ import Foundation
 public final class LoudnessMeter {
     private var states: [UnsafeMutablePointer<ebur128_state>?] = []
     private var current: (state: UnsafeMutablePointer<ebur128_state>, channels: Int, rate: Int, names: [String])?
-    /// Interleaved samples not yet handed to libebur128 (less than 100 ms).
+    /// Interleaved samples not yet handed to libebur128 (the first `pendingFrames` of 100 ms).
     private var pending: [Float] = []
     private var pendingFrames = 0
     private var framesSinceSecond = 0
@@ -63,10 +63,24 @@ public final class LoudnessMeter {
             framesSinceSecond = 0
         }
         let step = sampleRate / 10
-        pending.reserveCapacity(step * count)
-        for i in 0..<frames {
-            for c in 0..<count { pending.append(channels[c][i]) }
-            pendingFrames += 1
+        if pending.count != step * count { pending = [Float](repeating: 0, count: step * count) }
+        var i = 0
+        while i < frames {
+            // Interleave up to the next 100 ms boundary, channel by channel.
+            let n = min(frames - i, step - pendingFrames)
+            pending.withUnsafeMutableBufferPointer { out in
+                for c in 0..<count {
+                    channels[c].withUnsafeBufferPointer { src in
+                        var o = pendingFrames * count + c
+                        for k in i..<(i + n) {
+                            out[o] = src[k]
+                            o += count
+                        }
+                    }
+                }
+            }
+            pendingFrames += n
+            i += n
             if pendingFrames == step { flush() }
         }
     }
@@ -76,7 +90,6 @@ public final class LoudnessMeter {
         guard let (state, _, rate, _) = current, pendingFrames > 0 else { return }
         pending.withUnsafeBufferPointer { _ = ebur128_add_frames_float(state, $0.baseAddress, pendingFrames) }
         framesSinceSecond += pendingFrames
-        pending.removeAll(keepingCapacity: true)
         pendingFrames = 0
         var m = 0.0, s = 0.0
         if ebur128_loudness_momentary(state, &m) == 0, m.isFinite { maxMomentary = max(maxMomentary, m) }

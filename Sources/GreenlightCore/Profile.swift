@@ -86,7 +86,7 @@ public struct Profile: Sendable {
 
     /// A built-in profile by name: `default` (every checker at its own severities: only damage and
     /// sound out of sync are errors) or `delivery` (every checker; anything inside the programme,
-    /// damage, and streams that start, end or drift apart are errors).
+    /// damage, streams that start, end or drift apart, loudness off target and clipping are errors).
     public static func builtIn(named name: String, registry: [AnyCheckerType]) throws -> Profile? {
         switch name {
         case "default":
@@ -108,6 +108,9 @@ public struct Profile: Sendable {
                   sync.stream-offset: error
                   sync.duration-mismatch: error
                   sync.drift: error
+                  loudness.integrated: error
+                  loudness.true-peak: error
+                  audio.clipping: error
                 """, source: "built-in delivery", registry: registry)
         default:
             return nil
