@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes every clip in sample-media/ with the ffmpeg CLI from lavfi sources, so each defect sits
 # exactly where manifest.json says. Re-run after changing a clip; commit the clips it writes.
-# Needs: ffmpeg (Debian's `ffmpeg` package) and python3.
+# Needs: ffmpeg (Debian's `ffmpeg` package), python3, and for speech-over-music.m4a espeak-ng and sox.
 set -euo pipefail
 cd "$(dirname "$0")"
 FF=(ffmpeg -hide_banner -loglevel error -y -nostdin)
@@ -228,6 +228,25 @@ PY
 "${FF[@]}" -f lavfi -i "aevalsrc=exprs='0.3*sin(2*PI*440*t)+0.1*sin(2*PI*1234*t)|-0.3*sin(2*PI*440*t)-0.1*sin(2*PI*1234*t)':s=48000:d=4" \
   -c:a pcm_s16le audio-phase-inverted.wav
 "${FF[@]}" -f lavfi -i "aevalsrc=exprs='0.070795*sin(2*PI*1000*t)|0.070795*cos(2*PI*1000*t)':s=48000:d=4" -c:a pcm_f32le audio-clean-r128.wav
+
+# Dialogue: three sentences spoken by espeak-ng (4-11.4 s, 13.4-20 s, 22-27.4 s) over a three-note
+# chord with a 3 Hz tremolo that plays throughout, 30 s, stereo AAC. The speech track alone measures
+# -22.2 LUFS (ffmpeg ebur128), the chord alone -30.0, the mix -23.2.
+sp=$(mktemp -d)
+espeak-ng -v en-us -s 150 -w "$sp/s1.wav" "Good evening. Tonight we look at how a film is finished, from the last day of shooting to the master that goes to air."
+espeak-ng -v en-us -s 150 -w "$sp/s2.wav" "Every picture is checked, every sound is measured, and nothing leaves the building until it passes."
+espeak-ng -v en-us -s 150 -w "$sp/s3.wav" "That is the work of quality control, and it starts the moment the cameras stop."
+for i in 1 2 3; do sox "$sp/s$i.wav" -r 48000 "$sp/s${i}_48.wav"; done
+sox -n -r 48000 -c 1 "$sp/z4.wav" trim 0 4
+sox -n -r 48000 -c 1 "$sp/z2.wav" trim 0 2
+sox "$sp/z4.wav" "$sp/s1_48.wav" "$sp/z2.wav" "$sp/s2_48.wav" "$sp/z2.wav" "$sp/s3_48.wav" "$sp/z4.wav" "$sp/raw.wav"
+sox "$sp/raw.wav" "$sp/speech.wav" trim 0 30 gain -n -6
+sox -n -r 48000 -c 3 "$sp/m3.wav" synth 30 sine 220 sine 277 sine 330 tremolo 3 60
+sox "$sp/m3.wav" -c 1 "$sp/music.wav" remix 1-3 gain -n -22
+sox -m -v 1 "$sp/speech.wav" -v 1 "$sp/music.wav" "$sp/mix.wav"
+sox "$sp/mix.wav" -c 2 "$sp/mixst.wav" remix 1 1
+"${FF[@]}" -i "$sp/mixst.wav" -c:a aac -b:a 128k speech-over-music.m4a
+rm -rf "$sp"
 
 # Audio/video sync: flash-and-beep leaders, 2-pops, cut-and-hit content with known offsets, a
 # still over a tone, and a sound stream that starts late (sync-*.mp4/.mov, audio-late-start.mkv).

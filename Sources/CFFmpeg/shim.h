@@ -20,6 +20,7 @@
 #include <libavutil/display.h>
 #include <libavutil/error.h>
 #include <libavutil/imgutils.h>
+#include <libavutil/tx.h>
 #include <libavutil/opt.h>
 #include <libavutil/mastering_display_metadata.h>
 #include <libavutil/pixdesc.h>

@@ -19,6 +19,9 @@ public final class LoudnessMeter {
     public private(set) var shortTermSeries: [Double] = []
     public private(set) var maxMomentary = -Double.infinity
     public private(set) var maxShortTerm = -Double.infinity
+    /// The momentary loudness (LUFS, of the 400 ms block ending at `end`) every 100 ms: the
+    /// BS.1770 gating blocks, kept so they can be gated again by dialogue (ten values a second).
+    public private(set) var momentary: [(end: Double, lufs: Float)] = []
     /// The weights in use, by channel name, as the report says them ("LFE excluded").
     public private(set) var excludedChannels: Set<String> = []
 
@@ -44,7 +47,8 @@ public final class LoudnessMeter {
 
     /// Adds one block of planar samples; `names` are the channels' short names (FL, FR, FC, LFE…),
     /// nil when the layout does not name them (every channel then weighs 1.0).
-    public func add(_ channels: [[Float]], sampleRate: Int, names: [String]?) {
+    /// - Parameter start: the block's first sample's time (seconds), for ``momentary``.
+    public func add(_ channels: [[Float]], sampleRate: Int, names: [String]?, start: Double = 0) {
         let count = channels.count
         guard count > 0, sampleRate > 0, let frames = channels.first?.count, frames > 0 else { return }
         let labels = names ?? Array(repeating: "", count: count)
@@ -81,18 +85,19 @@ public final class LoudnessMeter {
             }
             pendingFrames += n
             i += n
-            if pendingFrames == step { flush() }
+            if pendingFrames == step { flush(at: start + Double(i) / Double(sampleRate)) }
         }
     }
 
     /// Hands what is pending to libebur128 and reads the momentary and short-term loudness.
-    private func flush() {
+    private func flush(at time: Double? = nil) {
         guard let (state, _, rate, _) = current, pendingFrames > 0 else { return }
         pending.withUnsafeBufferPointer { _ = ebur128_add_frames_float(state, $0.baseAddress, pendingFrames) }
         framesSinceSecond += pendingFrames
         pendingFrames = 0
         var m = 0.0, s = 0.0
         if ebur128_loudness_momentary(state, &m) == 0, m.isFinite { maxMomentary = max(maxMomentary, m) }
+        if let time { momentary.append((time, Float(m.isFinite ? m : -200))) }
         if ebur128_loudness_shortterm(state, &s) == 0, s.isFinite { maxShortTerm = max(maxShortTerm, s) }
         if framesSinceSecond >= rate {
             framesSinceSecond -= rate
@@ -119,6 +124,18 @@ public final class LoudnessMeter {
                                maxMomentary: maxMomentary.isFinite ? maxMomentary : nil,
                                maxShortTerm: maxShortTerm.isFinite ? maxShortTerm : nil)
     }
+}
+
+/// BS.1770-4 integrated loudness over the gating blocks `keep` accepts (400 ms blocks every
+/// 100 ms): the absolute gate at -70 LUFS, then the relative gate 10 LU under their mean.
+public func gatedLoudness(_ blocks: [(end: Double, lufs: Float)], keep: (Double) -> Bool) -> Double? {
+    func energy(_ l: Double) -> Double { pow(10, (l + 0.691) / 10) }
+    let kept = blocks.filter { $0.lufs > -70 && keep($0.end) }.map { energy(Double($0.lufs)) }
+    guard !kept.isEmpty else { return nil }
+    let threshold = 10 * log10(kept.reduce(0, +) / Double(kept.count)) - 0.691 - 10
+    let gated = kept.filter { 10 * log10($0) - 0.691 > threshold }
+    guard !gated.isEmpty else { return nil }
+    return 10 * log10(gated.reduce(0, +) / Double(gated.count)) - 0.691
 }
 
 /// What a ``LoudnessMeter`` measured; nil where the programme gave nothing to measure (silence).

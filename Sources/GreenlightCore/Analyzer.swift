@@ -368,3 +368,19 @@ public struct DecodedPicture: ~Copyable {
         try body(PicturePlane(l))
     }
 }
+
+/// A power spectrum of fixed size, for analyzers that need one (the speech detector): the engine
+/// supplies it from the media layer (libavutil's FFT), so analyzers stay free of FFmpeg.
+public protocol SpectrumTransform: AnyObject {
+    var size: Int { get }
+    /// `power[k]` = |X[k]|² for k in 0…size/2 of the Hann-windowed first `size` samples.
+    func power(_ samples: UnsafeBufferPointer<Float>, into power: inout [Float])
+}
+
+/// Makes ``SpectrumTransform``s; carried in ``CheckContext/spectrum``.
+public struct SpectrumFactory: Sendable {
+    private let make: @Sendable (Int) -> (any SpectrumTransform)?
+    public init(_ make: @escaping @Sendable (Int) -> (any SpectrumTransform)?) { self.make = make }
+    /// A transform of `size` samples (a power of two), or nil when none can be made.
+    public func transform(size: Int) -> (any SpectrumTransform)? { make(size) }
+}

@@ -16,6 +16,8 @@ public struct CheckContext: Sendable {
     public var audioStreams: [StreamInfo]
     /// Shared-feature parameters in force (the black criterion).
     public var parameters: FeatureParameters
+    /// Power spectra for analyzers that need them (the engine sets it; nil in a context made by hand).
+    public var spectrum: SpectrumFactory?
 
     public init(path: String, media: MediaInfo, parameters: FeatureParameters = FeatureParameters()) {
         self.path = path

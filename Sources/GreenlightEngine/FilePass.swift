@@ -82,7 +82,8 @@ final class FilePass {
             return .failure(.undecodable(file.info,
                 "Nothing in the file can be decoded: \(why.isEmpty ? "no picture or sound stream" : why.joined(separator: "; "))."))
         }
-        let context = CheckContext(path: path, media: file.info, parameters: parameters)
+        var context = CheckContext(path: path, media: file.info, parameters: parameters)
+        context.spectrum = SpectrumFactory { PowerSpectrum(size: $0) }
         return .success(FilePass(path: path, file: file, context: context, ordered: ordered, features: features, plan: plan))
     }
 

@@ -12,7 +12,7 @@ public final class LoudnessChecker: Checker {
         catches: "Programme loudness off the delivery target, true peaks over the ceiling, a loudness range too wide to air.",
         why: "Broadcasters and platforms reject or renormalise masters that miss their loudness target; overs distort after encoding.",
         defaultSeverity: .warning,
-        codes: ["loudness.integrated", "loudness.true-peak", "loudness.range"],
+        codes: ["loudness.integrated", "loudness.dialogue", "loudness.true-peak", "loudness.range"],
         options: optionSpecs)
     public static let features: FeatureSet = [.audioSamples]
 
@@ -20,6 +20,7 @@ public final class LoudnessChecker: Checker {
     private let context: CheckContext
     private var meters: [Int: LoudnessMeter] = [:]
     private var spans: [Int: (start: MediaTime, end: MediaTime)] = [:]
+    private var speech: [Int: SpeechDetector] = [:]
 
     public init(options: Options, context: CheckContext) {
         self.options = options
@@ -29,7 +30,11 @@ public final class LoudnessChecker: Checker {
     public func consume(samples: AudioSampleBlock) {
         let meter = meters[samples.streamIndex] ?? LoudnessMeter()
         meters[samples.streamIndex] = meter
-        meter.add(samples.channels, sampleRate: samples.format.sampleRate, names: samples.format.channelNames)
+        meter.add(samples.channels, sampleRate: samples.format.sampleRate, names: samples.format.channelNames, start: samples.start.seconds)
+        if speech[samples.streamIndex] == nil, spans[samples.streamIndex] == nil {
+            speech[samples.streamIndex] = SpeechDetector(sampleRate: samples.format.sampleRate, spectrum: context.spectrum)
+        }
+        speech[samples.streamIndex]?.add(samples)
         let span = spans[samples.streamIndex]
         spans[samples.streamIndex] = (span?.start ?? samples.start, samples.end)
     }
@@ -51,21 +56,50 @@ public final class LoudnessChecker: Checker {
             s["shortTermLUFS"] = .list(meter.shortTermSeries.map { .number($0) })
             if !meter.excludedChannels.isEmpty { s["excludedChannels"] = .text(meter.excludedChannels.sorted().joined(separator: ", ")) }
             if figures.integrated == nil { s["note"] = .text("nothing above the -70 LUFS gate: no programme loudness") }
+            var dialogue: Double?
+            if let detector = speech[stream] {
+                detector.finish()
+                let covered = detector.speech.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
+                let length = max((span.end - span.start).seconds, 1e-9)
+                s["dialogueShare"] = .number(min(1, covered / length))
+                s["speech"] = .list(detector.speech.map { .list([.number($0.lowerBound), .number($0.upperBound)]) })
+                // Blocks at least half speech.
+                var index = 0
+                let ranges = detector.speech
+                dialogue = gatedLoudness(meter.momentary) { end in
+                    let start = end - 0.4
+                    while index < ranges.count, ranges[index].upperBound <= start { index += 1 }
+                    var covered = 0.0, j = index
+                    while j < ranges.count, ranges[j].lowerBound < end {
+                        covered += min(ranges[j].upperBound, end) - max(ranges[j].lowerBound, start)
+                        j += 1
+                    }
+                    return covered >= 0.2
+                }
+                if let dialogue { s["dialogueLUFS"] = .number(dialogue) }
+            }
             perStream.append(.record(s))
             if stream == meters.keys.min() { for (k, v) in s where k != "stream" { summary[k] = v } }
-            findings += judge(figures, stream: stream, span: span)
+            findings += judge(figures, dialogue: dialogue, stream: stream, span: span)
         }
         if perStream.count > 1 { summary["streams"] = .list(perStream) }
         return CheckerResult(findings: findings, summary: summary)
     }
 
-    private func judge(_ f: LoudnessFigures, stream: Int, span: (start: MediaTime, end: MediaTime)) -> [Finding] {
+    private func judge(_ f: LoudnessFigures, dialogue: Double?, stream: Int, span: (start: MediaTime, end: MediaTime)) -> [Finding] {
         var out: [Finding] = []
         func add(_ code: String, _ message: String, _ measurements: [String: Double]) {
             out.append(context.finding(checker: Self.description.id, code: code, severity: .warning, placement: .whole,
                                        start: max(.zero, span.start), end: span.end, message: message, measurements: measurements, stream: stream))
         }
-        if let i = f.integrated, abs(i - options.target) > options.tolerance + 1e-9 {
+        if options.dialogueGated {
+            if let d = dialogue, abs(d - options.target) > options.tolerance + 1e-9 {
+                let off = d - options.target
+                add("loudness.dialogue",
+                    "Stream \(stream) measures \(formatNumber(d, decimals: 1)) LUFS over its dialogue, \(formatNumber(abs(off), decimals: 1)) LU \(off > 0 ? "louder" : "quieter") than \(options.standard).",
+                    ["dialogueLUFS": d, "targetLUFS": options.target, "offsetLU": off])
+            }
+        } else if let i = f.integrated, abs(i - options.target) > options.tolerance + 1e-9 {
             let off = i - options.target
             add("loudness.integrated",
                 "Stream \(stream) measures \(formatNumber(i, decimals: 1)) LUFS integrated, \(formatNumber(abs(off), decimals: 1)) LU \(off > 0 ? "louder" : "quieter") than \(options.standard).",
