@@ -157,3 +157,15 @@ import Testing
         #expect((number(reading["dialogueShare"]) ?? 0) > 0.6)
     }
 }
+
+@Suite struct AudioLayoutTests {
+    @Test func aLayoutOtherThanTheProfilesIsAnError() throws {
+        let profile = try Profile.parse("checkers: { audio-health: { layout: \"5.1\" } }", source: "t.yaml", registry: BuiltInCheckers.all)
+        let stereo = Engine(profile: profile).check(path: "\(sampleMedia)/audio-clean-r128.wav")
+        let finding = try #require(stereo.findings.first { $0.code == "audio.layout" })
+        #expect(finding.severity == .error)
+        #expect(finding.message.contains("stereo") && finding.message.contains("5.1"))
+        let surround = Engine(profile: profile).check(path: "\(sampleMedia)/levels-51.flac")
+        #expect(!surround.findings.contains { $0.code == "audio.layout" }, "\(surround.findings.map(\.message))")
+    }
+}

@@ -39,6 +39,6 @@ extension AudioHealthChecker {
         OptionSpec("phase-correlation", default: .number(0.7), unit: "0…1", range: 0...1,
                    "A left/right pair whose correlation over the programme is at or below minus this is phase-inverted."),
         OptionSpec("layout", default: .text("any"), unit: "FFmpeg layout name, or any",
-                   "The channel layout delivery expects (stereo, 5.1, 5.1(side)…); anything else is an error."),
+                   "The channel layout delivery expects (stereo, 5.1, 7.1…; 5.1 also accepts 5.1(side)); anything else is an error."),
     ]
 }

@@ -129,7 +129,8 @@ public final class AudioHealthChecker: Checker {
         for stream in streams.keys.sorted() {
             for run in streams[stream]! {
                 let layoutName = run.layout ?? "\(run.channels.count) channels"
-                if let expected = options.layout, !expected.isEmpty, expected != "any", layoutName != expected {
+                // "5.1" accepts FFmpeg's "5.1(side)" too: side or back surrounds are the same delivery layout.
+                if let expected = options.layout, !expected.isEmpty, layoutName != expected, !layoutName.hasPrefix(expected + "(") {
                     add("audio.layout", .error, run.start, run.end,
                         "Stream \(stream) is \(layoutName); the profile expects \(expected).", ["channels": Double(run.channels.count)], stream: stream)
                 }
