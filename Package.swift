@@ -50,7 +50,7 @@ let package = Package(
         .target(
             name: "GreenlightCLI",
             dependencies: [
-                "GreenlightEngine", "GreenlightCore", "GreenlightValues", "GreenlightCheckers", "GreenlightReports",
+                "GreenlightEngine", "GreenlightCore", "GreenlightValues", "GreenlightCheckers", "GreenlightReports", "GreenlightSubtitles",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,7 +75,7 @@ let package = Package(
         .testTarget(name: "GreenlightCoreTests", dependencies: ["GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightAnalyzersTests", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightEngineTests", dependencies: ["GreenlightEngine", "GreenlightMedia", "GreenlightCore", "GreenlightValues", "GreenlightCheckers"]),
-        .testTarget(name: "GreenlightCheckersTests", dependencies: ["GreenlightCheckers", "GreenlightEngine", "GreenlightCore", "GreenlightValues"]),
+        .testTarget(name: "GreenlightCheckersTests", dependencies: ["GreenlightCheckers", "GreenlightEngine", "GreenlightCore", "GreenlightSubtitles", "GreenlightValues"]),
         .testTarget(name: "GreenlightReportsTests", dependencies: ["GreenlightReports", "GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightCLITests", dependencies: ["greenlight"]),
         // A checker and an analyzer defined outside the package's modules, run through the CLI.

@@ -4,6 +4,7 @@ import GreenlightCheckers
 import GreenlightCore
 import GreenlightReports
 import GreenlightEngine
+import GreenlightSubtitles
 import GreenlightValues
 
 struct Check: AsyncParsableCommand {
@@ -76,8 +77,8 @@ struct Check: AsyncParsableCommand {
         if chosen.checkers.isEmpty {
             throw ValidationError("profile '\(chosen.name)' (\(chosen.source)) enables no checker: nothing would be checked")
         }
-        if subtitles != nil || reference != nil {
-            warn("note: no checker in profile '\(chosen.name)' reads --subtitles or --reference yet; they were accepted and not used.")
+        if reference != nil {
+            warn("note: no checker in profile '\(chosen.name)' reads --reference yet; it was accepted and not used.")
         }
         let paths = MediaCollector.collect(media)
         if paths.isEmpty { throw ValidationError("no media files found in \(media.map(printable).joined(separator: ", "))") }
@@ -104,8 +105,10 @@ struct Check: AsyncParsableCommand {
                 guard next < paths.count else { return }
                 let i = next, path = paths[i]
                 next += 1
+                let named = subtitles
                 group.addTask {
-                    (i, engine.check(path: path, progress: progress.map { p in { p.show(path, $0) } }))
+                    (i, engine.check(path: path, subtitles: SubtitleFile.sidecars(for: path, named: named),
+                                     progress: progress.map { p in { p.show(path, $0) } }))
                 }
             }
             for _ in 0..<min(jobs, paths.count) { launch() }

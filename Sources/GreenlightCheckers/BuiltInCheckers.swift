@@ -11,5 +11,6 @@ public enum BuiltInCheckers {
         AnyCheckerType(AVSyncChecker.self),
         AnyCheckerType(LoudnessChecker.self),
         AnyCheckerType(AudioHealthChecker.self),
+        AnyCheckerType(SubtitleTimingChecker.self),
     ]
 }

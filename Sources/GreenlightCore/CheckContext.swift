@@ -16,6 +16,9 @@ public struct CheckContext: Sendable {
     public var audioStreams: [StreamInfo]
     /// Shared-feature parameters in force (the black criterion).
     public var parameters: FeatureParameters
+    /// Sidecar subtitle files read for this media file (their cues also arrive through
+    /// `consume(cue:)`; here are their parse errors and the encoding assumed).
+    public var subtitles: [SubtitleDocument] = []
     /// Power spectra for analyzers that need them (the engine sets it; nil in a context made by hand).
     public var spectrum: SpectrumFactory?
 

@@ -44,15 +44,18 @@ public struct Engine: Sendable {
     /// Checks one file. Never throws: a file that cannot be read gets a report with verdict
     /// `error` and a sentence saying why; what was decoded before damage is still reported.
     /// - Parameter progress: called with the fraction (0…1) of the declared duration decoded.
-    public func check(path: String, sidecarCues: [SubtitleCue] = [], progress: ((Double) -> Void)? = nil) -> FileReport {
+    /// - Parameter subtitles: sidecar subtitle files read for this file: their cues reach the
+    ///   checkers after the file's own, their parse errors through `CheckContext.subtitles`.
+    public func check(path: String, subtitles: [SubtitleDocument] = [], progress: ((Double) -> Void)? = nil) -> FileReport {
         var stats = EngineStats()
-        return check(path: path, sidecarCues: sidecarCues, progress: progress, stats: &stats)
+        return check(path: path, subtitles: subtitles, progress: progress, stats: &stats)
     }
 
-    /// ``check(path:sidecarCues:progress:)``, also counting the work done (for tests). The parts,
+    /// ``check(path:subtitles:progress:)``, also counting the work done (for tests). The parts,
     /// in order: open and probe, build the checkers, decode and measure (with the file's health
     /// watched on the way), conclude the health, let the checkers finish, assemble the report.
-    func check(path: String, sidecarCues: [SubtitleCue] = [], progress: ((Double) -> Void)? = nil, stats: inout EngineStats) -> FileReport {
+    func check(path: String, subtitles: [SubtitleDocument] = [], progress: ((Double) -> Void)? = nil, stats: inout EngineStats) -> FileReport {
+        let sidecarCues = subtitles.flatMap(\.cues)
         // 1. Open and probe (the analyzers' plan was checked when the profile was read).
         let plan: AnalysisPlan
         do { plan = try AnalysisPlan(profile: profile) } catch {
@@ -64,7 +67,8 @@ public struct Engine: Sendable {
         case .failure(let failure): return failure.report(path: path)
         }
         let info = pass.file.info
-        let context = pass.context
+        var context = pass.context
+        context.subtitles = subtitles
         // 2. The checkers, with this file's context (their options were parsed with the profile).
         let checkers: [(id: String, checker: any Checker)] = profile.checkers.map {
             ($0.type.description.id, $0.type.make(parsed: $0.parsed, context: context))
@@ -211,7 +215,7 @@ struct CueCollector {
 }
 
 /// Streams the per-frame video features of a file to a closure (for `greenlight features`),
-/// through the same open, decode and health steps as ``Engine/check(path:sidecarCues:progress:)``.
+/// through the same open, decode and health steps as ``Engine/check(path:subtitles:progress:)``.
 public enum FeatureDump {
     /// - Returns: nil when the whole file was read, else why it stopped.
     public static func run(path: String, parameters: FeatureParameters = FeatureParameters(), each: @escaping (VideoFeatures) -> Void) throws -> String? {

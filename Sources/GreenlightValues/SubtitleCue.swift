@@ -25,3 +25,38 @@ public struct SubtitleCue: Sendable, Hashable, Codable {
     public var lines: [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
     public var duration: MediaTime { end - start }
 }
+
+/// A line of a subtitle file the parser could not read, and why.
+public struct SubtitleParseError: Sendable, Hashable, Codable {
+    /// 1-based line in the file (after decoding the text).
+    public var line: Int
+    public var message: String
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
+}
+
+/// A subtitle file as read: its cues, what could not be read, and what was assumed.
+public struct SubtitleDocument: Sendable, Hashable {
+    /// The file's name, as findings name it.
+    public var source: String
+    /// "SubRip", "WebVTT".
+    public var format: String
+    /// The text encoding assumed ("UTF-8", "UTF-16LE with BOM", "Windows-1251 (detected)").
+    public var encoding: String
+    /// A programme offset subtracted from every time (seconds), e.g. a 10:00:00:00 start.
+    public var offsetSeconds: Double
+    public var cues: [SubtitleCue]
+    public var errors: [SubtitleParseError]
+
+    public init(source: String, format: String, encoding: String, offsetSeconds: Double = 0, cues: [SubtitleCue], errors: [SubtitleParseError]) {
+        self.source = source
+        self.format = format
+        self.encoding = encoding
+        self.offsetSeconds = offsetSeconds
+        self.cues = cues
+        self.errors = errors
+    }
+}

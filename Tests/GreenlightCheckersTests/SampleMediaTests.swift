@@ -3,6 +3,7 @@ import Testing
 @testable import GreenlightCheckers
 import GreenlightValues
 import GreenlightEngine
+import GreenlightSubtitles
 
 /// Every clip in sample-media is checked with the default profile and compared with the
 /// manifest: each expected finding found (frame-exact where the tolerance is 0), nothing from
@@ -12,7 +13,9 @@ import GreenlightEngine
 
     @Test(arguments: Manifest.shared.clips)
     func findsExactlyWhatTheClipHolds(clip: Manifest.Clip) {
-        let report = engine.check(path: "\(sampleMedia)/\(clip.file)")
+        // Sidecar subtitles beside the clip are read as `greenlight check` reads them.
+        let path = "\(sampleMedia)/\(clip.file)"
+        let report = engine.check(path: path, subtitles: SubtitleFile.sidecars(for: path))
         #expect(report.error == nil)
         #expect(report.verdict.rawValue == clip.verdict)
         if let tc = clip.startTimecode { #expect(report.media?.startTimecode == tc) }

@@ -1,0 +1,32 @@
+import GreenlightCore
+import GreenlightValues
+
+extension SubtitleTimingChecker {
+    public struct Options: CheckerOptions {
+        public var minDuration: DurationValue
+        public var maxDuration: DurationValue
+        public var minGap: DurationValue
+        public var maxCPS: Double
+        public var maxLineLength: Int
+        public var maxLines: Int
+
+        public init(_ values: OptionValues) {
+            minDuration = values.duration("min-duration")
+            maxDuration = values.duration("max-duration")
+            minGap = values.duration("min-gap")
+            maxCPS = values.number("max-cps")
+            maxLineLength = Int(values.number("max-line-length"))
+            maxLines = Int(values.number("max-lines"))
+        }
+    }
+
+    // Netflix's timed-text style guide by default; a profile can set the BBC's (37 characters, 1 s gaps…).
+    static let optionSpecs: [OptionSpec] = [
+        OptionSpec("min-duration", default: .duration(.seconds(5.0 / 6)), unit: "seconds (s) or frames (f)", "A cue on screen for less than this is too short to read (5/6 s)."),
+        OptionSpec("max-duration", default: .duration(.seconds(7)), unit: "seconds (s) or frames (f)", "A cue on screen longer than this is too long."),
+        OptionSpec("min-gap", default: .duration(.frames(2)), unit: "seconds (s) or frames (f)", "Consecutive cues that do not overlap must be at least this far apart (2 frames at the video's rate)."),
+        OptionSpec("max-cps", default: .number(20), unit: "characters per second", range: 1...100, "Reading speed limit: visible characters (no markup, line breaks not counted) per second on screen."),
+        OptionSpec("max-line-length", default: .number(42), unit: "characters", range: 1...200, "Longest line allowed."),
+        OptionSpec("max-lines", default: .number(2), unit: "lines", range: 1...10, "Most lines a cue may have."),
+    ]
+}

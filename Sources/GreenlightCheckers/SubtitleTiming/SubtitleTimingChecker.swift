@@ -1,0 +1,129 @@
+import Foundation
+import GreenlightCore
+import GreenlightValues
+
+/// Timing and layout rules delivery specs hold subtitles to, per subtitle source (each sidecar,
+/// each subtitle stream), in frames of the video's own rate.
+public final class SubtitleTimingChecker: Checker {
+    public static let description = CheckerDescription(
+        id: "subtitle-timing", title: "Subtitle timing",
+        catches: "Cues that cannot be read, end before they start, overlap, flash by, stay too long, sit too close, read too fast, run too long or too many lines, fall outside the programme, or miss frame boundaries.",
+        why: "Delivery specs (Netflix, BBC) reject subtitle files for timing faults that nobody sees in a text editor.",
+        defaultSeverity: .warning,
+        codes: ["subtitle.parse-error", "subtitle.invalid-timing", "subtitle.overlap", "subtitle.min-duration", "subtitle.max-duration",
+                "subtitle.min-gap", "subtitle.reading-speed", "subtitle.line-length", "subtitle.line-count", "subtitle.out-of-bounds",
+                "subtitle.frame-alignment"],
+        options: optionSpecs)
+    public static let features: FeatureSet = [.subtitles]
+
+    private let options: Options
+    private let context: CheckContext
+    private var cues: [String: [SubtitleCue]] = [:]
+    private var order: [String] = []
+
+    public init(options: Options, context: CheckContext) {
+        self.options = options
+        self.context = context
+    }
+
+    public func consume(cue: SubtitleCue) {
+        if cues[cue.source] == nil { order.append(cue.source) }
+        cues[cue.source, default: []].append(cue)
+    }
+
+    /// What a viewer reads: the visible characters, line breaks not counted.
+    static func characters(_ cue: SubtitleCue) -> Int { cue.lines.reduce(0) { $0 + $1.count } }
+
+    public func finish(_ end: ProgrammeEnd) -> CheckerResult {
+        var findings: [Finding] = []
+        var summary: [String: SummaryValue] = [:]
+        let frame = context.frameRate.map { MediaTime(value: $0.denominator, timescale: $0.numerator) }
+        let frameSeconds = frame?.seconds ?? 0.04
+        let id = Self.description.id
+
+        func add(_ code: String, _ severity: Severity, _ cue: SubtitleCue, _ message: String, other: SubtitleCue? = nil, _ m: [String: Double] = [:]) {
+            var measurements = m
+            measurements["cue"] = Double(cue.number)
+            if let other { measurements["otherCue"] = Double(other.number) }
+            let text = cue.text.replacingOccurrences(of: "\n", with: " / ")
+            let quoted = text.count > 60 ? String(text.prefix(60)) + "…" : text
+            let start = max(.zero, min(cue.start, cue.end)), stop = max(.zero, max(cue.start, cue.end))
+            findings.append(context.finding(checker: id, code: code, severity: severity, placement: nil, start: start, end: stop,
+                                            message: "\(cue.source) cue \(cue.number) \"\(quoted)\": \(message)", measurements: measurements))
+        }
+
+        // Sidecars that could not be read, or only in part.
+        var sources = order
+        for doc in context.subtitles {
+            if !sources.contains(doc.source) { sources.append(doc.source) }
+            summary["\(doc.source)"] = .record(["format": .text(doc.format), "encoding": .text(doc.encoding),
+                                                "cues": .integer(Int64(doc.cues.count)), "parseErrors": .integer(Int64(doc.errors.count))])
+            for e in doc.errors {
+                findings.append(context.finding(checker: id, code: "subtitle.parse-error", severity: .warning, placement: nil, start: .zero, end: .zero,
+                                                message: "\(doc.source)\(e.line > 0 ? " line \(e.line)" : ""): \(e.message)",
+                                                measurements: ["line": Double(e.line)]))
+            }
+        }
+
+        let minimumDuration = options.minDuration.time(frameRate: context.frameRate).seconds
+        let maximumDuration = options.maxDuration.time(frameRate: context.frameRate).seconds
+        for source in sources {
+            let list = cues[source] ?? []
+            for (i, cue) in list.enumerated() {
+                let duration = (cue.end - cue.start).seconds
+                if cue.end <= cue.start {
+                    add("subtitle.invalid-timing", .error, cue, "ends (\(formatSeconds(cue.end.seconds))) at or before it starts (\(formatSeconds(cue.start.seconds))).")
+                    continue
+                }
+                if duration < minimumDuration - 1e-9 {
+                    add("subtitle.min-duration", .warning, cue, "on screen \(formatSeconds(duration)), under \(formatSeconds(minimumDuration)).", ["seconds": duration])
+                }
+                if duration > maximumDuration + 1e-9 {
+                    add("subtitle.max-duration", .warning, cue, "on screen \(formatSeconds(duration)), over \(formatSeconds(maximumDuration)).", ["seconds": duration])
+                }
+                let chars = Self.characters(cue)
+                let cps = Double(chars) / duration
+                if cps > options.maxCPS + 1e-9 {
+                    add("subtitle.reading-speed", .warning, cue, "\(chars) characters in \(formatSeconds(duration)): \(formatNumber(cps, decimals: 1)) per second, over \(formatNumber(options.maxCPS)).", ["charactersPerSecond": cps])
+                }
+                if let long = cue.lines.map(\.count).max(), long > options.maxLineLength {
+                    add("subtitle.line-length", .warning, cue, "a line of \(long) characters, over \(options.maxLineLength).", ["characters": Double(long)])
+                }
+                if cue.lines.count > options.maxLines {
+                    add("subtitle.line-count", .warning, cue, "\(cue.lines.count) lines, over \(options.maxLines).", ["lines": Double(cue.lines.count)])
+                }
+                if let videoEnd = end.videoEnd, context.video != nil, cue.end > videoEnd || cue.start < .zero {
+                    add("subtitle.out-of-bounds", .warning, cue, "outside the picture (\(formatSeconds(0))–\(formatSeconds(videoEnd.seconds))).")
+                }
+                if let rate = context.frameRate {
+                    let off = [cue.start, cue.end].map { t -> Double in
+                        let frames = t.seconds * Double(rate.numerator) / Double(rate.denominator)
+                        return abs(frames - frames.rounded()) * frameSeconds
+                    }.max() ?? 0
+                    if off > 0.001 {
+                        add("subtitle.frame-alignment", .info, cue, "its times are not on frame boundaries at \(rate) fps (up to \(formatNumber(off * 1000, decimals: 1)) ms off).", ["millisecondsOff": off * 1000])
+                    }
+                }
+                // The next cues that start before this one ends overlap it; the next one after it must leave a gap.
+                var j = i + 1
+                while j < list.count, list[j].start < cue.end {
+                    if list[j].end > list[j].start {
+                        add("subtitle.overlap", .warning, cue, "overlaps cue \(list[j].number) by \(formatSeconds((min(cue.end, list[j].end) - list[j].start).seconds)).", other: list[j])
+                    }
+                    j += 1
+                }
+                if j == i + 1, i + 1 < list.count {
+                    let next = list[i + 1]
+                    let gap = (next.start - cue.end).seconds
+                    let minimum = options.minGap.time(frameRate: context.frameRate).seconds
+                    if gap < minimum - 1e-6 {
+                        add("subtitle.min-gap", .warning, cue, "only \(formatSeconds(gap)) (\(formatNumber(gap / frameSeconds, decimals: 1)) frames) before cue \(next.number); at least \(options.minGap) between cues.", other: next, ["gapSeconds": gap])
+                    }
+                }
+            }
+        }
+        summary["cues"] = .integer(Int64(cues.values.reduce(0) { $0 + $1.count }))
+        summary["sources"] = .list(sources.map { .text($0) })
+        return CheckerResult(findings: findings, summary: summary)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import GreenlightValues
+
+/// Reads a subtitle file into cues: the text encoding first (BOM, valid UTF-8, else a detected
+/// Windows code page), then the format by its extension or its first line.
+public enum SubtitleFile {
+    public enum ReadError: Error, CustomStringConvertible {
+        case unreadable(String, String)
+        case unsupported(String, String)
+        public var description: String {
+            switch self {
+            case .unreadable(let path, let why): return "cannot read the subtitle file \(path): \(why)"
+            case .unsupported(let path, let what): return "\(path): \(what) subtitles are not read yet (SubRip and WebVTT are)"
+            }
+        }
+    }
+
+    /// The extensions read today, and those recognised but not read yet.
+    public static let readable = ["srt", "vtt"]
+    public static let recognised = ["srt", "vtt", "ttml", "dfxp", "xml", "scc", "stl"]
+
+    public static func read(path: String) throws -> SubtitleDocument {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ReadError.unreadable(path, FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+        }
+        return try read(data, name: (path as NSString).lastPathComponent)
+    }
+
+    public static func read(_ data: Data, name: String) throws -> SubtitleDocument {
+        let ext = (name as NSString).pathExtension.lowercased()
+        let (text, encoding) = TextDecoding.decode(data)
+        let isVTT = ext == "vtt" || text.hasPrefix("WEBVTT")
+        switch ext {
+        case "srt", "vtt", "txt", "":
+            let (cues, errors) = isVTT ? WebVTTParser.parse(text, source: name) : SRTParser.parse(text, source: name)
+            return SubtitleDocument(source: name, format: isVTT ? "WebVTT" : "SubRip", encoding: encoding, cues: cues, errors: errors)
+        case "ttml", "dfxp", "xml": throw ReadError.unsupported(name, "TTML / IMSC / EBU-TT")
+        case "scc": throw ReadError.unsupported(name, "SCC (CEA-608)")
+        case "stl": throw ReadError.unsupported(name, "EBU STL")
+        default: throw ReadError.unsupported(name, "'.\(ext)'")
+        }
+    }
+}
+
+/// Bytes to text, saying what was assumed.
+public enum TextDecoding {
+    public static func decode(_ data: Data) -> (String, String) {
+        let bytes = [UInt8](data)
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
+            return (String(decoding: bytes.dropFirst(3), as: UTF8.self), "UTF-8 with BOM")
+        }
+        if bytes.starts(with: [0xFF, 0xFE]), let s = String(data: Data(bytes.dropFirst(2)), encoding: .utf16LittleEndian) {
+            return (s, "UTF-16LE with BOM")
+        }
+        if bytes.starts(with: [0xFE, 0xFF]), let s = String(data: Data(bytes.dropFirst(2)), encoding: .utf16BigEndian) {
+            return (s, "UTF-16BE with BOM")
+        }
+        if let s = validUTF8(bytes) { return (s, "UTF-8") }
+        // Not UTF-8: the Windows code page whose letters the high bytes most look like.
+        let candidates: [(String.Encoding, String, Set<Character>)] = [
+            (.windowsCP1251, "Windows-1251", Set("абвгдеёжзийклмнопрстуфхцчшщъыьэюяАБВГДЕЁЖЗИЙКЛМНОПРСТУФХЦЧШЩЪЫЬЭЮЯ")),
+            (.windowsCP1250, "Windows-1250", Set("čćžšđČĆŽŠĐřěůŘĚŮłŁńŃśŚźŹżŻąĄęĘőŐűŰ")),
+            (.windowsCP1252, "Windows-1252", Set("éèàçêôûîïœâëùÉÈÀÇÊÔÛÎÏŒÂËÙñÑáíóúÁÍÓÚüÜöÖäÄß¿¡")),
+        ]
+        var best: (String, String, Int)?
+        for (encoding, name, letters) in candidates {
+            guard let s = String(data: data, encoding: encoding) else { continue }
+            // A Cyrillic word is all high bytes; an accented Latin letter sits among ASCII ones
+            // (É in French text is Й in Windows-1251, but "ЙVЙNEMENTS" is not a word).
+            let chars = Array(s)
+            var score = 0
+            for (i, c) in chars.enumerated() where letters.contains(c) {
+                let neighbours = [i > 0 ? chars[i - 1] : " ", i + 1 < chars.count ? chars[i + 1] : " "]
+                let cyrillic = name == "Windows-1251"
+                if neighbours.contains(where: { cyrillic ? letters.contains($0) : ($0.isASCII && $0.isLetter) }) { score += 1 }
+            }
+            if best == nil || score > best!.2 { best = (s, name, score) }
+        }
+        if let best { return (best.0, "\(best.1) (detected)") }
+        return (String(decoding: bytes, as: UTF8.self), "UTF-8 (invalid bytes replaced)")
+    }
+
+    private static func validUTF8(_ bytes: [UInt8]) -> String? {
+        var iterator = bytes.makeIterator()
+        var decoder = UTF8()
+        var out = String.UnicodeScalarView()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let v): out.append(v)
+            case .emptyInput: return String(out)
+            case .error: return nil
+            }
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import Foundation
+import GreenlightValues
+
+/// Lines of a decoded subtitle file, numbered from 1, whatever the line ends (CRLF, CR, LF).
+struct NumberedLines {
+    let lines: [Substring]
+    init(_ text: String) {
+        lines = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+            .split(separator: "\n", omittingEmptySubsequences: false)
+    }
+    /// Blocks of non-blank lines: (first line number, lines).
+    var blocks: [(Int, [Substring])] {
+        var out: [(Int, [Substring])] = []
+        var current: [Substring] = []
+        var start = 0
+        for (i, line) in lines.enumerated() {
+            if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
+                if !current.isEmpty { out.append((start, current)); current = [] }
+            } else {
+                if current.isEmpty { start = i + 1 }
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { out.append((start, current)) }
+        return out
+    }
+}
+
+/// Markup a viewer does not see: tags (`<i>`, `<font …>`, `<v Bob>`), ASS overrides (`{\an8}`),
+/// and the common character references.
+func visibleText(_ raw: String) -> String {
+    var out = ""
+    var inTag = false, inBrace = false
+    for ch in raw {
+        switch ch {
+        case "<" where !inBrace: inTag = true
+        case ">" where inTag: inTag = false
+        case "{" where !inTag: inBrace = true
+        case "}" where inBrace: inBrace = false
+        default: if !inTag && !inBrace { out.append(ch) }
+        }
+    }
+    for (entity, value) in [("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\u{00A0}"), ("&lrm;", "\u{200E}"), ("&rlm;", "\u{200F}"), ("&amp;", "&")] {
+        out = out.replacingOccurrences(of: entity, with: value)
+    }
+    return out
+}
+
+/// Reads `[[hh:]mm:]ss[,.]fff`; `strictVTT` asks for WebVTT's form (mm:ss.fff or hh:mm:ss.fff,
+/// three digits after the point).
+func parseClock(_ s: Substring, strictVTT: Bool) -> MediaTime? {
+    let text = s.trimmingCharacters(in: .whitespaces)
+    let sep: Character = strictVTT ? "." : (text.contains(",") ? "," : ".")
+    let parts = text.split(separator: sep, omittingEmptySubsequences: false)
+    guard parts.count == 2, let fraction = Int64(parts[1]), parts[1].allSatisfy(\.isNumber),
+          strictVTT ? parts[1].count == 3 : (1...3).contains(parts[1].count) else { return nil }
+    let fields = parts[0].split(separator: ":", omittingEmptySubsequences: false)
+    guard (2...3).contains(fields.count), fields.allSatisfy({ !$0.isEmpty && $0.allSatisfy(\.isNumber) }) else { return nil }
+    let numbers = fields.compactMap { Int64($0) }
+    guard numbers.count == fields.count else { return nil }
+    let (h, m, sec) = numbers.count == 3 ? (numbers[0], numbers[1], numbers[2]) : (0, numbers[0], numbers[1])
+    guard m < 60, sec < 60 else { return nil }
+    if strictVTT {
+        guard fields.last!.count == 2, fields[fields.count - 2].count == 2, numbers.count == 2 || fields[0].count >= 2 else { return nil }
+    }
+    let millis = fraction * [100, 10, 1][parts[1].count - 1]
+    return MediaTime(value: ((h * 60 + m) * 60 + sec) * 1000 + millis, timescale: 1000)
+}
+
+/// SubRip (.srt): numbered blocks, `00:01:02,500 --> 00:01:04,000`, then the text.
+public enum SRTParser {
+    public static func parse(_ text: String, source: String) -> ([SubtitleCue], [SubtitleParseError]) {
+        var cues: [SubtitleCue] = []
+        var errors: [SubtitleParseError] = []
+        for (first, block) in NumberedLines(text).blocks {
+            var index = 0
+            if !block[0].contains("-->") {
+                guard block[0].trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber), block.count > 1 else {
+                    errors.append(SubtitleParseError(line: first, message: "expected a cue number or a timing line, found '\(block[0].prefix(40))'"))
+                    continue
+                }
+                index = 1
+            }
+            let timingLine = first + index
+            let timing = block[index]
+            guard let arrow = timing.range(of: "-->") else {
+                errors.append(SubtitleParseError(line: timingLine, message: "expected a timing line ('00:00:01,000 --> 00:00:02,000'), found '\(timing.prefix(40))'"))
+                continue
+            }
+            let endField = timing[arrow.upperBound...].trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? ""
+            guard let start = parseClock(timing[..<arrow.lowerBound], strictVTT: false), let end = parseClock(endField, strictVTT: false) else {
+                errors.append(SubtitleParseError(line: timingLine, message: "cannot read the times in '\(timing.prefix(60))'"))
+                continue
+            }
+            let body = block[(index + 1)...].map { visibleText(String($0)) }.joined(separator: "\n")
+            cues.append(SubtitleCue(source: source, number: cues.count + 1, start: start, end: end, text: body))
+        }
+        return (cues, errors)
+    }
+}
+
+/// WebVTT (.vtt): a `WEBVTT` header, then cues (`[id]`, `mm:ss.fff --> mm:ss.fff [settings]`,
+/// text); NOTE, STYLE and REGION blocks are skipped.
+public enum WebVTTParser {
+    public static func parse(_ text: String, source: String) -> ([SubtitleCue], [SubtitleParseError]) {
+        let lines = NumberedLines(text)
+        guard let head = lines.lines.first, head.hasPrefix("WEBVTT"),
+              head.count == 6 || [" ", "\t"].contains(head[head.index(head.startIndex, offsetBy: 6)]) else {
+            return ([], [SubtitleParseError(line: 1, message: "a WebVTT file starts with 'WEBVTT'")])
+        }
+        var cues: [SubtitleCue] = []
+        var errors: [SubtitleParseError] = []
+        for (n, (first, block)) in lines.blocks.enumerated() {
+            if n == 0 { continue }  // the header block
+            let kind = block[0].split(separator: " ").first.map(String.init) ?? ""
+            if ["NOTE", "STYLE", "REGION"].contains(kind) || block[0] == "NOTE" { continue }
+            var index = 0
+            if !block[0].contains("-->") { index = 1 }
+            guard index < block.count, let arrow = block[index].range(of: "-->") else {
+                let at = min(index, block.count - 1)
+                errors.append(SubtitleParseError(line: first + at, message: "expected a cue timing line ('00:01.000 --> 00:02.000'), found '\(block[at].prefix(40))'"))
+                continue
+            }
+            let timing = block[index]
+            let endField = timing[arrow.upperBound...].trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
+            guard let start = parseClock(timing[..<arrow.lowerBound], strictVTT: true), let end = parseClock(endField, strictVTT: true) else {
+                errors.append(SubtitleParseError(line: first + index, message: "cannot read the times in '\(timing.prefix(60))'"))
+                continue
+            }
+            let body = block[(index + 1)...].map { visibleText(String($0)) }.joined(separator: "\n")
+            cues.append(SubtitleCue(source: source, number: cues.count + 1, start: start, end: end, text: body))
+        }
+        return (cues, errors)
+    }
+}
