@@ -162,3 +162,31 @@ public final class SpeechDetector {
         return covered / (end - start)
     }
 }
+
+/// The speech detector as a shared sound analyzer: one ``SpeechDetector`` per stream, run once
+/// per file for every checker that asks (loudness gates dialogue with it, subtitle-timing lines
+/// cues up with it). Each block's output is the speech intervals of its stream that closed
+/// during it; a stream's open interval closes with the block that ends its segment.
+public final class SpeechAnalyzer: SoundAnalyzer {
+    public static let id = "speech"
+    private let context: CheckContext
+    private var detectors: [Int: SpeechDetector?] = [:]
+    private var reported: [Int: Int] = [:]
+
+    public init(parameters: NoParameters, context: CheckContext) {
+        self.context = context
+    }
+
+    public func analyze(_ block: AudioSampleBlock) -> [ClosedRange<Double>] {
+        let stream = block.streamIndex
+        if detectors[stream] == nil {
+            detectors[stream] = SpeechDetector(sampleRate: block.format.sampleRate, spectrum: context.spectrum)
+        }
+        guard let detector = detectors[stream] ?? nil else { return [] }
+        detector.add(block)
+        if block.endsSegment { detector.finish() }
+        let done = reported[stream] ?? 0
+        reported[stream] = detector.speech.count
+        return Array(detector.speech[done...])
+    }
+}

@@ -20,21 +20,24 @@ public final class LoudnessChecker: Checker {
     private let context: CheckContext
     private var meters: [Int: LoudnessMeter] = [:]
     private var spans: [Int: (start: MediaTime, end: MediaTime)] = [:]
-    private var speech: [Int: SpeechDetector] = [:]
+    /// Speech intervals per stream, from the shared speech analyzer.
+    private var speech: [Int: [ClosedRange<Double>]] = [:]
 
     public init(options: Options, context: CheckContext) {
         self.options = options
         self.context = context
     }
 
+    public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [.sound(SpeechAnalyzer.self, NoParameters())] }
+
+    public func consume(sound: SoundRecord) {
+        speech[sound.block.streamIndex, default: []] += sound.value(SpeechAnalyzer.self)
+    }
+
     public func consume(samples: AudioSampleBlock) {
         let meter = meters[samples.streamIndex] ?? LoudnessMeter()
         meters[samples.streamIndex] = meter
         meter.add(samples.channels, sampleRate: samples.format.sampleRate, names: samples.format.channelNames, start: samples.start.seconds)
-        if speech[samples.streamIndex] == nil, spans[samples.streamIndex] == nil {
-            speech[samples.streamIndex] = SpeechDetector(sampleRate: samples.format.sampleRate, spectrum: context.spectrum)
-        }
-        speech[samples.streamIndex]?.add(samples)
         let span = spans[samples.streamIndex]
         spans[samples.streamIndex] = (span?.start ?? samples.start, samples.end)
     }
@@ -57,15 +60,13 @@ public final class LoudnessChecker: Checker {
             if !meter.excludedChannels.isEmpty { s["excludedChannels"] = .text(meter.excludedChannels.sorted().joined(separator: ", ")) }
             if figures.integrated == nil { s["note"] = .text("nothing above the -70 LUFS gate: no programme loudness") }
             var dialogue: Double?
-            if let detector = speech[stream] {
-                detector.finish()
-                let covered = detector.speech.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
+            if let ranges = speech[stream] {
+                let covered = ranges.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
                 let length = max((span.end - span.start).seconds, 1e-9)
                 s["dialogueShare"] = .number(min(1, covered / length))
-                s["speech"] = .list(detector.speech.map { .list([.number($0.lowerBound), .number($0.upperBound)]) })
+                s["speech"] = .list(ranges.map { .list([.number($0.lowerBound), .number($0.upperBound)]) })
                 // Blocks at least half speech.
                 var index = 0
-                let ranges = detector.speech
                 dialogue = gatedLoudness(meter.momentary) { end in
                     let start = end - 0.4
                     while index < ranges.count, ranges[index].upperBound <= start { index += 1 }

@@ -9,6 +9,9 @@ extension SubtitleTimingChecker {
         public var maxCPS: Double
         public var maxLineLength: Int
         public var maxLines: Int
+        /// The smallest whole-file offset against speech worth a finding, and the confidence it needs.
+        public var minSyncOffset: Double
+        public var minConfidence: Double
 
         public init(_ values: OptionValues) {
             minDuration = values.duration("min-duration")
@@ -17,6 +20,8 @@ extension SubtitleTimingChecker {
             maxCPS = values.number("max-cps")
             maxLineLength = Int(values.number("max-line-length"))
             maxLines = Int(values.number("max-lines"))
+            minSyncOffset = values.number("min-sync-offset")
+            minConfidence = values.number("min-confidence")
         }
     }
 
@@ -27,6 +32,8 @@ extension SubtitleTimingChecker {
         OptionSpec("min-gap", default: .duration(.frames(2)), unit: "seconds (s) or frames (f)", "Consecutive cues that do not overlap must be at least this far apart (2 frames at the video's rate)."),
         OptionSpec("max-cps", default: .number(20), unit: "characters per second", range: 1...100, "Reading speed limit: visible characters (no markup, line breaks not counted) per second on screen."),
         OptionSpec("max-line-length", default: .number(42), unit: "characters", range: 1...200, "Longest line allowed."),
+        OptionSpec("min-sync-offset", default: .number(0.25), unit: "seconds", range: 0...60, "Subtitles shifted against the speech by at least this much (and confidently) get subtitle.sync-offset."),
+        OptionSpec("min-confidence", default: .number(0.8), unit: "0…1", range: 0...1, "Confidence a sync estimate needs to be a finding; it is always in the summary."),
         OptionSpec("max-lines", default: .number(2), unit: "lines", range: 1...10, "Most lines a cue may have."),
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GreenlightAnalyzers
 import GreenlightCore
 import GreenlightValues
 
@@ -12,18 +13,26 @@ public final class SubtitleTimingChecker: Checker {
         defaultSeverity: .warning,
         codes: ["subtitle.parse-error", "subtitle.invalid-timing", "subtitle.overlap", "subtitle.min-duration", "subtitle.max-duration",
                 "subtitle.min-gap", "subtitle.reading-speed", "subtitle.line-length", "subtitle.line-count", "subtitle.out-of-bounds",
-                "subtitle.frame-alignment"],
+                "subtitle.frame-alignment", "subtitle.sync-offset", "subtitle.drift"],
         options: optionSpecs)
     public static let features: FeatureSet = [.subtitles]
+    public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [.sound(SpeechAnalyzer.self, NoParameters())] }
 
     private let options: Options
     private let context: CheckContext
     private var cues: [String: [SubtitleCue]] = [:]
     private var order: [String] = []
+    /// Speech in the first sound stream (the shared speech analyzer).
+    private var speech: [ClosedRange<Double>] = []
+    private lazy var speechStream = context.audioStreams.map(\.index).min()
 
     public init(options: Options, context: CheckContext) {
         self.options = options
         self.context = context
+    }
+
+    public func consume(sound: SoundRecord) {
+        if sound.block.streamIndex == speechStream { speech += sound.value(SpeechAnalyzer.self) }
     }
 
     public func consume(cue: SubtitleCue) {
@@ -121,6 +130,36 @@ public final class SubtitleTimingChecker: Checker {
                     }
                 }
             }
+        }
+        for source in sources {
+            let list = (cues[source] ?? []).filter { $0.end > $0.start }
+            var sync: [String: SummaryValue] = [:]
+            if speechStream == nil {
+                sync["note"] = .text("not measurable: no sound stream")
+            } else if let e = estimateSubtitleSync(cues: list.map { $0.start.seconds...$0.end.seconds }, speech: speech) {
+                sync["offsetSeconds"] = .number(e.offset)
+                sync["factor"] = .number(e.factor)
+                sync["confidence"] = .number(e.confidence)
+                sync["speechOverlap"] = .number(e.overlap)
+                sync["regions"] = .list(e.regions.map { .record(["time": .number($0.start), "offset": .number($0.offset), "confidence": .number($0.overlap)]) })
+                if e.confidence >= options.minConfidence, let first = list.first, let last = list.last {
+                    let cause = syncFactors.first { abs($0.0 - e.factor) < 1e-9 }?.1 ?? ""
+                    if e.factor != 1 {
+                        findings.append(context.finding(checker: id, code: "subtitle.drift", severity: .warning, placement: nil,
+                            start: first.start, end: last.end,
+                            message: "\(source): the cues drift against the speech by a factor of \(formatNumber(e.factor, decimals: 5)) (likely \(cause)), offset \(formatNumber(e.offset, decimals: 2)) s at the start; confidence \(formatNumber(e.confidence, decimals: 2)).",
+                            measurements: ["factor": e.factor, "offsetSeconds": e.offset, "confidence": e.confidence]))
+                    } else if abs(e.offset) >= options.minSyncOffset {
+                        findings.append(context.finding(checker: id, code: "subtitle.sync-offset", severity: .warning, placement: nil,
+                            start: first.start, end: last.end,
+                            message: "\(source): the subtitles run \(formatNumber(abs(e.offset), decimals: 2)) s \(e.offset > 0 ? "late" : "early") against the speech (\(formatNumber(e.overlap * 100, decimals: 0))% of subtitle time over speech at that offset; confidence \(formatNumber(e.confidence, decimals: 2))).",
+                            measurements: ["offsetSeconds": e.offset, "confidence": e.confidence]))
+                    }
+                }
+            } else {
+                sync["note"] = .text("not measurable: too few cues or no speech found")
+            }
+            summary["sync \(source)"] = .record(sync)
         }
         summary["cues"] = .integer(Int64(cues.values.reduce(0) { $0 + $1.count }))
         summary["sources"] = .list(sources.map { .text($0) })

