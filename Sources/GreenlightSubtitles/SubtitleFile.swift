@@ -10,13 +10,13 @@ public enum SubtitleFile {
         public var description: String {
             switch self {
             case .unreadable(let path, let why): return "cannot read the subtitle file \(path): \(why)"
-            case .unsupported(let path, let what): return "\(path): \(what) subtitles are not read yet (SubRip and WebVTT are)"
+            case .unsupported(let path, let what): return "\(path): \(what) subtitles are not read yet (SubRip, WebVTT and TTML are)"
             }
         }
     }
 
     /// The extensions read today, and those recognised but not read yet.
-    public static let readable = ["srt", "vtt"]
+    public static let readable = ["srt", "vtt", "ttml", "dfxp", "xml"]
     public static let recognised = ["srt", "vtt", "ttml", "dfxp", "xml", "scc", "stl"]
 
     public static func read(path: String) throws -> SubtitleDocument {
@@ -34,7 +34,15 @@ public enum SubtitleFile {
         case "srt", "vtt", "txt", "":
             let (cues, errors) = isVTT ? WebVTTParser.parse(text, source: name) : SRTParser.parse(text, source: name)
             return SubtitleDocument(source: name, format: isVTT ? "WebVTT" : "SubRip", encoding: encoding, cues: cues, errors: errors)
-        case "ttml", "dfxp", "xml": throw ReadError.unsupported(name, "TTML / IMSC / EBU-TT")
+        case "ttml", "dfxp", "xml":
+            // The XML parser gets clean UTF-8 only: text decoded as above (invalid bytes replaced,
+            // NULs dropped), its XML declaration (which may name another encoding) removed.
+            // FoundationXML traps on some malformed byte sequences; this keeps any input from
+            // crashing the run.
+            var xml = text.replacingOccurrences(of: "\u{0}", with: "")
+            if xml.hasPrefix("<?xml"), let close = xml.range(of: "?>") { xml = String(xml[close.upperBound...]) }
+            let (cues, errors, offset) = TTMLParser.parse(Data(xml.utf8), source: name)
+            return SubtitleDocument(source: name, format: "TTML", encoding: "XML (\(encoding))", offsetSeconds: offset, cues: cues, errors: errors)
         case "scc": throw ReadError.unsupported(name, "SCC (CEA-608)")
         case "stl": throw ReadError.unsupported(name, "EBU STL")
         default: throw ReadError.unsupported(name, "'.\(ext)'")
