@@ -13,7 +13,7 @@ public final class SubtitleTimingChecker: Checker {
         defaultSeverity: .warning,
         codes: ["subtitle.parse-error", "subtitle.invalid-timing", "subtitle.overlap", "subtitle.min-duration", "subtitle.max-duration",
                 "subtitle.min-gap", "subtitle.reading-speed", "subtitle.line-length", "subtitle.line-count", "subtitle.out-of-bounds",
-                "subtitle.frame-alignment", "subtitle.sync-offset", "subtitle.drift"],
+                "subtitle.frame-alignment", "subtitle.sync-offset", "subtitle.drift", "subtitle.speech-in-time", "subtitle.speech-out-time"],
         options: optionSpecs)
     public static let features: FeatureSet = [.subtitles]
     public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [.sound(SpeechAnalyzer.self, NoParameters())] }
@@ -158,6 +158,25 @@ public final class SubtitleTimingChecker: Checker {
                 }
             } else {
                 sync["note"] = .text("not measurable: too few cues or no speech found")
+            }
+            // Cue by cue against the speech it belongs to (when the file as a whole is not shifted).
+            let shifted = findings.contains { ($0.code == "subtitle.sync-offset" || $0.code == "subtitle.drift") && $0.message.hasPrefix(source) }
+            if !shifted, !speech.isEmpty {
+                let starts = speech.map(\.lowerBound), ends = speech.map(\.upperBound)
+                var early = 0, late = 0
+                for cue in list {
+                    let t = cue.start.seconds, e = cue.end.seconds
+                    if let near = starts.min(by: { abs($0 - t) < abs($1 - t) }), abs(near - t) <= 1, abs(near - t) > 3 * frameSeconds + 1e-6 {
+                        early += 1
+                        add("subtitle.speech-in-time", .info, cue, "comes in \(formatNumber(abs(t - near) / frameSeconds, decimals: 0)) frames \(t < near ? "before" : "after") its speech starts (\(formatSeconds(near))).", ["offsetSeconds": t - near])
+                    }
+                    if let end = ends.filter({ $0 > t && $0 < e }).max(), e - end > 12 * frameSeconds + 1e-6 {
+                        late += 1
+                        add("subtitle.speech-out-time", .info, cue, "stays \(formatNumber((e - end) / frameSeconds, decimals: 0)) frames after its speech ends (\(formatSeconds(end))).", ["secondsAfterSpeech": e - end])
+                    }
+                }
+                sync["inTimesOffSpeech"] = .integer(Int64(early))
+                sync["outTimesPastSpeech"] = .integer(Int64(late))
             }
             summary["sync \(source)"] = .record(sync)
         }
