@@ -10,13 +10,13 @@ public enum SubtitleFile {
         public var description: String {
             switch self {
             case .unreadable(let path, let why): return "cannot read the subtitle file \(path): \(why)"
-            case .unsupported(let path, let what): return "\(path): \(what) subtitles are not read yet (SubRip, WebVTT and TTML are)"
+            case .unsupported(let path, let what): return "\(path): \(what) subtitles are not read yet (SubRip, WebVTT, TTML and EBU STL are)"
             }
         }
     }
 
     /// The extensions read today, and those recognised but not read yet.
-    public static let readable = ["srt", "vtt", "ttml", "dfxp", "xml"]
+    public static let readable = ["srt", "vtt", "ttml", "dfxp", "xml", "stl"]
     public static let recognised = ["srt", "vtt", "ttml", "dfxp", "xml", "scc", "stl"]
 
     public static func read(path: String) throws -> SubtitleDocument {
@@ -44,7 +44,9 @@ public enum SubtitleFile {
             let (cues, errors, offset) = TTMLParser.parse(Data(xml.utf8), source: name)
             return SubtitleDocument(source: name, format: "TTML", encoding: "XML (\(encoding))", offsetSeconds: offset, cues: cues, errors: errors)
         case "scc": throw ReadError.unsupported(name, "SCC (CEA-608)")
-        case "stl": throw ReadError.unsupported(name, "EBU STL")
+        case "stl":
+            let (cues, errors, offset, encoding) = STLParser.parse(data, source: name)
+            return SubtitleDocument(source: name, format: "EBU STL", encoding: encoding, offsetSeconds: offset, cues: cues, errors: errors)
         default: throw ReadError.unsupported(name, "'.\(ext)'")
         }
     }

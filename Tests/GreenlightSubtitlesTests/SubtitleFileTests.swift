@@ -48,7 +48,6 @@ import Testing
 
     @Test func formatsNotReadYetSaySo() {
         #expect(throws: SubtitleFile.ReadError.self) { try SubtitleFile.read(Data("Scenarist_SCC V1.0".utf8), name: "a.scc") }
-        #expect(throws: SubtitleFile.ReadError.self) { try SubtitleFile.read(Data(count: 1024), name: "a.stl") }
     }
 
     @Test func randomAndMutatedBytesNeverCrashOrHang() throws {
@@ -71,6 +70,8 @@ import Testing
                 }
             }
             let d = try SubtitleFile.read(Data(bytes), name: ["f.srt", "f.vtt", "f.ttml"][i % 3])
+            let stl = try SubtitleFile.read(Data(bytes + bytes + bytes + bytes + [UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 1024)), name: "f.stl")
+            #expect(stl.cues.count <= (bytes.count * 4 + 1024) / 128)
             #expect(d.cues.allSatisfy { $0.number >= 1 })
         }
     }
@@ -151,5 +152,57 @@ import Testing
             if name.hasPrefix("imsc-tests/imsc1/ttml/timing/") { #expect(d.errors.isEmpty && !d.cues.isEmpty, "\(name): \(d.errors.prefix(2))") }
         }
         #expect(files >= 70)
+    }
+}
+
+@Suite struct STLTests {
+    /// A GSI block (STL25.01, Latin, start of programme 10:00:00:00) and one TTI block per cue.
+    static func stl(_ cues: [(tin: [UInt8], tout: [UInt8], text: [UInt8])], dfc: String = "STL25.01") -> Data {
+        var gsi = [UInt8](repeating: 0x20, count: 1024)
+        func put(_ s: String, _ at: Int) { for (i, b) in s.utf8.enumerated() { gsi[at + i] = b } }
+        put("850", 0); put(dfc, 3); put("00", 12); put("10000000", 256)
+        var out = gsi
+        for (n, c) in cues.enumerated() {
+            var tti = [UInt8](repeating: 0x8F, count: 128)
+            tti[0] = 0; tti[1] = UInt8(n + 1); tti[2] = 0; tti[3] = 0xFF; tti[4] = 0
+            for i in 0..<4 { tti[5 + i] = c.tin[i]; tti[9 + i] = c.tout[i] }
+            tti[13] = 20; tti[14] = 2; tti[15] = 0
+            for (i, b) in c.text.enumerated() { tti[16 + i] = b }
+            out += tti
+        }
+        return Data(out)
+    }
+
+    @Test func theSameCuesAsSubRipWithTheProgrammeStartSubtracted() throws {
+        // 10:00:01:00–10:00:02:12.5 is not a frame; 10:00:02:12 is 2.48 s, so the SubRip has 2,480.
+        let d = try SubtitleFile.read(Self.stl([
+            (tin: [10, 0, 1, 0], tout: [10, 0, 2, 12], text: Array("Bonjour ".utf8) + [0xC1, 0x61] + Array(" tous".utf8)),
+            (tin: [10, 0, 3, 1], tout: [10, 0, 4, 0], text: Array("Deux".utf8) + [0x8A, 0x8A] + [0x0D] + Array("lignes".utf8)),
+        ]), name: "a.stl")
+        let srt = try SubtitleFile.read(Data("1\n00:00:01,000 --> 00:00:02,480\nBonjour à tous\n\n2\n00:00:03,040 --> 00:00:04,000\nDeux\nlignes\n".utf8), name: "a.srt")
+        #expect(d.offsetSeconds == 36_000)
+        #expect(d.cues.map { [$0.start.seconds, $0.end.seconds] } == srt.cues.map { [$0.start.seconds, $0.end.seconds] })
+        #expect(d.cues.map(\.text) == srt.cues.map(\.text))
+        #expect(d.errors.isEmpty)
+    }
+
+    @Test func badTimeCodesAndShortFilesAreErrors() throws {
+        let d = try SubtitleFile.read(Self.stl([(tin: [0, 61, 0, 0], tout: [0, 0, 2, 0], text: Array("x".utf8))]), name: "b.stl")
+        #expect(d.cues.isEmpty && d.errors.map(\.line) == [1])
+        let short = try SubtitleFile.read(Data(count: 100), name: "c.stl")
+        #expect(short.errors.first?.message.contains("1024-byte GSI") == true)
+    }
+
+    @Test func realSTLFilesRead() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("shared/corpora/subtitles/real/pycaption__ebu1991_test.stl").path
+        guard FileManager.default.fileExists(atPath: path) else {
+            print("skipped: \(path) is absent (../shared/corpora is on the developers' machines only)")
+            return
+        }
+        let d = try SubtitleFile.read(path: path)
+        #expect(d.cues.count == 494 && d.errors.isEmpty)
+        #expect(d.cues[2].text == "Drei, Vier... -Hahaha...\nVier, fünf... -Hahaha...")
+        #expect(abs(d.cues[0].start.seconds - 3.4) < 1e-9)
     }
 }
