@@ -8,7 +8,7 @@ struct Cues: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print what greenlight understood of a subtitle file: encoding, cues and parse errors.")
 
-    @Argument(help: "A subtitle file (SubRip .srt or WebVTT .vtt).") var file: String
+    @Argument(help: "A subtitle file: SubRip (.srt), WebVTT (.vtt), TTML / IMSC / EBU-TT (.ttml, .dfxp, .xml), EBU STL (.stl) or SCC (.scc).") var file: String
     @Flag(help: "Print JSON: {encoding, offsetSeconds, cues: [{number, start, end, text}], errors: [{line, message}]}.") var json = false
 
     struct Output: Encodable {

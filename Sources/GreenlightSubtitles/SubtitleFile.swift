@@ -10,13 +10,12 @@ public enum SubtitleFile {
         public var description: String {
             switch self {
             case .unreadable(let path, let why): return "cannot read the subtitle file \(path): \(why)"
-            case .unsupported(let path, let what): return "\(path): \(what) subtitles are not read yet (SubRip, WebVTT, TTML and EBU STL are)"
+            case .unsupported(let path, let what): return "\(path): \(what) subtitles are not read yet (SubRip, WebVTT, TTML, EBU STL and SCC are)"
             }
         }
     }
 
-    /// The extensions read today, and those recognised but not read yet.
-    public static let readable = ["srt", "vtt", "ttml", "dfxp", "xml", "stl"]
+    /// The extensions read; sidecars are looked for with these (`.xml` only when named).
     public static let recognised = ["srt", "vtt", "ttml", "dfxp", "xml", "scc", "stl"]
 
     public static func read(path: String) throws -> SubtitleDocument {
@@ -43,7 +42,9 @@ public enum SubtitleFile {
             if xml.hasPrefix("<?xml"), let close = xml.range(of: "?>") { xml = String(xml[close.upperBound...]) }
             let (cues, errors, offset) = TTMLParser.parse(Data(xml.utf8), source: name)
             return SubtitleDocument(source: name, format: "TTML", encoding: "XML (\(encoding))", offsetSeconds: offset, cues: cues, errors: errors)
-        case "scc": throw ReadError.unsupported(name, "SCC (CEA-608)")
+        case "scc":
+            let (cues, errors, offset) = SCCParser.parse(text, source: name)
+            return SubtitleDocument(source: name, format: "SCC (CEA-608)", encoding: encoding, offsetSeconds: offset, cues: cues, errors: errors)
         case "stl":
             let (cues, errors, offset, encoding) = STLParser.parse(data, source: name)
             return SubtitleDocument(source: name, format: "EBU STL", encoding: encoding, offsetSeconds: offset, cues: cues, errors: errors)
