@@ -82,7 +82,7 @@ public struct Profile: Sendable {
     }
 
     /// Names of the built-in profiles.
-    public static let builtInNames = ["default", "delivery"]
+    public static let builtInNames = ["default", "delivery", "netflix", "bbc"]
 
     /// A built-in profile by name: `default` (every checker at its own severities: only damage and
     /// sound out of sync are errors) or `delivery` (every checker; anything inside the programme,
@@ -112,6 +112,34 @@ public struct Profile: Sendable {
                   loudness.true-peak: error
                   audio.clipping: error
                 """, source: "built-in delivery", registry: registry)
+        case "netflix":
+            // Netflix's timed-text style guide: the subtitle-timing defaults, and its loudness spec.
+            return try parse("""
+                name: netflix
+                description: Netflix delivery - subtitle timing per its style guide, dialogue-gated loudness.
+                checkers:
+                  black: {}
+                  freeze: {}
+                  silence: {}
+                  av-sync: {}
+                  loudness: { standard: netflix }
+                  audio-health: {}
+                  subtitle-timing: {}
+                """, source: "built-in netflix", registry: registry)
+        case "bbc":
+            // The BBC subtitle guidelines: 37 characters a line, 160-180 words a minute, gaps closed or a second.
+            return try parse("""
+                name: bbc
+                description: BBC subtitle guidelines - 37 characters, 180 words a minute, gaps closed or 1 s; EBU R128.
+                checkers:
+                  black: {}
+                  freeze: {}
+                  silence: {}
+                  av-sync: {}
+                  loudness: { standard: r128 }
+                  audio-health: {}
+                  subtitle-timing: { max-line-length: 37, max-wpm: 180, max-cps: 100, min-gap: 1s, closed-gaps: true }
+                """, source: "built-in bbc", registry: registry)
         default:
             return nil
         }

@@ -76,3 +76,26 @@ import Testing
         #expect(plain.factor == 1 && abs(plain.offset - 0.7) < 0.02)
     }
 }
+
+@Suite struct SubtitleProfileTests {
+    func codes(_ profile: String) throws -> [String: [Double]] {
+        let p = try #require(try Profile.builtIn(named: profile, registry: BuiltInCheckers.all))
+        let path = "\(sampleMedia)/subtitled.mp4"
+        let report = Engine(profile: p).check(path: path, subtitles: SubtitleFile.sidecars(for: path))
+        var out: [String: [Double]] = [:]
+        for f in report.findings where f.checker == "subtitle-timing" { out[f.code, default: []].append(f.measurements["cue"] ?? 0) }
+        return out
+    }
+
+    @Test func theBBCProfileClosesOneFrameGapsAndCountsWords() throws {
+        let netflix = try codes("netflix"), bbc = try codes("bbc")
+        // Cue 1 leaves one frame before cue 2: too close for Netflix, a closed gap for the BBC;
+        // cue 5 leaves 0.52 s: fine for Netflix, under the BBC's second.
+        #expect(netflix["subtitle.min-gap"] == [1])
+        #expect(bbc["subtitle.min-gap"] == [5])
+        // 53 characters is over both limits; 19 characters in 0.99 s is 242 words a minute for the BBC only.
+        #expect(netflix["subtitle.line-length"] == [5] && bbc["subtitle.line-length"] == [5])
+        #expect(netflix["subtitle.reading-speed"] == [4])
+        #expect(bbc["subtitle.reading-speed"] == [4, 10])
+    }
+}

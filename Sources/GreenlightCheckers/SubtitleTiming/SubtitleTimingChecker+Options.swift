@@ -9,6 +9,10 @@ extension SubtitleTimingChecker {
         public var maxCPS: Double
         public var maxLineLength: Int
         public var maxLines: Int
+        /// Words per minute a cue may ask (0: not checked).
+        public var maxWPM: Double
+        /// A gap of at most one frame counts as closed (the cues follow on), not as too small.
+        public var closedGaps: Bool
         /// The smallest whole-file offset against speech worth a finding, and the confidence it needs.
         public var minSyncOffset: Double
         public var minConfidence: Double
@@ -20,12 +24,14 @@ extension SubtitleTimingChecker {
             maxCPS = values.number("max-cps")
             maxLineLength = Int(values.number("max-line-length"))
             maxLines = Int(values.number("max-lines"))
+            maxWPM = values.number("max-wpm")
+            closedGaps = values.flag("closed-gaps")
             minSyncOffset = values.number("min-sync-offset")
             minConfidence = values.number("min-confidence")
         }
     }
 
-    // Netflix's timed-text style guide by default; a profile can set the BBC's (37 characters, 1 s gaps…).
+    // Netflix's timed-text style guide by default; the built-in `bbc` profile sets the BBC's.
     static let optionSpecs: [OptionSpec] = [
         OptionSpec("min-duration", default: .duration(.seconds(5.0 / 6)), unit: "seconds (s) or frames (f)", "A cue on screen for less than this is too short to read (5/6 s)."),
         OptionSpec("max-duration", default: .duration(.seconds(7)), unit: "seconds (s) or frames (f)", "A cue on screen longer than this is too long."),
@@ -34,6 +40,8 @@ extension SubtitleTimingChecker {
         OptionSpec("max-line-length", default: .number(42), unit: "characters", range: 1...200, "Longest line allowed."),
         OptionSpec("min-sync-offset", default: .number(0.25), unit: "seconds", range: 0...60, "Subtitles shifted against the speech by at least this much (and confidently) get subtitle.sync-offset."),
         OptionSpec("min-confidence", default: .number(0.8), unit: "0…1", range: 0...1, "Confidence a sync estimate needs to be a finding; it is always in the summary."),
+        OptionSpec("max-wpm", default: .number(0), unit: "words per minute", range: 0...1000, "Reading speed in words per minute (the BBC's 160-180); 0 leaves it to max-cps."),
+        OptionSpec("closed-gaps", default: .flag(false), unit: "true or false", "Let cues follow on with no gap (a gap of at most one frame), as the BBC does; other gaps still need min-gap."),
         OptionSpec("max-lines", default: .number(2), unit: "lines", range: 1...10, "Most lines a cue may have."),
     ]
 }

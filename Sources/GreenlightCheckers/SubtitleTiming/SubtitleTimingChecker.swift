@@ -95,6 +95,11 @@ public final class SubtitleTimingChecker: Checker {
                 if cps > options.maxCPS + 1e-9 {
                     add("subtitle.reading-speed", .warning, cue, "\(chars) characters in \(formatSeconds(duration)): \(formatNumber(cps, decimals: 1)) per second, over \(formatNumber(options.maxCPS)).", ["charactersPerSecond": cps])
                 }
+                let words = cue.text.split(whereSeparator: { $0.isWhitespace }).count
+                let wpm = Double(words) / duration * 60
+                if options.maxWPM > 0, wpm > options.maxWPM + 1e-9 {
+                    add("subtitle.reading-speed", .warning, cue, "\(words) words in \(formatSeconds(duration)): \(formatNumber(wpm, decimals: 0)) per minute, over \(formatNumber(options.maxWPM)).", ["wordsPerMinute": wpm])
+                }
                 if let long = cue.lines.map(\.count).max(), long > options.maxLineLength {
                     add("subtitle.line-length", .warning, cue, "a line of \(long) characters, over \(options.maxLineLength).", ["characters": Double(long)])
                 }
@@ -125,7 +130,8 @@ public final class SubtitleTimingChecker: Checker {
                     let next = list[i + 1]
                     let gap = (next.start - cue.end).seconds
                     let minimum = options.minGap.time(frameRate: context.frameRate).seconds
-                    if gap < minimum - 1e-6 {
+                    let closed = options.closedGaps && gap <= frameSeconds + 1e-6 && gap >= 0
+                    if gap < minimum - 1e-6 && !closed {
                         add("subtitle.min-gap", .warning, cue, "only \(formatSeconds(gap)) (\(formatNumber(gap / frameSeconds, decimals: 1)) frames) before cue \(next.number); at least \(options.minGap) between cues.", other: next, ["gapSeconds": gap])
                     }
                 }
