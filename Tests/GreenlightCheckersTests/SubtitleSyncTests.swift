@@ -99,3 +99,23 @@ import Testing
         #expect(bbc["subtitle.reading-speed"] == [4, 10])
     }
 }
+
+@Suite struct ShotChangeTests {
+    @Test func timesNearACutButNotOnItAreNamed() throws {
+        // sync-content-insync.mp4 cuts (brightness and hue) at frames 79, 116, 192 and 237 (25 fps).
+        func clock(_ frame: Int) -> String {
+            let ms = frame * 40
+            return String(format: "%02d:%02d:%02d,%03d", ms / 3_600_000, ms / 60000 % 60, ms / 1000 % 60, ms % 1000)
+        }
+        // In 5 after 79; on 116; out 3 before 192; every other time 16 frames or more from any cut.
+        let cues = [(84, 100), (116, 135), (170, 189), (210, 217)]
+        let text = cues.enumerated().map { "\($0.offset + 1)\n\(clock($0.element.0)) --> \(clock($0.element.1))\nShot\n" }.joined(separator: "\n")
+        let doc = try SubtitleFile.read(Data(text.utf8), name: "cuts.srt")
+        let profile = try Profile.parse("checkers: { subtitle-timing: {} }", source: "t.yaml", registry: BuiltInCheckers.all)
+        let report = Engine(profile: profile).check(path: "\(sampleMedia)/sync-content-insync.mp4", subtitles: [doc])
+        let found = report.findings.filter { $0.code == "subtitle.shot-change" }
+        #expect(found.map { $0.measurements["cue"] ?? 0 } == [1, 3], "\(found.map(\.message))")
+        #expect(found.map { ($0.measurements["framesFromCut"] ?? 0).rounded() } == [5, -3])
+        #expect(found.allSatisfy { $0.severity == .info })
+    }
+}

@@ -13,10 +13,13 @@ public final class SubtitleTimingChecker: Checker {
         defaultSeverity: .warning,
         codes: ["subtitle.parse-error", "subtitle.invalid-timing", "subtitle.overlap", "subtitle.min-duration", "subtitle.max-duration",
                 "subtitle.min-gap", "subtitle.reading-speed", "subtitle.line-length", "subtitle.line-count", "subtitle.out-of-bounds",
-                "subtitle.frame-alignment", "subtitle.sync-offset", "subtitle.drift", "subtitle.speech-in-time", "subtitle.speech-out-time"],
+                "subtitle.frame-alignment", "subtitle.shot-change", "subtitle.sync-offset", "subtitle.drift", "subtitle.speech-in-time",
+                "subtitle.speech-out-time"],
         options: optionSpecs)
-    public static let features: FeatureSet = [.subtitles]
-    public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [.sound(SpeechAnalyzer.self, NoParameters())] }
+    public static let features: FeatureSet = [.subtitles, .thumbnail]
+    public static func analyzers(_ options: Options) -> [AnalyzerRequest] {
+        [.sound(SpeechAnalyzer.self, NoParameters()), .frame(CutAnalyzer.self)]
+    }
 
     private let options: Options
     private let context: CheckContext
@@ -29,6 +32,13 @@ public final class SubtitleTimingChecker: Checker {
     public init(options: Options, context: CheckContext) {
         self.options = options
         self.context = context
+    }
+
+    /// Start times of shots after the first (the shared cut detector).
+    private var cuts: [MediaTime] = []
+
+    public func consume(frame: FrameRecord) {
+        if frame.value(CutAnalyzer.self).isCut { cuts.append(frame.features.time) }
     }
 
     public func consume(sound: SoundRecord) {
@@ -116,6 +126,14 @@ public final class SubtitleTimingChecker: Checker {
                     }.max() ?? 0
                     if off > 0.001 {
                         add("subtitle.frame-alignment", .info, cue, "its times are not on frame boundaries at \(rate) fps (up to \(formatNumber(off * 1000, decimals: 1)) ms off).", ["millisecondsOff": off * 1000])
+                    }
+                }
+                // In and out times near a cut but not on it (within half a frame counts as on it).
+                for (edge, t) in [("in", cue.start), ("out", cue.end)] where !cuts.isEmpty {
+                    let near = cuts.min { abs(($0 - t).seconds) < abs(($1 - t).seconds) }!
+                    let off = (t - near).seconds
+                    if abs(off) >= frameSeconds / 2 - 1e-6, abs(off) <= 12 * frameSeconds + 1e-6 {
+                        add("subtitle.shot-change", .info, cue, "its \(edge) time is \(formatNumber(abs(off) / frameSeconds, decimals: 0)) frames \(off < 0 ? "before" : "after") the cut at \(context.label(near)); put it on the cut or 12 frames away.", ["framesFromCut": off / frameSeconds])
                     }
                 }
                 // The next cues that start before this one ends overlap it; the next one after it must leave a gap.
