@@ -119,3 +119,27 @@ import Testing
         #expect(found.allSatisfy { $0.severity == .info })
     }
 }
+
+@Suite struct CleanInEveryFormatTests {
+    @Test func cleanCuesGiveNothingAtWarningInAnyFormat() throws {
+        // The same three clean cues (on frame boundaries at 25 fps, 1 s apart) in five formats.
+        let srt = "1\n00:00:01,000 --> 00:00:03,000\nA clean cue.\n\n2\n00:00:04,000 --> 00:00:06,000\nAnother one.\n\n3\n00:00:10,000 --> 00:00:12,480\nTwo lines,\nboth short.\n"
+        let vtt = "WEBVTT\n\n00:01.000 --> 00:03.000\nA clean cue.\n\n00:04.000 --> 00:06.000\nAnother one.\n\n00:10.000 --> 00:12.480\nTwo lines,\nboth short.\n"
+        let ttml = #"<tt xmlns="http://www.w3.org/ns/ttml" xmlns:ttp="http://www.w3.org/ns/ttml#parameter" ttp:frameRate="25"><body><div><p begin="00:00:01:00" end="00:00:03:00">A clean cue.</p><p begin="100f" end="150f">Another one.</p><p begin="10s" end="12.48s">Two lines,<br/>both short.</p></div></body></tt>"#
+        // SCC at 29.97: pop-on shown at EOC (word 3 of each line), taken down by EDM.
+        let scc = "Scenarist_SCC V1.0\n\n00:00:00;27\t9420 9420 c1a0 942f 942f\n\n00:00:03;00\t942c 942c\n\n00:00:03;26\t9420 9420 c1a0 942f 942f\n\n00:00:06;00\t942c 942c\n"
+        var docs = [try SubtitleFile.read(Data(srt.utf8), name: "c.srt"), try SubtitleFile.read(Data(vtt.utf8), name: "c.vtt"),
+                    try SubtitleFile.read(Data(ttml.utf8), name: "c.ttml"), try SubtitleFile.read(Data(scc.utf8), name: "c.scc")]
+        for d in docs.prefix(3) { #expect(d.cues.map { [$0.start.seconds, $0.end.seconds] } == docs[0].cues.map { [$0.start.seconds, $0.end.seconds] }, "\(d.source)") }
+        // The SCC cues land on the 29.97 grid within a frame of 1-3 s and 4-6 s.
+        let sccTimes = docs[3].cues.map { [$0.start.seconds, $0.end.seconds] }
+        #expect(sccTimes.count == 2 && zip(sccTimes.flatMap { $0 }, [1.0, 3.0, 4.0, 6.0]).allSatisfy { abs($0 - $1) < 1.0 / 29.97 })
+        docs.removeLast()  // subtitled.mp4 is 25 fps: 29.97 times are off its frame grid (information only)
+        let profile = try Profile.parse("checkers: { subtitle-timing: {} }", source: "t.yaml", registry: BuiltInCheckers.all)
+        for d in docs + [try SubtitleFile.read(Data(scc.utf8), name: "c.scc")] {
+            let report = Engine(profile: profile).check(path: "\(sampleMedia)/subtitled.mp4", subtitles: [d])
+            let serious = report.findings.filter { $0.severity >= .warning }
+            #expect(serious.isEmpty, "\(d.source): \(serious.map(\.message))")
+        }
+    }
+}
