@@ -143,3 +143,20 @@ import Testing
         }
     }
 }
+
+@Suite struct LanguageLimitTests {
+    @Test func aLanguageTableSetsItsOwnReadingSpeed() throws {
+        // Ten characters in 2 s: 5 per second, under 20, over a limit of 4.
+        let text = "1\n00:00:01,000 --> 00:00:03,000\nこんにちは、世界です\n"
+        let profile = try Profile.parse("checkers: { subtitle-timing: { cps-by-language: \"ja=4,ko=12\" } }", source: "t.yaml", registry: BuiltInCheckers.all)
+        func speedFindings(_ name: String) throws -> Int {
+            let doc = try SubtitleFile.read(Data(text.utf8), name: name)
+            return Engine(profile: profile).check(path: "\(sampleMedia)/subtitled.mp4", subtitles: [doc]).findings.filter { $0.code == "subtitle.reading-speed" }.count
+        }
+        #expect(try speedFindings("show.ja.srt") == 1)
+        #expect(try speedFindings("show.en.srt") == 0)
+        #expect(throws: ProfileError.self) {
+            try Profile.parse("checkers: { subtitle-timing: { cps-by-language: \"ja:4\" } }", source: "t.yaml", registry: BuiltInCheckers.all)
+        }
+    }
+}

@@ -9,6 +9,8 @@ extension SubtitleTimingChecker {
         public var maxCPS: Double
         public var maxLineLength: Int
         public var maxLines: Int
+        /// Reading-speed limits by language ("ja=4,ko=12"), over `maxCPS` for sources in those languages.
+        public var cpsByLanguage: [String: Double]
         /// Words per minute a cue may ask (0: not checked).
         public var maxWPM: Double
         /// A gap of at most one frame counts as closed (the cues follow on), not as too small.
@@ -17,7 +19,7 @@ extension SubtitleTimingChecker {
         public var minSyncOffset: Double
         public var minConfidence: Double
 
-        public init(_ values: OptionValues) {
+        public init(_ values: OptionValues) throws {
             minDuration = values.duration("min-duration")
             maxDuration = values.duration("max-duration")
             minGap = values.duration("min-gap")
@@ -26,6 +28,16 @@ extension SubtitleTimingChecker {
             maxLines = Int(values.number("max-lines"))
             maxWPM = values.number("max-wpm")
             closedGaps = values.flag("closed-gaps")
+            var table: [String: Double] = [:]
+            for entry in values.text("cps-by-language").split(separator: ",") where !entry.trimmingCharacters(in: .whitespaces).isEmpty {
+                let kv = entry.split(separator: "=").map { $0.trimmingCharacters(in: .whitespaces) }
+                guard kv.count == 2, !kv[0].isEmpty, let v = Double(kv[1]), v > 0 else {
+                    throw ProfileError(source: "profile", key: "checkers.subtitle-timing.cps-by-language",
+                                       message: "'\(entry)' is not LANGUAGE=CHARACTERS-PER-SECOND (as in \"ja=4,ko=12\")")
+                }
+                table[kv[0].lowercased()] = v
+            }
+            cpsByLanguage = table
             minSyncOffset = values.number("min-sync-offset")
             minConfidence = values.number("min-confidence")
         }
@@ -40,6 +52,7 @@ extension SubtitleTimingChecker {
         OptionSpec("max-line-length", default: .number(42), unit: "characters", range: 1...200, "Longest line allowed."),
         OptionSpec("min-sync-offset", default: .number(0.25), unit: "seconds", range: 0...60, "Subtitles shifted against the speech by at least this much (and confidently) get subtitle.sync-offset."),
         OptionSpec("min-confidence", default: .number(0.8), unit: "0…1", range: 0...1, "Confidence a sync estimate needs to be a finding; it is always in the summary."),
+        OptionSpec("cps-by-language", default: .text(""), unit: "LANG=CPS,…", "Reading-speed limits for other languages, by the sidecar's language tag (A001.ja.vtt) or the stream's language (\"ja=4,ko=12\"); others use max-cps."),
         OptionSpec("max-wpm", default: .number(0), unit: "words per minute", range: 0...1000, "Reading speed in words per minute (the BBC's 160-180); 0 leaves it to max-cps."),
         OptionSpec("closed-gaps", default: .flag(false), unit: "true or false", "Let cues follow on with no gap (a gap of at most one frame), as the BBC does; other gaps still need min-gap."),
         OptionSpec("max-lines", default: .number(2), unit: "lines", range: 1...10, "Most lines a cue may have."),

@@ -86,8 +86,18 @@ public final class SubtitleTimingChecker: Checker {
 
         let minimumDuration = options.minDuration.time(frameRate: context.frameRate).seconds
         let maximumDuration = options.maxDuration.time(frameRate: context.frameRate).seconds
+        /// A source's language: the tag before a sidecar's extension (A001.fr.vtt), or its stream's.
+        func language(_ source: String) -> String? {
+            if source.hasPrefix("stream "), let index = Int(source.dropFirst(7)) {
+                return context.media.streams.first { $0.index == index }?.language?.lowercased()
+            }
+            let parts = source.split(separator: ".")
+            return parts.count >= 3 ? parts[parts.count - 2].lowercased() : nil
+        }
         for source in sources {
             let list = cues[source] ?? []
+            let lang = language(source)
+            let maxCPS = lang.flatMap { l in options.cpsByLanguage[l] ?? options.cpsByLanguage[String(l.prefix(2))] } ?? options.maxCPS
             for (i, cue) in list.enumerated() {
                 let duration = (cue.end - cue.start).seconds
                 if cue.end <= cue.start {
@@ -102,8 +112,8 @@ public final class SubtitleTimingChecker: Checker {
                 }
                 let chars = Self.characters(cue)
                 let cps = Double(chars) / duration
-                if cps > options.maxCPS + 1e-9 {
-                    add("subtitle.reading-speed", .warning, cue, "\(chars) characters in \(formatSeconds(duration)): \(formatNumber(cps, decimals: 1)) per second, over \(formatNumber(options.maxCPS)).", ["charactersPerSecond": cps])
+                if cps > maxCPS + 1e-9 {
+                    add("subtitle.reading-speed", .warning, cue, "\(chars) characters in \(formatSeconds(duration)): \(formatNumber(cps, decimals: 1)) per second, over \(formatNumber(maxCPS))\(lang.map { " (\($0))" } ?? "").", ["charactersPerSecond": cps])
                 }
                 let words = cue.text.split(whereSeparator: { $0.isWhitespace }).count
                 let wpm = Double(words) / duration * 60
