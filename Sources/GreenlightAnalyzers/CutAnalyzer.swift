@@ -32,7 +32,7 @@ public final class CutAnalyzer: FrameAnalyzer {
             recent.append(change)
             if recent.count > 12 { recent.removeFirst() }
         }
-        let usual = recent.sorted().dropFirst(recent.count / 2).first ?? 0
+        let usual = quantile(recent, 0.5) ?? 0
         guard change >= max(8, 4 * usual) else { return Decision(isCut: false, change: change) }
         // A flash: one of the next three pictures is back near the picture before.
         let back = following.contains { f in f.features.thumbnail.map { $0.difference(to: before) < change * 0.4 } ?? false }

@@ -34,7 +34,6 @@ public final class SpeechDetector {
     private struct Frame { var time: Double, level: Double, shape: [Double], change: Double = 0 }
     private var frames: [Frame] = []
     private var levels: [Double] = []  // the last 1.5 s of band levels, for the floor
-    private var flags: [(time: Double, speech: Bool)] = []
     /// Speech intervals found, in seconds from the programme's first frame.
     public private(set) var speech: [ClosedRange<Double>] = []
     private var open: (start: Double, end: Double)?
@@ -114,7 +113,7 @@ public final class SpeechDetector {
         guard frames.count > 2 * reach else { return }
         let i = frames.count - 1 - reach
         let f = frames[i]
-        let floor = levels.sorted()[levels.count / 10]
+        let floor = quantile(levels, 0.1) ?? f.level
         let around = frames[(i - reach)...(i + reach)]
         let change = around.map(\.change).reduce(0, +) / Double(around.count)
         let loud = around.map(\.level).max() ?? f.level
@@ -144,11 +143,8 @@ public final class SpeechDetector {
 
     /// Ends the last interval (at the end of the stream).
     public func finish() {
-        while frames.count > 15 {
-            // The last frames, judged with what is left after them.
-            let f = frames.removeLast()
-            _ = f
-        }
+        // The last 150 ms are never judged: they have no 150 ms after them.
+        frames.removeAll()
         close()
     }
 

@@ -78,7 +78,7 @@ final class PictureEventDetector {
         }
         guard p.frame > lastFlash + 3 else { return }
         // A change: a local peak of the difference, at least 3 points and three times the usual.
-        let usual = differences.sorted().dropFirst(differences.count / 2).first ?? 0
+        let usual = quantile(differences, 0.5) ?? 0
         let next = recent[i + 1]
         let jump = abs(p.mean - before.mean)
         let strength = max(p.difference - usual, jump)

@@ -1,4 +1,5 @@
 import Foundation
+import GreenlightValues
 
 /// One measured pair: a picture event and its sound, offset = sound − picture.
 struct SyncEvent: Sendable, Equatable {
@@ -48,7 +49,7 @@ struct OffsetTrend: Sendable, Equatable {
     init(_ events: [SyncEvent], minimumChange: Double) {
         let offsets = events.map(\.offset)
         let times = events.map(\.pictureTime)
-        let median = offsets.sorted()[offsets.count / 2]
+        let median = quantile(offsets, 0.5) ?? 0
         shape = .constant
         offset = median
         let mean = offsets.reduce(0, +) / Double(max(offsets.count, 1))

@@ -69,7 +69,7 @@ struct SyncReport {
         }
         if gaps > 0 { explanation.append("the sound has \(gaps) gap(s) (see decode.gap)") }
         if abs(startOffset) > frameDuration / 2, let offset = measured.trusted(minimumConfidence: 0.8) {
-            explanation.append(abs(offset - 0) <= frameDuration / 2
+            explanation.append(abs(offset) <= frameDuration / 2
                 ? "the measured content is in sync, so the difference is in the timestamps only and players align it"
                 : "the measured content offset is \(formatNumber(offset * 1000, decimals: 1)) ms")
         }

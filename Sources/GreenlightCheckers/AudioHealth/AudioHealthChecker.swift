@@ -165,7 +165,7 @@ public final class AudioHealthChecker: Checker {
                             ["correlation": correlation], stream: stream, channel: p.name)
                     } else if residual <= -60 {
                         add("audio.phase", .info, run.start, run.end,
-                            "The \(p.name) pair of stream \(stream) carries the same sound on both sides (difference \(formatNumber(residual, decimals: 0)) dB): dual mono where a stereo pair is expected.",
+                            "The \(p.name) pair of stream \(stream) carries the same sound on both sides (\(p.diff == 0 ? "identical samples" : "difference \(formatNumber(residual, decimals: 0)) dB")): dual mono where a stereo pair is expected.",
                             ["correlation": correlation, "differenceDB": residual], stream: stream, channel: p.name)
                     }
                     summary["stream\(stream)Correlation\(p.name.replacingOccurrences(of: "/", with: ""))"] = .number(correlation)

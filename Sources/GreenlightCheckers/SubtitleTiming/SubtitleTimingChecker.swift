@@ -168,6 +168,7 @@ public final class SubtitleTimingChecker: Checker {
         for source in sources {
             let list = (cues[source] ?? []).filter { $0.end > $0.start }
             var sync: [String: SummaryValue] = [:]
+            var shifted = false  // the file as a whole is shifted or drifts: cue-by-cue speech rules would all fire
             if speechStream == nil {
                 sync["note"] = .text("not measurable: no sound stream")
             } else if let e = estimateSubtitleSync(cues: list.map { $0.start.seconds...$0.end.seconds }, speech: speech) {
@@ -179,11 +180,13 @@ public final class SubtitleTimingChecker: Checker {
                 if e.confidence >= options.minConfidence, let first = list.first, let last = list.last {
                     let cause = syncFactors.first { abs($0.0 - e.factor) < 1e-9 }?.1 ?? ""
                     if e.factor != 1 {
+                        shifted = true
                         findings.append(context.finding(checker: id, code: "subtitle.drift", severity: .warning, placement: nil,
                             start: first.start, end: last.end,
                             message: "\(source): the cues drift against the speech by a factor of \(formatNumber(e.factor, decimals: 5)) (likely \(cause)), offset \(formatNumber(e.offset, decimals: 2)) s at the start; confidence \(formatNumber(e.confidence, decimals: 2)).",
                             measurements: ["factor": e.factor, "offsetSeconds": e.offset, "confidence": e.confidence]))
                     } else if abs(e.offset) >= options.minSyncOffset {
+                        shifted = true
                         findings.append(context.finding(checker: id, code: "subtitle.sync-offset", severity: .warning, placement: nil,
                             start: first.start, end: last.end,
                             message: "\(source): the subtitles run \(formatNumber(abs(e.offset), decimals: 2)) s \(e.offset > 0 ? "late" : "early") against the speech (\(formatNumber(e.overlap * 100, decimals: 0))% of subtitle time over speech at that offset; confidence \(formatNumber(e.confidence, decimals: 2))).",
@@ -194,7 +197,6 @@ public final class SubtitleTimingChecker: Checker {
                 sync["note"] = .text("not measurable: too few cues or no speech found")
             }
             // Cue by cue against the speech it belongs to (when the file as a whole is not shifted).
-            let shifted = findings.contains { ($0.code == "subtitle.sync-offset" || $0.code == "subtitle.drift") && $0.message.hasPrefix(source) }
             if !shifted, !speech.isEmpty {
                 let starts = speech.map(\.lowerBound), ends = speech.map(\.upperBound)
                 var early = 0, late = 0
