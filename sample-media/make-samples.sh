@@ -252,6 +252,10 @@ rm -rf "$sp"
 # still over a tone, and a sound stream that starts late (sync-*.mp4/.mov, audio-late-start.mkv).
 python3 make-sync-samples.py
 
+# Colour: five shots of one set-up with one graded warm (and the same without), a grade that
+# jumps mid-shot, and shot changes of every kind (colour-*.mp4).
+python3 make-colour-samples.py
+
 # Unreadable inputs: empty, random bytes, and a clip cut off at 55% of its bytes.
 mkdir -p broken
 : > broken/empty.mp4

@@ -12,5 +12,6 @@ public enum BuiltInCheckers {
         AnyCheckerType(LoudnessChecker.self),
         AnyCheckerType(AudioHealthChecker.self),
         AnyCheckerType(SubtitleTimingChecker.self),
+        AnyCheckerType(ColourConsistencyChecker.self),
     ]
 }

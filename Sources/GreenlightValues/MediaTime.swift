@@ -72,15 +72,21 @@ public struct MediaTime: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// The frame whose interval holds this time at `rate` frames per second (time 0 is frame 0).
     public func frameIndex(at rate: Rational) -> Int64 {
-        // floor(value * rate.num / (timescale * rate.den)), with a tiny epsilon against ticks that
-        // land one unit before a boundary after time-base conversion.
+        // floor(value * rate.num / (timescale * rate.den)), except that a time within half a tick
+        // of its time base (or 1/1000 frame) before a boundary is the next frame: a container
+        // that stores milliseconds (WebM, Matroska) writes frame 551 at 24 fps, 22.9583 s, as
+        // 22.958 s, which is 0.99 of a frame after frame 550's start.
         let num = value * rate.numerator
         let den = timescale * rate.denominator
         let q = num / den
         let r = num % den
         let floorQ = (r != 0 && (r < 0) != (den < 0)) ? q - 1 : q
         let remainder = num - floorQ * den
-        return remainder * 1000 >= den * 999 ? floorQ + 1 : floorQ
+        // Half a tick, where a tick is a small part of a frame (a coarser time base is not a
+        // rounded frame time): at most 1/10 frame.
+        let halfTick = abs(rate.numerator) / 2
+        let slack = max(abs(den) / 1000, halfTick <= abs(den) / 10 ? halfTick : 0)
+        return remainder >= abs(den) - slack ? floorQ + 1 : floorQ
     }
 
     /// The start of frame `index` at `rate`.

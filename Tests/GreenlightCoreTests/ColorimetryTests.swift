@@ -79,3 +79,18 @@ struct ColorimetryTests {
         #expect(Colorimetry.eotf("log100") == nil)
     }
 }
+
+/// Frame numbers of times a container rounded to its time base.
+struct FrameIndexRoundingTests {
+    @Test func millisecondTimestampsNumberTheirOwnFrame() {
+        // WebM stores 551/24 s = 22.9583 s as 22.958 s: still frame 551, not 550.
+        #expect(MediaTime(value: 22958, timescale: 1000).frameIndex(at: Rational(24, 1)) == 551)
+        #expect(MediaTime(value: 22957, timescale: 1000).frameIndex(at: Rational(24, 1)) == 550)
+        // 29.97 fps in milliseconds: frame 1000 starts at 33.3667 s, rounded to 33.367; 33.366
+        // is more than half a tick early, so still frame 999.
+        #expect(MediaTime(value: 33367, timescale: 1000).frameIndex(at: Rational(30000, 1001)) == 1000)
+        #expect(MediaTime(value: 33366, timescale: 1000).frameIndex(at: Rational(30000, 1001)) == 999)
+        // A whole-second time base is no rounded frame time: 50 s at 24.613 fps is inside frame 1230.
+        #expect(MediaTime(value: 50, timescale: 1).frameIndex(at: Rational(24613, 1000)) == 1230)
+    }
+}

@@ -1,0 +1,156 @@
+import Foundation
+import GreenlightCore
+import GreenlightValues
+
+/// One picture's colour as a colourist would describe it, from the colour proxy
+/// (``FeatureSet/colourProxy``) and the luma histogram (``FeatureSet/lumaHistogram``).
+public struct ColourMeasurement: Sendable, Hashable {
+    /// Median L*, a*, b* of the mid-tones (L* 20…85).
+    public var midTones: Lab
+    /// Share (0…1) of the measured pixels that are mid-tones: a black or blown-out picture has
+    /// too few for its mid-tone colour to mean anything.
+    public var midToneShare: Double
+    /// Luma at the 1st and 99th percentile, in percent of the nominal range (black and white level).
+    public var blackLevel: Double
+    public var whiteLevel: Double
+    /// 95th percentile of C*ab over the picture.
+    public var chromaP95: Double
+    /// The mid-tones' mean chromaticity, near-neutral pixels weighted most (1 / (1 + (C*/10)²)):
+    /// its correlated colour temperature is a white-balance estimate; nil when fewer than 5 % of
+    /// the mid-tones are near neutral (C* < 12: nothing in the picture to judge white by) or the
+    /// colour is too far from white.
+    public var x: Double
+    public var y: Double
+    public var kelvin: Double?
+    /// Mean L*a*b* of each of 8×8 blocks, for frame-by-frame comparison (L, a, b per block).
+    public var blocks: [Float]
+
+    /// 10⁶ / kelvin: white-balance steps are even in mired, not in kelvin.
+    public var mired: Double? { kelvin.map { 1e6 / $0 } }
+}
+
+/// How a stream's colour was read: from its own tags, or assumed because they are missing.
+public struct ColourReading: Sendable, Hashable {
+    public var primaries: String
+    public var transfer: String
+    /// The properties that were not tagged and were assumed (by resolution), in order.
+    public var assumed: [String]
+
+    /// What a picture of `height` lines with `colour` is read as: untagged primaries are BT.709
+    /// above 576 lines and BT.601 (SMPTE 170M) at or below; an untagged or unknown transfer is
+    /// BT.709's (read with BT.1886).
+    public init(colour: PictureColour?, height: Int) {
+        var assumed: [String] = []
+        if let p = colour?.primaries, Colorimetry.primaries(p) != nil { primaries = p } else {
+            primaries = height > 576 ? "bt709" : "smpte170m"
+            assumed.append("primaries \(primaries)")
+        }
+        if let t = colour?.transfer, Colorimetry.eotf(t) != nil { transfer = t } else {
+            transfer = "bt709"
+            assumed.append("transfer bt709")
+        }
+        if colour?.matrix == nil { assumed.append("matrix \(height > 576 ? "bt709" : "bt601")") }
+        self.assumed = assumed
+    }
+}
+
+/// Per-picture CIELAB statistics for colour-grade checks: the proxy's R'G'B' through the
+/// stream's transfer (its EOTF) and primaries to XYZ and L*a*b* (D65), on at most about
+/// 20,000 proxy pixels.
+public final class ColourAnalyzer: PictureAnalyzer {
+    public static let id = "colour"
+    public static let blockGrid = 8
+
+    private var reading: ColourReading?
+    private var linear = [Double](repeating: 0, count: 256)
+    private var matrix = [Double](repeating: 0, count: 9)
+    private var lHist = [Int32](repeating: 0, count: 400)
+    private var aHist = [Int32](repeating: 0, count: 1024)
+    private var bHist = [Int32](repeating: 0, count: 1024)
+    private var cHist = [Int32](repeating: 0, count: 800)
+
+    public init(parameters: NoParameters, context: CheckContext) {}
+
+    public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> ColourMeasurement? {
+        let features = picture.features
+        guard let proxy = features.proxy, proxy.width > 0, proxy.height > 0 else { return nil }
+        let reading = ColourReading(colour: features.colour, height: picture.luma.height)
+        if reading != self.reading {
+            self.reading = reading
+            let eotf = Colorimetry.eotf(reading.transfer)!
+            for i in 0..<256 { linear[i] = eotf(Double(i) / 255) }
+            matrix = Colorimetry.rgbToXYZ(Colorimetry.primaries(reading.primaries)!)
+        }
+        for i in lHist.indices { lHist[i] = 0 }
+        for i in aHist.indices { aHist[i] = 0; bHist[i] = 0 }
+        for i in cHist.indices { cHist[i] = 0 }
+
+        let step = max(1, Int((Double(proxy.width * proxy.height) / 20_000).squareRoot().rounded(.up)))
+        let grid = Self.blockGrid
+        var blockSums = [Double](repeating: 0, count: grid * grid * 3), blockCounts = [Int](repeating: 0, count: grid * grid)
+        var sumX = 0.0, sumY = 0.0, sumZ = 0.0
+        var mid = 0, all = 0, neutral = 0
+        let w = Colorimetry.d65
+        func f(_ t: Double) -> Double { t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116 }
+        proxy.rgb.withUnsafeBufferPointer { rgb in
+            for py in stride(from: 0, to: proxy.height, by: step) {
+                let by = py * grid / proxy.height
+                for px in stride(from: 0, to: proxy.width, by: step) {
+                    let i = (py * proxy.width + px) * 3
+                    let r = linear[Int(rgb[i])], g = linear[Int(rgb[i + 1])], b = linear[Int(rgb[i + 2])]
+                    let X = matrix[0] * r + matrix[1] * g + matrix[2] * b
+                    let Y = matrix[3] * r + matrix[4] * g + matrix[5] * b
+                    let Z = matrix[6] * r + matrix[7] * g + matrix[8] * b
+                    let fy = f(Y)
+                    let L = 116 * fy - 16, a = 500 * (f(X / w.x) - fy), bb = 200 * (fy - f(Z / w.z))
+                    all += 1
+                    cHist[min(cHist.count - 1, Int((a * a + bb * bb).squareRoot() * 4))] += 1
+                    let block = by * grid + px * grid / proxy.width
+                    blockSums[block * 3] += L
+                    blockSums[block * 3 + 1] += a
+                    blockSums[block * 3 + 2] += bb
+                    blockCounts[block] += 1
+                    guard L >= 20, L <= 85 else { continue }
+                    mid += 1
+                    lHist[min(lHist.count - 1, Int(L * 4))] += 1
+                    aHist[max(0, min(1023, Int((a + 128) * 4)))] += 1
+                    bHist[max(0, min(1023, Int((bb + 128) * 4)))] += 1
+                    // Grey world leaning on the near-neutral pixels, where a white-balance shift shows
+                    // and the scene's own colours do not.
+                    let c2 = (a * a + bb * bb) / 100
+                    if c2 < 1.44 { neutral += 1 }
+                    let weight = 1 / (1 + c2)
+                    sumX += X * weight; sumY += Y * weight; sumZ += Z * weight
+                }
+            }
+        }
+        func median(_ h: [Int32], count: Int, offset: Double) -> Double {
+            guard count > 0 else { return 0 }
+            var seen = 0
+            for (i, c) in h.enumerated() {
+                seen += Int(c)
+                if seen * 2 >= count { return (Double(i) + 0.5) / 4 - offset }
+            }
+            return Double(h.count) / 4 - offset
+        }
+        var chromaP95 = 0.0
+        var seen = 0
+        for (i, c) in cHist.enumerated() {
+            seen += Int(c)
+            if Double(seen) >= 0.95 * Double(all) { chromaP95 = (Double(i) + 0.5) / 4; break }
+        }
+        let total = sumX + sumY + sumZ
+        let x = total > 0 ? sumX / total : 0.3127, y = total > 0 ? sumY / total : 0.3290
+        var blocks = [Float](repeating: 0, count: grid * grid * 3)
+        for b in 0..<grid * grid where blockCounts[b] > 0 {
+            for c in 0..<3 { blocks[b * 3 + c] = Float(blockSums[b * 3 + c] / Double(blockCounts[b])) }
+        }
+        let signal = features.signal
+        let levels = features.histogram.map { (signal.percent(Double($0.percentile(0.01))), signal.percent(Double($0.percentile(0.99)))) } ?? (0, 100)
+        return ColourMeasurement(
+            midTones: Lab(L: median(lHist, count: mid, offset: 0), a: median(aHist, count: mid, offset: 128), b: median(bHist, count: mid, offset: 128)),
+            midToneShare: all > 0 ? Double(mid) / Double(all) : 0,
+            blackLevel: levels.0, whiteLevel: levels.1, chromaP95: chromaP95,
+            x: x, y: y, kelvin: neutral * 20 >= max(1, mid) ? Colorimetry.correlatedColourTemperature(x: x, y: y) : nil, blocks: blocks)
+    }
+}
