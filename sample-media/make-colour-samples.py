@@ -85,3 +85,17 @@ encode("colour-cuts.mp4", [tmp("cuts-x1"), tmp("cuts-y"), tmp("cuts-x2")], 250,
        "[ya][yb]concat=n=2:v=1,settb=1/25[ys];[2:v]settb=1/25[x2];"
        "[ys][x2]xfade=transition=fade:duration=1:offset=4[yx];"
        "[0:v]settb=1/25[x1];[x1][yx]concat=n=2:v=1,fade=t=out:start_frame=225:nb_frames=25[v]")
+
+# Legal range: 2 s of SMPTE HD bars at the head, then set-up X (legal), with a super-white box
+# (Y' code 250, 107 %) over 120x80 pixels (4.2 % of the picture) on frames 100-149 and a box of
+# out-of-gamut colour (Y' 50 %, Cb and Cr at 240: R' about 130 %, G' below 0) of the same size on
+# frames 200-249. Written with geq straight into the Y'CbCr planes, after the concat, so N counts
+# from the first frame.
+segment(tmp("gamut-bars"), "smptehdbars=s=640x360:r=25", 50)
+segment(tmp("gamut-x"), scene("X", [(0, 60, 60)]), 200)
+box = "between(X,100,219)*between(Y,100,179)"
+cbox = "between(X,50,109)*between(Y,50,89)"
+encode("gamut-excursions.mp4", [tmp("gamut-bars"), tmp("gamut-x")], 250,
+       "[0:v][1:v]concat=n=2:v=1,format=yuv420p,"
+       f"geq=lum='if(between(N,100,149)*{box},250,if(between(N,200,249)*{box},126,lum(X,Y)))'"
+       f":cb='if(between(N,200,249)*{cbox},240,cb(X,Y))':cr='if(between(N,200,249)*{cbox},240,cr(X,Y))'[v]")

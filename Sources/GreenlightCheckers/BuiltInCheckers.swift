@@ -13,5 +13,6 @@ public enum BuiltInCheckers {
         AnyCheckerType(AudioHealthChecker.self),
         AnyCheckerType(SubtitleTimingChecker.self),
         AnyCheckerType(ColourConsistencyChecker.self),
+        AnyCheckerType(GamutChecker.self),
     ]
 }

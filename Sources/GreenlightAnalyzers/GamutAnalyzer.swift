@@ -1,0 +1,157 @@
+import GreenlightCore
+import GreenlightValues
+
+/// How much of a picture lies outside the legal range (EBU R103): the share of the picture whose
+/// Y', and whose R', G' or B', falls outside the bounds after a small low-pass filter, and
+/// whether the picture is colour bars.
+///
+/// The filter is the mean over footprints of 8×8 luma samples, aligned to the picture's 8×8
+/// grid, and the chroma samples that cover them. A block codec's ringing on a sharp edge is
+/// the quantisation of its transform's AC terms, which average to zero over an aligned block,
+/// so it does not count, while an area that is out of range does. (Measured on testsrc2 at
+/// 160×90, H.264 CRF 23: 4×4 footprints found 1–3 % of the picture up to 114 % at saturated
+/// edges; the same pattern coded losslessly has none.) R'G'B' comes from each footprint's mean Y'CbCr through the stream's own matrix; with
+/// none tagged, through BT.709's and BT.601's, and only what is outside with both counts. Above
+/// 32 rows of footprints every second row is read.
+public final class GamutAnalyzer: PictureAnalyzer {
+    public static let id = "gamut"
+
+    public struct Parameters: Hashable, Sendable {
+        /// Legal range in percent of nominal black (0) to white (100): R103's −5…105 by default.
+        public var low: Double
+        public var high: Double
+        public init(low: Double = -5, high: Double = 105) {
+            self.low = low
+            self.high = high
+        }
+    }
+
+    public struct Measurement: Sendable, Hashable {
+        /// Share (0…100) of the measured footprints with Y' outside the range.
+        public var lumaOutside: Double
+        /// Share (0…100) of the measured footprints with R', G' or B' outside the range.
+        public var rgbOutside: Double
+        /// The lowest and highest Y' footprint values seen, and the extremes of the R'G'B'
+    /// footprints found outside (0…0 when none), in percent.
+        public var lumaExtremes: ClosedRange<Double>
+        public var rgbExtremes: ClosedRange<Double>
+        /// Whether the picture looks like colour bars: vertical stripes of flat colour, several
+        /// of them saturated, across its upper half.
+        public var isBars: Bool
+    }
+
+    private let low: Double
+    private let high: Double
+
+    public init(parameters: Parameters, context: CheckContext) {
+        low = parameters.low
+        high = parameters.high
+    }
+
+    /// Kr and Kb of FFmpeg's matrix names.
+    static func coefficients(_ matrix: String?, height: Int) -> (kr: Double, kb: Double) {
+        switch matrix {
+        case "bt709": return (0.2126, 0.0722)
+        case "bt470bg", "smpte170m": return (0.299, 0.114)
+        case "bt2020nc", "bt2020c": return (0.2627, 0.0593)
+        case "smpte240m": return (0.212, 0.087)
+        case "fcc": return (0.30, 0.11)
+        default: return height > 576 ? (0.2126, 0.0722) : (0.299, 0.114)
+        }
+    }
+
+    public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> Measurement? {
+        let features = picture.features
+        let luma = picture.luma.layout
+        guard picture.planeCount >= 3,
+              let cb = picture.withPlane(1, { $0.layout }), let cr = picture.withPlane(2, { $0.layout }),
+              luma.width >= 8, luma.height >= 8, cb.width > 0, cb.height > 0 else { return nil }
+        let signal = features.signal
+        let depthScale = Double(1 << (luma.bitDepth - 8))
+        let black = Double(signal.blackLevel), white = Double(signal.whiteLevel)
+        let chromaMid = 128 * depthScale, chromaRange = (signal.range == .full ? 255 : 224) * depthScale
+        // An untagged matrix is read both ways, and a colour counts as outside only if it is
+        // outside both: a file cannot be faulted on an assumption about it.
+        let tagged = Self.coefficients(features.colour?.matrix, height: luma.height)
+        let readings = features.colour?.matrix == nil || features.colour?.matrix == "unknown"
+            ? [Self.coefficients("bt709", height: 0), Self.coefficients("smpte170m", height: 0)] : [tagged]
+        // Chroma subsampling: how many luma samples one chroma sample covers, each way.
+        let sx = max(1, luma.width / cb.width), sy = max(1, luma.height / cb.height)
+        let footW = 8, footH = 8
+        let cols = luma.width / footW, rows = luma.height / footH
+        var lumaOut = 0, rgbOut = 0, measured = 0
+        var yMin = Double.infinity, yMax = -Double.infinity, cMin = Double.infinity, cMax = -Double.infinity
+        func sample(_ p: PlaneLayout, _ x: Int, _ y: Int) -> Double {
+            p.bytesPerSample == 1 ? Double(p.row8(y)[x]) : Double(p.row16(y)[x])
+        }
+        for by in stride(from: 0, to: rows, by: rows > 32 ? 2 : 1) {
+            for bx in 0..<cols {
+                var ySum = 0.0
+                for y in by * footH..<(by * footH + footH) {
+                    if luma.bytesPerSample == 1 {
+                        let row = luma.row8(y)
+                        for x in bx * footW..<(bx * footW + footW) { ySum += Double(row[x]) }
+                    } else {
+                        let row = luma.row16(y)
+                        for x in bx * footW..<(bx * footW + footW) { ySum += Double(row[x]) }
+                    }
+                }
+                var cbSum = 0.0, crSum = 0.0, n = 0.0
+                for cy in stride(from: by * footH / sy, to: min(cb.height, (by * footH + footH + sy - 1) / sy), by: 1) {
+                    for cx in stride(from: bx * footW / sx, to: min(cb.width, (bx * footW + footW + sx - 1) / sx), by: 1) {
+                        cbSum += sample(cb, cx, cy)
+                        crSum += sample(cr, cx, cy)
+                        n += 1
+                    }
+                }
+                guard n > 0 else { continue }
+                let yv = (ySum / Double(footW * footH) - black) / (white - black)
+                let pb = (cbSum / n - chromaMid) / chromaRange, pr = (crSum / n - chromaMid) / chromaRange
+                var lo = Double.infinity, hi = -Double.infinity, outside = true
+                for (kr, kb) in readings {
+                    let r = yv + 2 * (1 - kr) * pr
+                    let b = yv + 2 * (1 - kb) * pb
+                    let g = (yv - kr * r - kb * b) / (1 - kr - kb)
+                    let l = min(r, g, b) * 100, h = max(r, g, b) * 100
+                    if l >= low && h <= high { outside = false }
+                    if outside || readings.count == 1 { lo = l; hi = h }
+                }
+                let yp = yv * 100
+                measured += 1
+                yMin = min(yMin, yp); yMax = max(yMax, yp)
+                if yp < low || yp > high { lumaOut += 1 }
+                if outside {
+                    cMin = min(cMin, lo); cMax = max(cMax, hi)
+                    rgbOut += 1
+                }
+            }
+        }
+        guard measured > 0 else { return nil }
+        return Measurement(lumaOutside: Double(lumaOut) / Double(measured) * 100, rgbOutside: Double(rgbOut) / Double(measured) * 100,
+                      lumaExtremes: yMin...yMax, rgbExtremes: rgbOut > 0 ? cMin...cMax : 0...0, isBars: Self.looksLikeBars(luma, cb, cr, sx: sx, sy: sy, chromaMid: chromaMid, chromaRange: chromaRange))
+    }
+
+    /// Colour bars: across the upper half of the picture, 24 columns each flat from top to
+    /// middle, forming at least six stripes, at least four of them strongly coloured.
+    static func looksLikeBars(_ luma: PlaneLayout, _ cb: PlaneLayout, _ cr: PlaneLayout, sx: Int, sy: Int, chromaMid: Double, chromaRange: Double) -> Bool {
+        let columns = 24
+        let lines = (0..<6).map { luma.height * (1 + $0) / 14 }
+        var stripes: [(y: Double, cb: Double, cr: Double)] = []
+        func value(_ p: PlaneLayout, _ x: Int, _ y: Int) -> Double {
+            p.bytesPerSample == 1 ? Double(p.row8(y)[x]) : Double(p.row16(y)[x])
+        }
+        for c in 0..<columns {
+            let x = (c * luma.width + luma.width / 2) / columns
+            let ys = lines.map { value(luma, x, $0) }
+            let cbs = lines.map { value(cb, min(cb.width - 1, x / sx), min(cb.height - 1, $0 / sy)) }
+            let crs = lines.map { value(cr, min(cr.width - 1, x / sx), min(cr.height - 1, $0 / sy)) }
+            let tolerance = 3 * Double(1 << (luma.bitDepth - 8))
+            for v in [ys, cbs, crs] where (v.max()! - v.min()!) > tolerance { return false }
+            let here = (ys[0], cbs[0], crs[0])
+            if let last = stripes.last, abs(last.y - here.0) <= tolerance, abs(last.cb - here.1) <= tolerance, abs(last.cr - here.2) <= tolerance { continue }
+            stripes.append(here)
+        }
+        let coloured = stripes.filter { max(abs($0.cb - chromaMid), abs($0.cr - chromaMid)) / chromaRange > 0.2 }
+        return stripes.count >= 6 && coloured.count >= 4
+    }
+}
