@@ -99,3 +99,18 @@ encode("gamut-excursions.mp4", [tmp("gamut-bars"), tmp("gamut-x")], 250,
        "[0:v][1:v]concat=n=2:v=1,format=yuv420p,"
        f"geq=lum='if(between(N,100,149)*{box},250,if(between(N,200,249)*{box},126,lum(X,Y)))'"
        f":cb='if(between(N,200,249)*{cbox},240,cb(X,Y))':cr='if(between(N,200,249)*{cbox},240,cr(X,Y))'[v]")
+
+# Colour tags. The bitstream's VUI is rewritten with h264_metadata (no re-encode); the MP4 colr
+# box is written from the -color_* options, so the two can be made to disagree.
+def retag(source, name, vui, container):
+    subprocess.run([*FF, "-i", source, "-c", "copy", "-bsf:v", f"h264_metadata={vui}", *container, name], check=True)
+
+
+# Container says BT.709, the bitstream BT.601 (matrix, primaries and transfer).
+retag("colour-shots-matched.mp4", "colour-tags-conflict.mp4", "matrix_coefficients=6:colour_primaries=6:transfer_characteristics=6",
+      ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"])
+# Limited-range pictures that reach both ends of 16-235 (bars, then set-up X) tagged full range
+# in both places.
+encode(tmp("legal") + ".mp4", [tmp("gamut-bars"), tmp("gamut-x")], 250, "[0:v][1:v]concat=n=2:v=1[v]")
+retag(tmp("legal") + ".mp4", "colour-range-full-tag.mp4", "video_full_range_flag=1",
+      ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "pc"])

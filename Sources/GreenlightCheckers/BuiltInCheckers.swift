@@ -14,5 +14,6 @@ public enum BuiltInCheckers {
         AnyCheckerType(SubtitleTimingChecker.self),
         AnyCheckerType(ColourConsistencyChecker.self),
         AnyCheckerType(GamutChecker.self),
+        AnyCheckerType(ColourMetadataChecker.self),
     ]
 }

@@ -121,8 +121,11 @@ extension MediaFile {
             streams: []
         )
         if cff_duration_is_estimate(ctx) != 0 { info.durationIsEstimate = true }
+        let isISO = info.container.hasPrefix("mov,mp4")
+        let colr = isISO ? ContainerColour.read(path: path) : []
         for i in 0..<Int(ctx.pointee.nb_streams) {
-            let stream = probeStream(ctx.pointee.streams[i]!)
+            var stream = probeStream(ctx.pointee.streams[i]!)
+            if stream.type == .video, i < colr.count { stream.containerColour = colr[i] }
             if info.startTimecode == nil, let tc = stream.timecode { info.startTimecode = tc }
             info.streams.append(stream)
         }

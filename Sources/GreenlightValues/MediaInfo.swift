@@ -76,6 +76,9 @@ public struct StreamInfo: Sendable, Hashable, Codable {
     public var colorMatrix: String?
     /// "tv" (limited) or "pc" (full).
     public var colorRange: String?
+    /// The colour description the container itself states (the MP4/MOV `colr` box), read
+    /// apart from FFmpeg's merged view above; nil where the container states none.
+    public var containerColour: DeclaredColour?
     /// HDR metadata the container declares for the stream (frames may carry their own).
     public var masteringDisplay: MasteringDisplay?
     public var contentLight: ContentLightLevel?

@@ -59,3 +59,41 @@ public struct ContentLightLevel: Sendable, Hashable, Codable {
         self.maxFALL = maxFALL
     }
 }
+
+/// A colour description as one place in a file states it (the MP4/MOV `colr` box), by
+/// FFmpeg's names; nil where that place leaves a property unspecified.
+public struct DeclaredColour: Sendable, Hashable, Codable {
+    /// Where it was read ("colr nclx", "colr nclc").
+    public var source: String
+    public var primaries: String?
+    public var transfer: String?
+    public var matrix: String?
+    /// "tv" or "pc"; nil where the place has no range (nclc).
+    public var range: String?
+
+    public init(source: String, primaries: String?, transfer: String?, matrix: String?, range: String?) {
+        self.source = source
+        self.primaries = primaries
+        self.transfer = transfer
+        self.matrix = matrix
+        self.range = range
+    }
+
+    /// FFmpeg's names for ITU-T H.273 code points (colour primaries, transfer, matrix); nil for
+    /// unspecified (2) and reserved values.
+    public static func primariesName(_ code: Int) -> String? {
+        [1: "bt709", 4: "bt470m", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 8: "film", 9: "bt2020",
+         10: "smpte428", 11: "smpte431", 12: "smpte432", 22: "ebu3213"][code]
+    }
+
+    public static func transferName(_ code: Int) -> String? {
+        [1: "bt709", 4: "gamma22", 5: "gamma28", 6: "smpte170m", 7: "smpte240m", 8: "linear", 9: "log100",
+         10: "log316", 11: "iec61966-2-4", 12: "bt1361e", 13: "iec61966-2-1", 14: "bt2020-10", 15: "bt2020-12",
+         16: "smpte2084", 17: "smpte428", 18: "arib-std-b67"][code]
+    }
+
+    public static func matrixName(_ code: Int) -> String? {
+        [0: "gbr", 1: "bt709", 4: "fcc", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 8: "ycgco", 9: "bt2020nc",
+         10: "bt2020c", 11: "smpte2085", 12: "chroma-derived-nc", 13: "chroma-derived-c", 14: "ictcp"][code]
+    }
+}

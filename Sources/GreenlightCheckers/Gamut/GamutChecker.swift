@@ -81,8 +81,10 @@ public final class GamutChecker: Checker {
                                        measurements: ["frames": Double(run.frames)])
             default:
                 let what = code == "gamut.luma" ? "Y'" : "R'G'B'"
-                let extreme = run.extremes.upperBound > options.high ? "up to \(formatNumber(run.extremes.upperBound, decimals: 1)) %"
-                    : "down to \(formatNumber(run.extremes.lowerBound, decimals: 1)) %"
+                var ends: [String] = []
+                if run.extremes.lowerBound < options.low { ends.append("down to \(formatNumber(run.extremes.lowerBound, decimals: 1)) %") }
+                if run.extremes.upperBound > options.high { ends.append("up to \(formatNumber(run.extremes.upperBound, decimals: 1)) %") }
+                let extreme = ends.joined(separator: ", ")
                 return context.finding(
                     checker: Self.description.id, code: code, severity: .warning, placement: where_,
                     start: run.start, end: run.end,
