@@ -31,7 +31,9 @@ measure() { # command...: prints "seconds peakKB cpuSeconds" of one run
   tail -1 "$stats" | awk '{print $1, $2, $3 + $4}'
 }
 runs=5
-ff_total=0; gl_total=0; ff_kb=0; gl_kb=0; gl_cpu=0; px_total=0; px_cpu=0; df_total=0; df_kb=0; df_cpu=0
+ff_total=0; gl_total=0; ff_kb=0; gl_kb=0; gl_cpu=0; px_total=0; px_cpu=0; df_total=0; df_kb=0; df_cpu=0; nc_total=0
+# The default checkers without the colour ones (colour-consistency, gamut, colour-metadata).
+no_colour=black,freeze,silence,av-sync,loudness,audio-health,subtitle-timing
 for _ in $(seq $runs); do
   read -r s kb cpu < <(measure ffmpeg -hide_banner -loglevel error -i "$short" -f null -)
   ff_total=$(awk "BEGIN{print $ff_total + $s}"); [ "$kb" -gt "$ff_kb" ] && ff_kb=$kb
@@ -45,7 +47,10 @@ for _ in $(seq $runs); do
   read -r s kb cpu < <(measure "$bin" check "$short" --quiet)
   df_total=$(awk "BEGIN{print $df_total + $s}"); [ "$kb" -gt "$df_kb" ] && df_kb=$kb
   df_cpu=$(awk "BEGIN{print $df_cpu + $cpu}")
+  read -r s kb cpu < <(measure "$bin" check "$short" --checkers "$no_colour" --quiet)
+  nc_total=$(awk "BEGIN{print $nc_total + $s}")
 done
+nc_s=$(awk "BEGIN{printf \"%.2f\", $nc_total / $runs}")
 df_s=$(awk "BEGIN{printf \"%.2f\", $df_total / $runs}")
 ff_s=$(awk "BEGIN{printf \"%.2f\", $ff_total / $runs}")
 gl_s=$(awk "BEGIN{printf \"%.2f\", $gl_total / $runs}")
@@ -58,8 +63,10 @@ printf '%-52s %7.2fs %8.0f MB\n' "ffmpeg -i clip -f null - (decode only), 30 s" 
 printf '%-52s %7.2fs %8.0f MB\n' "greenlight check (black, freeze, silence), 30 s" "$gl_s" "$(awk "BEGIN{print $gl_kb/1024}")"
 printf '%-52s %7.2fs %8.0f MB\n' "greenlight check (black, freeze, silence), 300 s" "$gll_s" "$(awk "BEGIN{print $gll_kb/1024}")"
 printf '%-52s %7.2fs\n' "  + an analyzer reading every pixel once, 30 s" "$px_s"
+printf '%-52s %7.2fs\n' "greenlight check (default without colour), 30 s" "$nc_s"
 printf '%-52s %7.2fs %8.0f MB\n' "greenlight check (every default checker), 30 s" "$df_s" "$(awk "BEGIN{print $df_kb/1024}")"
 echo "ratio greenlight / decode only: $ratio ($verdict the 1.15 target)"
 echo "the every-pixel analyzer costs $(awk "BEGIN{printf \"%.2f\", ($px_cpu - $gl_cpu) / $runs}") s of CPU and $(awk "BEGIN{printf \"%.2f\", $px_s - $gl_s}") s of wall time (hidden while a core is free)"
-echo "av-sync, loudness, audio-health and subtitle-timing (no subtitles) add $(awk "BEGIN{printf \"%.0f\", ($df_s / $gl_s - 1) * 100}")% to the check's wall time (targets: sync 10%, loudness 5%, subtitles 5%) and $(awk "BEGIN{printf \"%.2f\", ($df_cpu - $gl_cpu) / $runs}") s of CPU"
+echo "av-sync, loudness, audio-health and subtitle-timing (no subtitles) add $(awk "BEGIN{printf \"%.0f\", ($nc_s / $gl_s - 1) * 100}")% to the check's wall time (targets: sync 10%, loudness 5%, subtitles 5%) and $(awk "BEGIN{printf \"%.2f\", ($df_cpu - $gl_cpu) / $runs}") s of CPU"
+echo "colour-consistency, gamut and colour-metadata add $(awk "BEGIN{printf \"%.0f\", ($df_s / $nc_s - 1) * 100}")% to the default check's wall time (target 15%)"
 echo "peak RSS, 300 s vs 30 s: $(awk "BEGIN{printf \"%.2f\", $gll_kb / $gl_kb}")x (flat means ~1.0)"

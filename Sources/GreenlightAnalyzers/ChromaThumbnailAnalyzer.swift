@@ -5,8 +5,8 @@ import GreenlightValues
 /// excursion away from neutral (0 = grey): what the luma thumbnail does not see, so that a cut
 /// between two shots of equal brightness but different colour still shows.
 ///
-/// Every second line and every second sample of the chroma planes is read: block means need no
-/// more. A picture without chroma planes (grey) gives zeros.
+/// A sparse grid of the chroma planes is read (about 24 × 24 samples a block): block means need
+/// no more. A picture without chroma planes (grey) gives zeros.
 public final class ChromaThumbnailAnalyzer: PictureAnalyzer {
     public static let id = "chroma-thumbnail"
     public static let columns = 16
@@ -25,9 +25,6 @@ public final class ChromaThumbnailAnalyzer: PictureAnalyzer {
         }
     }
 
-    private var sums = [Int64](repeating: 0, count: columns * rows)
-    private var counts = [Int32](repeating: 0, count: columns * rows)
-
     public init(parameters: NoParameters, context: CheckContext) {}
 
     public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> Output {
@@ -35,26 +32,40 @@ public final class ChromaThumbnailAnalyzer: PictureAnalyzer {
         var blocks: [Float] = []
         blocks.reserveCapacity(2 * Self.columns * Self.rows)
         for plane in 1...2 {
-            let means = picture.withPlane(plane) { p -> [Float] in blockMeans(p.layout, range: range) }
+            let means = picture.withPlane(plane) { p -> [Float] in Self.blockMeans(p.layout, range: range) }
             blocks += means ?? [Float](repeating: 0, count: Self.columns * Self.rows)
         }
         return Output(blocks: blocks)
     }
 
-    private func blockMeans(_ p: PlaneLayout, range: ColorRange) -> [Float] {
-        let cols = Self.columns, rows = Self.rows
-        for i in sums.indices { sums[i] = 0; counts[i] = 0 }
+    /// Block means from a sparse grid of samples: about 24 × 24 per block at most.
+    static func blockMeans(_ p: PlaneLayout, range: ColorRange) -> [Float] {
+        let cols = columns, rows = rows
         guard p.width >= cols, p.height >= rows else { return [Float](repeating: 0, count: cols * rows) }
-        var columnBlock = [Int](repeating: 0, count: p.width)
-        for x in 0..<p.width { columnBlock[x] = x * cols / p.width }
-        for y in stride(from: 0, to: p.height, by: 2) {
-            let base = (y * rows / p.height) * cols
-            if p.bytesPerSample == 1 {
-                let row = p.row8(y)
-                for x in stride(from: 0, to: p.width, by: 2) { sums[base + columnBlock[x]] += Int64(row[x]); counts[base + columnBlock[x]] += 1 }
-            } else {
-                let row = p.row16(y)
-                for x in stride(from: 0, to: p.width, by: 2) { sums[base + columnBlock[x]] += Int64(row[x]); counts[base + columnBlock[x]] += 1 }
+        let stepX = max(1, p.width / (cols * 24)), stepY = max(1, p.height / (rows * 24))
+        var sums = [Int](repeating: 0, count: cols * rows)
+        var counts = [Int](repeating: 0, count: cols * rows)
+        sums.withUnsafeMutableBufferPointer { sums in
+            counts.withUnsafeMutableBufferPointer { counts in
+                for y in stride(from: 0, to: p.height, by: stepY) {
+                    let base = (y * rows / p.height) * cols
+                    var x = 0
+                    if p.bytesPerSample == 1 {
+                        let row = p.row8(y)
+                        while x < p.width {
+                            let b = base + x * cols / p.width
+                            sums[b] &+= Int(row[x]); counts[b] &+= 1
+                            x += stepX
+                        }
+                    } else {
+                        let row = p.row16(y)
+                        while x < p.width {
+                            let b = base + x * cols / p.width
+                            sums[b] &+= Int(row[x]); counts[b] &+= 1
+                            x += stepX
+                        }
+                    }
+                }
             }
         }
         let scale = Double(1 << (p.bitDepth - 8))

@@ -2,8 +2,8 @@ import Foundation
 import GreenlightCore
 import GreenlightValues
 
-/// One picture's colour as a colourist would describe it, from the colour proxy
-/// (``FeatureSet/colourProxy``) and the luma histogram (``FeatureSet/lumaHistogram``).
+/// One picture's colour as a colourist would describe it, from its planes and the luma
+/// histogram (``FeatureSet/lumaHistogram``).
 public struct ColourMeasurement: Sendable, Hashable {
     /// Median L*, a*, b* of the mid-tones (L* 20…85).
     public var midTones: Lab
@@ -54,74 +54,103 @@ public struct ColourReading: Sendable, Hashable {
     }
 }
 
-/// Per-picture CIELAB statistics for colour-grade checks: the proxy's R'G'B' through the
-/// stream's transfer (its EOTF) and primaries to XYZ and L*a*b* (D65), on at most about
-/// 20,000 proxy pixels.
+/// Per-picture CIELAB statistics for colour-grade checks: about 4,000 samples of the picture on
+/// a regular grid, Y'CbCr to R'G'B' by the stream's matrix and range, then through its transfer
+/// (EOTF) and primaries to XYZ and L*a*b* (D65). (Read straight from the planes: scaling the whole
+/// picture down with libswscale first cost more than everything else here together.)
 public final class ColourAnalyzer: PictureAnalyzer {
     public static let id = "colour"
     public static let blockGrid = 8
 
     private var reading: ColourReading?
-    private var linear = [Double](repeating: 0, count: 256)
+    /// R' code (0…1023 over 0…1) to linear light, by the stream's EOTF.
+    private var linear = [Double](repeating: 0, count: 1024)
+    /// CIELAB's f(t) for t in 0…1.25, 4096 steps (interpolated): a cube root per sample is the
+    /// dearest part of the conversion.
+    private let fTable: [Double] = (0...4096).map { i in
+        let t = Double(i) / 4096 * 1.25
+        return t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116
+    }
     private var matrix = [Double](repeating: 0, count: 9)
-    private var lHist = [Int32](repeating: 0, count: 400)
-    private var aHist = [Int32](repeating: 0, count: 1024)
-    private var bHist = [Int32](repeating: 0, count: 1024)
-    private var cHist = [Int32](repeating: 0, count: 800)
 
     public init(parameters: NoParameters, context: CheckContext) {}
 
+
     public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> ColourMeasurement? {
         let features = picture.features
-        guard let proxy = features.proxy, proxy.width > 0, proxy.height > 0 else { return nil }
-        let reading = ColourReading(colour: features.colour, height: picture.luma.height)
+        let luma = picture.luma.layout
+        guard picture.planeCount >= 3, let cbPlane = picture.withPlane(1, { $0.layout }), let crPlane = picture.withPlane(2, { $0.layout }),
+              luma.width > 0, luma.height > 0, cbPlane.width > 0, cbPlane.height > 0 else { return nil }
+        let reading = ColourReading(colour: features.colour, height: luma.height)
         if reading != self.reading {
             self.reading = reading
             let eotf = Colorimetry.eotf(reading.transfer)!
-            for i in 0..<256 { linear[i] = eotf(Double(i) / 255) }
+            for i in 0..<1024 { linear[i] = eotf(Double(i) / 1023) }
             matrix = Colorimetry.rgbToXYZ(Colorimetry.primaries(reading.primaries)!)
         }
-        for i in lHist.indices { lHist[i] = 0 }
-        for i in aHist.indices { aHist[i] = 0; bHist[i] = 0 }
-        for i in cHist.indices { cHist[i] = 0 }
+        // Locals, not properties, in the loop below: no exclusivity checks per sample.
+        var lHist = [Int32](repeating: 0, count: 400), aHist = [Int32](repeating: 0, count: 1024)
+        var bHist = [Int32](repeating: 0, count: 1024), cHist = [Int32](repeating: 0, count: 800)
+        let linear = self.linear, fTable = self.fTable, matrix = self.matrix
+        func f(_ t: Double) -> Double {
+            let x = max(0, min(1.25, t)) / 1.25 * 4096
+            let i = min(4095, Int(x))
+            return fTable[i] + (fTable[i + 1] - fTable[i]) * (x - Double(i))
+        }
 
-        let step = max(1, Int((Double(proxy.width * proxy.height) / 20_000).squareRoot().rounded(.up)))
+        // Y'CbCr to R'G'B' with the stream's matrix and range (as the gamut check reads it).
+        let signal = features.signal
+        let black = Double(signal.blackLevel), white = Double(signal.whiteLevel)
+        let depthScale = Double(1 << (luma.bitDepth - 8))
+        let chromaMid = 128 * depthScale, chromaRange = (signal.range == .full ? 255 : 224) * depthScale
+        let (kr, kb) = GamutAnalyzer.coefficients(features.colour?.matrix, height: luma.height)
+        let kg = 1 - kr - kb
+        let sx = max(1, luma.width / cbPlane.width), sy = max(1, luma.height / cbPlane.height)
+        func code(_ p: PlaneLayout, _ x: Int, _ y: Int) -> Double {
+            p.bytesPerSample == 1 ? Double(p.row8(y)[x]) : Double(p.row16(y)[x])
+        }
+        func lin(_ v: Double) -> Double { linear[max(0, min(1023, Int(v * 1023 + 0.5)))] }
+
+        // About 4,000 samples, nearest, on a regular grid (about 60 in each of the 64 blocks).
+        let step = max(1, Int((Double(luma.width * luma.height) / 4_000).squareRoot().rounded(.up)))
         let grid = Self.blockGrid
         var blockSums = [Double](repeating: 0, count: grid * grid * 3), blockCounts = [Int](repeating: 0, count: grid * grid)
         var sumX = 0.0, sumY = 0.0, sumZ = 0.0
         var mid = 0, all = 0, neutral = 0
         let w = Colorimetry.d65
-        func f(_ t: Double) -> Double { t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116 }
-        proxy.rgb.withUnsafeBufferPointer { rgb in
-            for py in stride(from: 0, to: proxy.height, by: step) {
-                let by = py * grid / proxy.height
-                for px in stride(from: 0, to: proxy.width, by: step) {
-                    let i = (py * proxy.width + px) * 3
-                    let r = linear[Int(rgb[i])], g = linear[Int(rgb[i + 1])], b = linear[Int(rgb[i + 2])]
-                    let X = matrix[0] * r + matrix[1] * g + matrix[2] * b
-                    let Y = matrix[3] * r + matrix[4] * g + matrix[5] * b
-                    let Z = matrix[6] * r + matrix[7] * g + matrix[8] * b
-                    let fy = f(Y)
-                    let L = 116 * fy - 16, a = 500 * (f(X / w.x) - fy), bb = 200 * (fy - f(Z / w.z))
-                    all += 1
-                    cHist[min(cHist.count - 1, Int((a * a + bb * bb).squareRoot() * 4))] += 1
-                    let block = by * grid + px * grid / proxy.width
-                    blockSums[block * 3] += L
-                    blockSums[block * 3 + 1] += a
-                    blockSums[block * 3 + 2] += bb
-                    blockCounts[block] += 1
-                    guard L >= 20, L <= 85 else { continue }
-                    mid += 1
-                    lHist[min(lHist.count - 1, Int(L * 4))] += 1
-                    aHist[max(0, min(1023, Int((a + 128) * 4)))] += 1
-                    bHist[max(0, min(1023, Int((bb + 128) * 4)))] += 1
-                    // Grey world leaning on the near-neutral pixels, where a white-balance shift shows
-                    // and the scene's own colours do not.
-                    let c2 = (a * a + bb * bb) / 100
-                    if c2 < 1.44 { neutral += 1 }
-                    let weight = 1 / (1 + c2)
-                    sumX += X * weight; sumY += Y * weight; sumZ += Z * weight
-                }
+        for py in stride(from: step / 2, to: luma.height, by: step) {
+            let by = py * grid / luma.height
+            let cy = min(cbPlane.height - 1, py / sy)
+            for px in stride(from: step / 2, to: luma.width, by: step) {
+                let cx = min(cbPlane.width - 1, px / sx)
+                let yv = (code(luma, px, py) - black) / (white - black)
+                let pb = (code(cbPlane, cx, cy) - chromaMid) / chromaRange, pr = (code(crPlane, cx, cy) - chromaMid) / chromaRange
+                let rp = yv + 2 * (1 - kr) * pr, bp = yv + 2 * (1 - kb) * pb
+                let gp = (yv - kr * rp - kb * bp) / kg
+                let r = lin(rp), g = lin(gp), b = lin(bp)
+                let X = matrix[0] * r + matrix[1] * g + matrix[2] * b
+                let Y = matrix[3] * r + matrix[4] * g + matrix[5] * b
+                let Z = matrix[6] * r + matrix[7] * g + matrix[8] * b
+                let fy = f(Y)
+                let L = 116 * fy - 16, a = 500 * (f(X / w.x) - fy), bb = 200 * (fy - f(Z / w.z))
+                all += 1
+                cHist[min(cHist.count - 1, Int((a * a + bb * bb).squareRoot() * 4))] += 1
+                let block = by * grid + px * grid / luma.width
+                blockSums[block * 3] += L
+                blockSums[block * 3 + 1] += a
+                blockSums[block * 3 + 2] += bb
+                blockCounts[block] += 1
+                guard L >= 20, L <= 85 else { continue }
+                mid += 1
+                lHist[min(lHist.count - 1, Int(L * 4))] += 1
+                aHist[max(0, min(1023, Int((a + 128) * 4)))] += 1
+                bHist[max(0, min(1023, Int((bb + 128) * 4)))] += 1
+                // Grey world leaning on the near-neutral pixels, where a white-balance shift shows
+                // and the scene's own colours do not.
+                let c2 = (a * a + bb * bb) / 100
+                if c2 < 1.44 { neutral += 1 }
+                let weight = 1 / (1 + c2)
+                sumX += X * weight; sumY += Y * weight; sumZ += Z * weight
             }
         }
         func median(_ h: [Int32], count: Int, offset: Double) -> Double {
@@ -145,7 +174,6 @@ public final class ColourAnalyzer: PictureAnalyzer {
         for b in 0..<grid * grid where blockCounts[b] > 0 {
             for c in 0..<3 { blocks[b * 3 + c] = Float(blockSums[b * 3 + c] / Double(blockCounts[b])) }
         }
-        let signal = features.signal
         let levels = features.histogram.map { (signal.percent(Double($0.percentile(0.01))), signal.percent(Double($0.percentile(0.99)))) } ?? (0, 100)
         return ColourMeasurement(
             midTones: Lab(L: median(lHist, count: mid, offset: 0), a: median(aHist, count: mid, offset: 128), b: median(bHist, count: mid, offset: 128)),

@@ -11,8 +11,9 @@ import GreenlightValues
 /// so it does not count, while an area that is out of range does. (Measured on testsrc2 at
 /// 160×90, H.264 CRF 23: 4×4 footprints found 1–3 % of the picture up to 114 % at saturated
 /// edges; the same pattern coded losslessly has none.) R'G'B' comes from each footprint's mean Y'CbCr through the stream's own matrix; with
-/// none tagged, through BT.709's and BT.601's, and only what is outside with both counts. Above
-/// 32 rows of footprints every second row is read.
+/// none tagged, through BT.709's and BT.601's, and only what is outside with both counts. Rows
+/// of footprints are read evenly spaced, at least 24 of them (every fifth at 1080p): an area
+/// of 1 % of the picture spans several of them.
 public final class GamutAnalyzer: PictureAnalyzer {
     public static let id = "gamut"
 
@@ -81,32 +82,41 @@ public final class GamutAnalyzer: PictureAnalyzer {
         let cols = luma.width / footW, rows = luma.height / footH
         var lumaOut = 0, rgbOut = 0, measured = 0
         var yMin = Double.infinity, yMax = -Double.infinity, cMin = Double.infinity, cMax = -Double.infinity
-        func sample(_ p: PlaneLayout, _ x: Int, _ y: Int) -> Double {
-            p.bytesPerSample == 1 ? Double(p.row8(y)[x]) : Double(p.row16(y)[x])
+        // Chroma samples under one footprint (4:2:0: 4×4, 4:2:2: 4×8, 4:4:4: 8×8).
+        let cw = max(1, footW / sx), ch = max(1, footH / sy)
+        var lumaSums = [Int](repeating: 0, count: cols), cbSums = [Int](repeating: 0, count: cols), crSums = [Int](repeating: 0, count: cols)
+        /// Adds `count` rows from `top` of plane `p` into per-footprint sums, `width` samples a footprint.
+        func sumRows(_ p: PlaneLayout, top: Int, count: Int, width: Int, into sums: inout [Int]) {
+            for i in sums.indices { sums[i] = 0 }
+            for y in top..<min(p.height, top + count) {
+                if p.bytesPerSample == 1 {
+                    let row = p.row8(y)
+                    for bx in 0..<cols {
+                        var t = 0
+                        let x0 = bx * width
+                        for x in x0..<min(p.width, x0 + width) { t &+= Int(row[x]) }
+                        sums[bx] &+= t
+                    }
+                } else {
+                    let row = p.row16(y)
+                    for bx in 0..<cols {
+                        var t = 0
+                        let x0 = bx * width
+                        for x in x0..<min(p.width, x0 + width) { t &+= Int(row[x]) }
+                        sums[bx] &+= t
+                    }
+                }
+            }
         }
-        for by in stride(from: 0, to: rows, by: rows > 32 ? 2 : 1) {
+        let lumaCount = Double(footW * footH), chromaCount = Double(cw * ch)
+        for by in stride(from: 0, to: rows, by: max(1, rows / 24)) {
+            sumRows(luma, top: by * footH, count: footH, width: footW, into: &lumaSums)
+            sumRows(cb, top: by * ch, count: ch, width: cw, into: &cbSums)
+            sumRows(cr, top: by * ch, count: ch, width: cw, into: &crSums)
             for bx in 0..<cols {
-                var ySum = 0.0
-                for y in by * footH..<(by * footH + footH) {
-                    if luma.bytesPerSample == 1 {
-                        let row = luma.row8(y)
-                        for x in bx * footW..<(bx * footW + footW) { ySum += Double(row[x]) }
-                    } else {
-                        let row = luma.row16(y)
-                        for x in bx * footW..<(bx * footW + footW) { ySum += Double(row[x]) }
-                    }
-                }
-                var cbSum = 0.0, crSum = 0.0, n = 0.0
-                for cy in stride(from: by * footH / sy, to: min(cb.height, (by * footH + footH + sy - 1) / sy), by: 1) {
-                    for cx in stride(from: bx * footW / sx, to: min(cb.width, (bx * footW + footW + sx - 1) / sx), by: 1) {
-                        cbSum += sample(cb, cx, cy)
-                        crSum += sample(cr, cx, cy)
-                        n += 1
-                    }
-                }
-                guard n > 0 else { continue }
-                let yv = (ySum / Double(footW * footH) - black) / (white - black)
-                let pb = (cbSum / n - chromaMid) / chromaRange, pr = (crSum / n - chromaMid) / chromaRange
+                let yv = (Double(lumaSums[bx]) / lumaCount - black) / (white - black)
+                let pb = (Double(cbSums[bx]) / chromaCount - chromaMid) / chromaRange
+                let pr = (Double(crSums[bx]) / chromaCount - chromaMid) / chromaRange
                 var lo = Double.infinity, hi = -Double.infinity, outside = true
                 for (kr, kb) in readings {
                     let r = yv + 2 * (1 - kr) * pr

@@ -19,7 +19,7 @@ public final class ColourConsistencyChecker: Checker {
         defaultSeverity: .warning,
         codes: ["colour.shot-outlier", "colour.grade-jump"],
         options: optionSpecs)
-    public static let features: FeatureSet = [.thumbnail, .lumaHistogram, .colourProxy]
+    public static let features: FeatureSet = [.thumbnail, .lumaHistogram]
     public static func analyzers(_ options: Options) -> [AnalyzerRequest] {
         [.frame(CutAnalyzer.self), .picture(ColourAnalyzer.self)]
     }
@@ -54,7 +54,7 @@ public final class ColourConsistencyChecker: Checker {
         }
         if current == nil { current = (f.time, [], [], 0, 0, 0) }
         lastEnd = f.time + f.duration
-        if reading == nil, f.colour != nil || f.proxy != nil { reading = ColourReading(colour: f.colour, height: context.video?.height ?? 0) }
+        if reading == nil { reading = ColourReading(colour: f.colour, height: context.video?.height ?? 0) }
         if let thumb = f.thumbnail, var c = current {
             if c.thumbCount == 0 || c.width != thumb.width || c.height != thumb.height {
                 c.thumbSum = [Double](repeating: 0, count: thumb.pixels.count)
@@ -116,9 +116,23 @@ public final class ColourConsistencyChecker: Checker {
             let before = blocks(j - n..<j), after = blocks(j..<j + n)
             return (step(before, after), step(blocks(j - near..<j), blocks(j..<j + near)), before, after)
         }
+        // A cheap first look: the whole picture's mean L*a*b* over the same windows (prefix
+        // sums), so the block medians are computed only near a change.
+        var prefix = [(Double, Double, Double)](repeating: (0, 0, 0), count: frames.count + 1)
+        for (k, f) in frames.enumerated() {
+            var m = (0.0, 0.0, 0.0)
+            for b in stride(from: 0, to: width, by: 3) { m.0 += Double(f.blocks[b]); m.1 += Double(f.blocks[b + 1]); m.2 += Double(f.blocks[b + 2]) }
+            let c = Double(width / 3)
+            prefix[k + 1] = (prefix[k].0 + m.0 / c, prefix[k].1 + m.1 / c, prefix[k].2 + m.2 / c)
+        }
+        func mean(_ r: Range<Int>) -> Lab {
+            let c = Double(r.count), a = prefix[r.lowerBound], b = prefix[r.upperBound]
+            return Lab(L: (b.0 - a.0) / c, a: (b.1 - a.1) / c, b: (b.2 - a.2) / c)
+        }
         var steps: [(index: Int, deltaE: Double)] = []
         var i = n
         while i <= frames.count - n {
+            guard mean(i - n..<i).deltaE00(mean(i..<i + n)) >= options.jumpDeltaE / 2 else { i += 1; continue }
             let first = at(i)
             guard first.long >= options.jumpDeltaE else { i += 1; continue }
             // Where exactly: nearby, where both the long windows and the few pictures either side
