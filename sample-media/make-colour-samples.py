@@ -114,3 +114,15 @@ retag("colour-shots-matched.mp4", "colour-tags-conflict.mp4", "matrix_coefficien
 encode(tmp("legal") + ".mp4", [tmp("gamut-bars"), tmp("gamut-x")], 250, "[0:v][1:v]concat=n=2:v=1[v]")
 retag(tmp("legal") + ".mp4", "colour-range-full-tag.mp4", "video_full_range_flag=1",
       ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "pc"])
+
+# Against a reference: a master (set-up Y, panning, 6 s), a plain re-encode of it at another
+# raster, a copy whose Y'CbCr was computed with BT.601's matrix but is tagged BT.709 (the
+# classic transcode error), and a copy with saturation raised by 40 % on frames 50-99 only.
+def derive(name, vf, extra=None):
+    subprocess.run([*FF, "-i", "colour-ref-master.mp4", "-vf", vf, "-an", *X264, *(extra or []), name], check=True)
+
+
+encode("colour-ref-master.mp4", scene("Y", [(0, 120, 80)]), 150)
+derive("colour-ref-reencode.mp4", "scale=960:540", ["-crf", "26"])
+derive("colour-ref-matrix.mp4", "colorspace=ispace=bt709:itrc=bt709:iprimaries=bt709:irange=tv:space=bt470bg:trc=bt709:primaries=bt709:range=tv")
+derive("colour-ref-saturation.mp4", "eq=saturation=1.4:enable='between(n,50,99)'")

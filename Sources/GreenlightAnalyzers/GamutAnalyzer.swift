@@ -49,16 +49,9 @@ public final class GamutAnalyzer: PictureAnalyzer {
         high = parameters.high
     }
 
-    /// Kr and Kb of FFmpeg's matrix names.
+    /// Kr and Kb of FFmpeg's matrix names (``Colorimetry/lumaCoefficients(_:height:)``).
     static func coefficients(_ matrix: String?, height: Int) -> (kr: Double, kb: Double) {
-        switch matrix {
-        case "bt709": return (0.2126, 0.0722)
-        case "bt470bg", "smpte170m": return (0.299, 0.114)
-        case "bt2020nc", "bt2020c": return (0.2627, 0.0593)
-        case "smpte240m": return (0.212, 0.087)
-        case "fcc": return (0.30, 0.11)
-        default: return height > 576 ? (0.2126, 0.0722) : (0.299, 0.114)
-        }
+        Colorimetry.lumaCoefficients(matrix, height: height)
     }
 
     public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> Measurement? {

@@ -77,8 +77,8 @@ struct Check: AsyncParsableCommand {
         if chosen.checkers.isEmpty {
             throw ValidationError("profile '\(chosen.name)' (\(chosen.source)) enables no checker: nothing would be checked")
         }
-        if reference != nil {
-            warn("note: no checker in profile '\(chosen.name)' reads --reference yet; it was accepted and not used.")
+        if reference != nil && !chosen.checkers.contains(where: { $0.type.features.contains(.reference) }) {
+            warn("note: no checker in profile '\(chosen.name)' reads --reference (colour-reference does); it was accepted and not used.")
         }
         let paths = MediaCollector.collect(media)
         if paths.isEmpty { throw ValidationError("no media files found in \(media.map(printable).joined(separator: ", "))") }
@@ -105,9 +105,9 @@ struct Check: AsyncParsableCommand {
                 guard next < paths.count else { return }
                 let i = next, path = paths[i]
                 next += 1
-                let named = subtitles
+                let named = subtitles, master = reference
                 group.addTask {
-                    (i, engine.check(path: path, subtitles: SubtitleFile.sidecars(for: path, named: named),
+                    (i, engine.check(path: path, subtitles: SubtitleFile.sidecars(for: path, named: named), reference: master,
                                      progress: progress.map { p in { p.show(path, $0) } }))
                 }
             }

@@ -15,5 +15,6 @@ public enum BuiltInCheckers {
         AnyCheckerType(ColourConsistencyChecker.self),
         AnyCheckerType(GamutChecker.self),
         AnyCheckerType(ColourMetadataChecker.self),
+        AnyCheckerType(ColourReferenceChecker.self),
     ]
 }

@@ -19,6 +19,8 @@ public struct CheckContext: Sendable {
     /// Sidecar subtitle files read for this media file (their cues also arrive through
     /// `consume(cue:)`; here are their parse errors and the encoding assumed).
     public var subtitles: [SubtitleDocument] = []
+    /// The reference file (`--reference`) when one was given and opened.
+    public var reference: MediaInfo?
     /// Power spectra for analyzers that need them (the engine sets it; nil in a context made by hand).
     public var spectrum: SpectrumFactory?
 

@@ -24,11 +24,14 @@ public struct FeatureSet: OptionSet, Sendable, Hashable {
     /// A small picture (1/``FeatureParameters/proxyDivisor`` of the linear size) in 8-bit
     /// full-range R'G'B', converted by libswscale with the frame's own matrix and range.
     public static let colourProxy = FeatureSet(rawValue: 1 << 6)
+    /// With `--reference`: each picture and the reference picture at the same programme time,
+    /// as block means (``ReferencePair``).
+    public static let reference = FeatureSet(rawValue: 1 << 7)
 
     /// The features measured by the scan of the luma plane.
     public static let video: FeatureSet = [.lumaHistogram, .frameDifference, .thumbnail]
     /// Everything measured on pictures: a checker that asks for any of it gets every picture's features.
-    public static let pictures: FeatureSet = [.lumaHistogram, .frameDifference, .thumbnail, .colourProxy]
+    public static let pictures: FeatureSet = [.lumaHistogram, .frameDifference, .thumbnail, .colourProxy, .reference]
 }
 
 /// How code values map to picture levels for one stream: bit depth and range.
@@ -224,6 +227,8 @@ public struct VideoFeatures: Sendable {
     public var colour: PictureColour?
     /// With ``FeatureSet/colourProxy``: the picture, small, in R'G'B'.
     public var proxy: ProxyPicture?
+    /// With ``FeatureSet/reference`` and a reference file: this picture and the reference's.
+    public var reference: ReferencePair?
     /// True when pictures are missing before this one (a timestamp gap): a run of black or held
     /// pictures does not continue across it.
     public var followsGap = false

@@ -46,15 +46,17 @@ public struct Engine: Sendable {
     /// - Parameter progress: called with the fraction (0…1) of the declared duration decoded.
     /// - Parameter subtitles: sidecar subtitle files read for this file: their cues reach the
     ///   checkers after the file's own, their parse errors through `CheckContext.subtitles`.
-    public func check(path: String, subtitles: [SubtitleDocument] = [], progress: ((Double) -> Void)? = nil) -> FileReport {
+    /// - Parameter reference: a reference file (a master) for the checkers that compare with one.
+    public func check(path: String, subtitles: [SubtitleDocument] = [], reference: String? = nil, progress: ((Double) -> Void)? = nil) -> FileReport {
         var stats = EngineStats()
-        return check(path: path, subtitles: subtitles, progress: progress, stats: &stats)
+        return check(path: path, subtitles: subtitles, reference: reference, progress: progress, stats: &stats)
     }
 
     /// ``check(path:subtitles:progress:)``, also counting the work done (for tests). The parts,
     /// in order: open and probe, build the checkers, decode and measure (with the file's health
     /// watched on the way), conclude the health, let the checkers finish, assemble the report.
-    func check(path: String, subtitles: [SubtitleDocument] = [], progress: ((Double) -> Void)? = nil, stats: inout EngineStats) -> FileReport {
+    func check(path: String, subtitles: [SubtitleDocument] = [], reference: String? = nil, progress: ((Double) -> Void)? = nil,
+               stats: inout EngineStats) -> FileReport {
         let sidecarCues = subtitles.flatMap(\.cues)
         // 1. Open and probe (the analyzers' plan was checked when the profile was read).
         let plan: AnalysisPlan
@@ -62,7 +64,8 @@ public struct Engine: Sendable {
             return FileReport(path: path, verdict: .error, error: "The profile's analyzers cannot run: \(error)", media: nil, findings: [], summaries: [:])
         }
         let pass: FilePass
-        switch FilePass.open(path: path, features: features, parameters: profile.featureParameters(), plan: plan, threads: threads) {
+        switch FilePass.open(path: path, features: features, parameters: profile.featureParameters(), plan: plan, threads: threads,
+                             reference: reference) {
         case .success(let opened): pass = opened
         case .failure(let failure): return failure.report(path: path)
         }

@@ -38,6 +38,8 @@ final class FilePass {
     let reader: MediaReader
     /// Hands the file's streams out merged by presentation time, with a watermark.
     private let ordered: OrderedReader
+    /// The reference's pictures, when a checker compares with one and one was given.
+    private let referenceTrack: ReferenceTrack?
     /// What the pass measures (with full-rate samples when a sound analyzer reads them).
     let features: FeatureSet
     private var segmenters: [Int: AudioSegmenter] = [:]
@@ -47,7 +49,9 @@ final class FilePass {
     private var videoFrames = 0
     private var audioSamples: Int64 = 0
 
-    private init(path: String, file: MediaFile, context: CheckContext, ordered: OrderedReader, features: FeatureSet, plan: AnalysisPlan) {
+    private init(path: String, file: MediaFile, context: CheckContext, ordered: OrderedReader, features: FeatureSet, plan: AnalysisPlan,
+                 referenceTrack: ReferenceTrack?) {
+        self.referenceTrack = referenceTrack
         self.path = path
         self.file = file
         self.context = context
@@ -64,7 +68,7 @@ final class FilePass {
     /// Opens and probes `path` for a pass that measures `features`. File health does not depend on
     /// the features: every audio stream and the picture stream are always decoded.
     static func open(path: String, features: FeatureSet, parameters: FeatureParameters, plan: AnalysisPlan = .none,
-                     threads: Int) -> Result<FilePass, OpenFailure> {
+                     threads: Int, reference: String? = nil) -> Result<FilePass, OpenFailure> {
         let file: MediaFile
         do { file = try MediaFile(path: path) } catch {
             return .failure(.unreadable("Cannot open the file: \(error.message) (\(error.call))."))
@@ -84,7 +88,17 @@ final class FilePass {
         }
         var context = CheckContext(path: path, media: file.info, parameters: parameters)
         context.spectrum = SpectrumFactory { PowerSpectrum(size: $0) }
-        return .success(FilePass(path: path, file: file, context: context, ordered: ordered, features: features, plan: plan))
+        var track: ReferenceTrack?
+        if let reference, features.contains(.reference) {
+            do {
+                let referenceFile = try MediaFile(path: reference)
+                track = try ReferenceTrack(file: referenceFile)
+                context.reference = referenceFile.info
+            } catch {
+                return .failure(.undecodable(file.info, "Cannot read the reference \(reference): \(error.message) (\(error.call))."))
+            }
+        }
+        return .success(FilePass(path: path, file: file, context: context, ordered: ordered, features: features, plan: plan, referenceTrack: track))
     }
 
     /// Where the measurements go, on the thread that called ``run(_:plan:sidecarCues:progress:sink:)``.
@@ -117,7 +131,7 @@ final class FilePass {
     /// One unit of work from the decoding thread to the analysing one, in presentation order per stream.
     enum Work {
         /// A decoded picture, kept by reference (no pixels copied), and whether pictures are missing before it.
-        case picture(RetainedVideoFrame, followsGap: Bool)
+        case picture(RetainedVideoFrame, followsGap: Bool, reference: RetainedVideoFrame?)
         case samples(AudioSampleBlock)
         case cue(SubtitleCue)
         case progress(Double)
@@ -156,9 +170,9 @@ final class FilePass {
         var lastMark: MediaTime?
         while true {
             switch queue.pop() {
-            case .picture(let kept, let followsGap):
+            case .picture(let kept, let followsGap, let reference):
                 kept.withFrame { frame in
-                    var f = extractor.extract(frame)
+                    var f = extractor.extract(frame, reference: reference)
                     f.followsGap = followsGap
                     sink.video(f)
                     if let analysis, analysis.readsPictures { sink.frames(analysis.add(extractor.picture(frame, f))) }
@@ -218,7 +232,11 @@ final class FilePass {
                     }
                     videoEnd = time + duration
                     pictureSlots.wait()
-                    queue.push(.picture(kept, followsGap: followsGap))
+                    if let track = referenceTrack {
+                        queue.push(.picture(kept, followsGap: followsGap, reference: try track.picture(at: time)))
+                    } else {
+                        queue.push(.picture(kept, followsGap: followsGap, reference: nil))
+                    }
                     report(time)
                 case .audio(let chunk):
                     guard let segmenter = segmenters[chunk.streamIndex] else { continue }

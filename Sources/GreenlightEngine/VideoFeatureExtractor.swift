@@ -43,7 +43,7 @@ final class VideoFeatureExtractor {
         return (frame.time - origin, duration)
     }
 
-    func extract(_ frame: borrowing VideoFrame) -> VideoFeatures {
+    func extract(_ frame: borrowing VideoFrame, reference: RetainedVideoFrame? = nil) -> VideoFeatures {
         let signal = LumaSignal(bitDepth: frame.luma.bitDepth, range: frame.colorRange)
         let (time, duration) = Self.timing(of: frame, origin: origin, frameRate: frameRate)
         let ordinal = frame.ordinal
@@ -54,6 +54,13 @@ final class VideoFeatureExtractor {
         if lastColour?.signature != signature { lastColour = (signature, frame.colour) }
         result.colour = lastColour?.colour
         if features.contains(.colourProxy) { result.proxy = proxy(frame) }
+        if features.contains(.reference), let reference {
+            let main = BlockColour.measure(planes: planes(frame), signal: signal, colour: result.colour)
+            let other = reference.withFrame { r in
+                BlockColour.measure(planes: planes(r), signal: LumaSignal(bitDepth: r.luma.bitDepth, range: r.colorRange), colour: r.colour)
+            }
+            if let main, let other { result.reference = ReferencePair(main: main, reference: other) }
+        }
         guard !features.intersection(FeatureSet.video).isEmpty else { return result }
         scannedFrames += 1
 
@@ -74,12 +81,16 @@ final class VideoFeatureExtractor {
 
     /// The picture as analyzers see it: its planes in place, the previous picture's luma, its features.
     func picture(_ frame: borrowing VideoFrame, _ features: VideoFeatures) -> DecodedPicture {
+        DecodedPicture(features: features, planes: planes(frame), previousLuma: previous?.withFrame { $0.luma })
+    }
+
+    private func planes(_ frame: borrowing VideoFrame) -> [PlaneLayout] {
         var planes: [PlaneLayout] = []
         for i in 0..<frame.planeCount {
             guard let p = frame.plane(i) else { break }
             planes.append(p)
         }
-        return DecodedPicture(features: features, planes: planes, previousLuma: previous?.withFrame { $0.luma })
+        return planes
     }
 
     /// The frame at 1/`proxyDivisor` of its size in R'G'B', or nil when libswscale cannot convert it.

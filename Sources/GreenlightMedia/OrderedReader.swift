@@ -140,6 +140,43 @@ public final class OrderedReader {
     }
 }
 
+/// A reference file's pictures, looked up by programme time (its time from its own first
+/// picture): ``picture(at:)`` steps through the reference, decoding only its pictures and holding
+/// at most two.
+public final class ReferenceTrack {
+    public let reader: OrderedReader
+    /// The reference picture that started last at or before the time asked for.
+    private var current: RetainedVideoFrame?
+    /// The reference picture after ``current``, read to know where ``current`` ends.
+    private var upcoming: RetainedVideoFrame?
+    private var ended = false
+
+    public init(file: MediaFile) throws(MediaError) {
+        reader = try OrderedReader(file: file, selection: ReadSelection(video: true, audio: false, subtitles: false))
+    }
+
+    /// The reference picture shown at programme time `t` (nil before its start, after its end or
+    /// in a gap), as a reference of its own the caller may send to another thread. Times asked
+    /// for must not go backwards.
+    public func picture(at t: MediaTime) throws -> sending RetainedVideoFrame? {
+        // Step the reference until its next picture starts after t.
+        while !ended, upcoming.map({ $0.time - reader.origin <= t }) ?? true {
+            if let up = upcoming { current = up; upcoming = nil }
+            switch try reader.next() {
+            case .video(let f)?: upcoming = f
+            case nil: ended = true
+            default: continue
+            }
+        }
+        if ended, let up = upcoming, up.time - reader.origin <= t { current = up; upcoming = nil }
+        guard let shown = current else { return nil }
+        let start = shown.time - reader.origin
+        // A picture is shown for its duration, or until the next one when it declares none.
+        let end = shown.duration.map { start + $0 } ?? upcoming.map { $0.time - reader.origin } ?? start
+        return start <= t && t < end ? shown.retainedAgain() : nil
+    }
+}
+
 /// Reads a file and a reference side by side, matched by programme time (each file's time from
 /// its own first picture, so a transport stream that starts at 11.4 s lines up with a QuickTime
 /// file that starts at 0): every item of the main file comes out in time order, each picture
@@ -149,37 +186,18 @@ public final class OrderedReader {
 /// Only the reference's pictures are decoded, and at most two of them are held.
 public final class LockStepReader {
     public let main: OrderedReader
-    public let reference: OrderedReader
-    /// The reference picture that started last at or before the main file's current time.
-    private var current: RetainedVideoFrame?
-    /// The reference picture after ``current``, read to know where ``current`` ends.
-    private var upcoming: RetainedVideoFrame?
-    private var referenceEnded = false
+    public let track: ReferenceTrack
+    public var reference: OrderedReader { track.reader }
 
     public init(main: MediaFile, reference: MediaFile) throws(MediaError) {
         self.main = try OrderedReader(file: main)
-        self.reference = try OrderedReader(file: reference, selection: ReadSelection(video: true, audio: false, subtitles: false))
+        track = try ReferenceTrack(file: reference)
     }
 
     /// The main file's next item, with the reference picture for it when it is a picture.
     public func next() throws -> (item: OrderedReader.Item, reference: RetainedVideoFrame?)? {
         guard let item = try main.next() else { return nil }
         guard case .video(let frame) = item else { return (item, nil) }
-        let t = frame.time - main.origin
-        // Step the reference until its next picture starts after t.
-        while !referenceEnded, upcoming.map({ $0.time - reference.origin <= t }) ?? true {
-            if let up = upcoming { current = up; upcoming = nil }
-            switch try reference.next() {
-            case .video(let f)?: upcoming = f
-            case nil: referenceEnded = true
-            default: continue
-            }
-        }
-        if referenceEnded, let up = upcoming, up.time - reference.origin <= t { current = up; upcoming = nil }
-        guard let shown = current else { return (item, nil) }
-        let start = shown.time - reference.origin
-        // A picture is shown for its duration, or until the next one when it declares none.
-        let end = shown.duration.map { start + $0 } ?? upcoming.map { $0.time - reference.origin } ?? start
-        return (item, start <= t && t < end ? shown : nil)
+        return (item, try track.picture(at: frame.time - main.origin))
     }
 }

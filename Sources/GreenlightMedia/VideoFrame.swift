@@ -116,6 +116,11 @@ public final class RetainedVideoFrame {
         try body(template)
     }
 
+    /// Another reference on the same buffers (no pixels copied), free to be sent to another thread.
+    public func retainedAgain() -> sending RetainedVideoFrame? {
+        template.retained()
+    }
+
     deinit {
         var f: UnsafeMutablePointer<AVFrame>? = raw
         av_frame_free(&f)

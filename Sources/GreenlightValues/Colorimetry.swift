@@ -116,6 +116,19 @@ public enum Colorimetry {
         }
     }
 
+    /// Kr and Kb of the Y'CbCr matrix FFmpeg names `matrix`; an untagged or unknown one is
+    /// BT.709's above 576 lines and BT.601's at or below.
+    public static func lumaCoefficients(_ matrix: String?, height: Int) -> (kr: Double, kb: Double) {
+        switch matrix {
+        case "bt709": return (0.2126, 0.0722)
+        case "bt470bg", "smpte170m": return (0.299, 0.114)
+        case "bt2020nc", "bt2020c": return (0.2627, 0.0593)
+        case "smpte240m": return (0.212, 0.087)
+        case "fcc": return (0.30, 0.11)
+        default: return height > 576 ? (0.2126, 0.0722) : (0.299, 0.114)
+        }
+    }
+
     /// The 3×3 matrix (row-major) taking linear RGB in `primaries` to XYZ, white at Y = 1.
     public static func rgbToXYZ(_ primaries: [(Double, Double)]) -> [Double] {
         func xyz(_ p: (Double, Double)) -> [Double] { [p.0 / p.1, 1, (1 - p.0 - p.1) / p.1] }

@@ -172,3 +172,47 @@ import GreenlightEngine
         }
     }
 }
+
+/// colour-reference against a master whose derived copies are known from how they were made.
+@Suite struct ColourReferenceTests {
+    static let master = "\(sampleMedia)/colour-ref-master.mp4"
+
+    static func mismatches(_ file: String) -> (findings: [Finding], summary: [String: SummaryValue]) {
+        let report = ColourConsistencyTests.engine.check(path: "\(sampleMedia)/\(file)", reference: master)
+        return (report.findings.filter { $0.code == "colour.reference-mismatch" }, report.summaries["colour-reference"] ?? [:])
+    }
+
+    @Test func aPlainReEncodeAtAnotherRasterIsNotFlagged() {
+        let (findings, summary) = Self.mismatches("colour-ref-reencode.mp4")
+        #expect(findings.isEmpty, "\(findings.map(\.message))")
+        #expect(summary["pictures_compared"] == .integer(150))
+        // The report says how two rasters were compared.
+        guard case .text(let how)? = summary["alignment"] else { Issue.record("no alignment"); return }
+        #expect(how.contains("960x540 against 640x360") && how.contains("block means"), "\(how)")
+    }
+
+    @Test func aMatrixSwapIsFlaggedOverTheWholeClipAndNamed() throws {
+        let (findings, _) = Self.mismatches("colour-ref-matrix.mp4")
+        try #require(findings.count == 1, "\(findings.map(\.message))")
+        let f = findings[0]
+        #expect((f.startFrame ?? 99) <= 5 && (f.endFrame ?? 0) >= 145, "\(f.startFrame ?? -1)-\(f.endFrame ?? -1)")
+        #expect(f.message.contains("matrix"), "\(f.message)")
+        // BT.601 coefficients read as BT.709: luma takes a share of the chroma.
+        #expect(f.measurements["y_from_chroma"].map { $0 > 0.1 } == true)
+    }
+
+    @Test func aSaturationBoostIsFlaggedInItsRangeOnly() throws {
+        let (findings, _) = Self.mismatches("colour-ref-saturation.mp4")
+        try #require(findings.count == 1, "\(findings.map(\.message))")
+        let f = findings[0]
+        #expect(abs((f.startFrame ?? 0) - 50) <= 1 && abs((f.endFrame ?? 0) - 100) <= 1, "\(f.startFrame ?? -1)-\(f.endFrame ?? -1)")
+        #expect(f.message.contains("saturation"), "\(f.message)")
+        #expect(f.measurements["chroma_scale"].map { abs($0 - 1.4) < 0.05 } == true)
+    }
+
+    @Test func theMasterAgainstItselfDiffersNowhere() {
+        let (findings, summary) = Self.mismatches("colour-ref-master.mp4")
+        #expect(findings.isEmpty)
+        #expect(summary["mean_delta_e00"] == .number(0))
+    }
+}

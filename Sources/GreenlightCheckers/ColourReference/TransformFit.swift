@@ -1,0 +1,137 @@
+import Foundation
+import GreenlightCore
+import GreenlightValues
+
+/// Running sums for least-squares fits of `outputs` values from `inputs` values plus a constant:
+/// the normal equations, kept as sums so that any number of blocks of any number of pictures
+/// costs the same memory.
+struct NormalSums {
+    let inputs: Int
+    let outputs: Int
+    /// Σ x xᵀ over [inputs…, 1].
+    private(set) var xx: [[Double]]
+    /// Σ x yᵀ: (inputs + 1) × outputs.
+    private(set) var xy: [[Double]]
+    /// Σ y² per output.
+    private(set) var yy: [Double]
+    private(set) var count = 0
+
+    init(inputs: Int, outputs: Int) {
+        self.inputs = inputs
+        self.outputs = outputs
+        xx = [[Double]](repeating: [Double](repeating: 0, count: inputs + 1), count: inputs + 1)
+        xy = [[Double]](repeating: [Double](repeating: 0, count: outputs), count: inputs + 1)
+        yy = [Double](repeating: 0, count: outputs)
+    }
+
+    mutating func add(_ x: [Double], _ y: [Double]) {
+        let v = x + [1]
+        for i in 0...inputs {
+            for j in 0...inputs { xx[i][j] += v[i] * v[j] }
+            for o in 0..<outputs { xy[i][o] += v[i] * y[o] }
+        }
+        for o in 0..<outputs { yy[o] += y[o] * y[o] }
+        count += 1
+    }
+
+    /// The fit of output `o` from the inputs in `using` (indices; the constant is always used):
+    /// coefficients in the order of `using`, then the constant, and the residual sum of squares.
+    func fit(output o: Int, using: [Int]) -> (coefficients: [Double], residual: Double)? {
+        let idx = using + [inputs]
+        let a = idx.map { i in idx.map { j in xx[i][j] } }
+        let b = idx.map { xy[$0][o] }
+        guard let c = solveLinear(a, b) else { return nil }
+        var residual = yy[o]
+        for (m, i) in idx.enumerated() {
+            residual -= 2 * c[m] * xy[i][o]
+            for (n, j) in idx.enumerated() { residual += c[m] * c[n] * xx[i][j] }
+        }
+        return (c, max(0, residual))
+    }
+
+    /// Σ (y_o − x_i)²: what is left with no transform at all.
+    func unchanged(output o: Int, input i: Int) -> Double {
+        max(0, yy[o] - 2 * xy[i][o] + xx[i][i])
+    }
+}
+
+/// What a mismatch against the reference most looks like, from global fits over its pictures'
+/// blocks. Each cause leaves its own signature:
+/// - range mix-up: Y' = 255/219 · Y'ref − 18.6 codes (or the inverse), chroma scaled 255/224;
+/// - matrix (BT.601/BT.709 swap): Y' depends on the reference's Cb and Cr, and no per-channel
+///   R'G'B' gain explains the change;
+/// - white balance: per-channel R'G'B' gains explain it;
+/// - saturation: Cb/Cr scaled; hue: Cb/Cr rotated; lift: Y' offset only.
+struct MismatchFit {
+    var codes = NormalSums(inputs: 3, outputs: 3)
+    var rgb = NormalSums(inputs: 3, outputs: 3)
+    /// Σ z' conj(z) and Σ |z|² of the chroma (Cb, Cr about 128) as complex numbers.
+    var chromaCross = (re: 0.0, im: 0.0)
+    var chromaPower = 0.0
+
+    mutating func add(main: BlockColour, reference: BlockColour) {
+        for b in 0..<(main.codes.count / 3) {
+            let m = (0..<3).map { Double(main.codes[b * 3 + $0]) }, r = (0..<3).map { Double(reference.codes[b * 3 + $0]) }
+            codes.add(r, m)
+            rgb.add((0..<3).map { Double(reference.rgb[b * 3 + $0]) }, (0..<3).map { Double(main.rgb[b * 3 + $0]) })
+            let z = (r[1] - 128, r[2] - 128), w = (m[1] - 128, m[2] - 128)
+            chromaCross.re += w.0 * z.0 + w.1 * z.1
+            chromaCross.im += w.1 * z.0 - w.0 * z.1
+            chromaPower += z.0 * z.0 + z.1 * z.1
+        }
+    }
+
+    struct Cause {
+        var name: String
+        var explanation: String
+        var measurements: [String: Double]
+    }
+
+    var cause: Cause {
+        var m: [String: Double] = [:]
+        guard let y = codes.fit(output: 0, using: [0, 1, 2]) else { return Cause(name: "unknown", explanation: "too little picture to fit", measurements: m) }
+        let (slope, fromCb, fromCr, offset) = (y.coefficients[0], y.coefficients[1], y.coefficients[2], y.coefficients[3])
+        m["y_slope"] = slope
+        m["y_offset_codes"] = offset
+        m["y_from_chroma"] = max(abs(fromCb), abs(fromCr))
+        let k = chromaPower > 0 ? (chromaCross.re * chromaCross.re + chromaCross.im * chromaCross.im).squareRoot() / chromaPower : 1
+        let angle = atan2(chromaCross.im, chromaCross.re) * 180 / .pi
+        m["chroma_scale"] = k
+        m["chroma_rotation_degrees"] = angle
+        let pureLuma = max(abs(fromCb), abs(fromCr)) < 0.03
+        if pureLuma && abs(slope - 255.0 / 219) < 0.04 && abs(offset + 18.6) < 4 {
+            return Cause(name: "range", explanation: "range mix-up: limited-range video expanded as if it were full (Y' slope \(formatNumber(slope, decimals: 3)), offset \(formatNumber(offset, decimals: 1)) codes, chroma × \(formatNumber(k, decimals: 3)))", measurements: m)
+        }
+        if pureLuma && abs(slope - 219.0 / 255) < 0.04 && abs(offset - 16) < 4 {
+            return Cause(name: "range", explanation: "range mix-up: full-range video squeezed into limited range (Y' slope \(formatNumber(slope, decimals: 3)), offset \(formatNumber(offset, decimals: 1)) codes)", measurements: m)
+        }
+        if !pureLuma {
+            // Per-channel R'G'B' gains against a full 3×3: white balance, or a matrix.
+            var diagonal = 0.0, full = 0.0, none = 0.0, gains: [Double] = []
+            for c in 0..<3 {
+                if let d = rgb.fit(output: c, using: [c]) { diagonal += d.residual; gains.append(d.coefficients[0]) }
+                if let f = rgb.fit(output: c, using: [0, 1, 2]) { full += f.residual }
+                none += rgb.unchanged(output: c, input: c)
+            }
+            m["rgb_diagonal_residual_share"] = none > 0 ? diagonal / none : 0
+            m["rgb_full_residual_share"] = none > 0 ? full / none : 0
+            if none > 0 && diagonal <= 0.25 * none, gains.count == 3 {
+                return Cause(name: "white-balance", explanation: "white balance: R'G'B' gains \(gains.map { formatNumber($0, decimals: 3) }.joined(separator: ", "))", measurements: m)
+            }
+            return Cause(name: "matrix", explanation: "matrix error (BT.601/BT.709 or similar): Y' takes \(formatNumber(fromCb, decimals: 3)) × Cb and \(formatNumber(fromCr, decimals: 3)) × Cr of the reference, which no per-channel gain explains", measurements: m)
+        }
+        if abs(k - 1) >= 0.05 && abs(angle) < 3 {
+            return Cause(name: "saturation", explanation: "saturation \(k > 1 ? "raised" : "lowered") (chroma × \(formatNumber(k, decimals: 2)))", measurements: m)
+        }
+        if abs(angle) >= 3 {
+            return Cause(name: "hue", explanation: "hue rotated \(formatNumber(angle, decimals: 1))°", measurements: m)
+        }
+        if abs(slope - 1) < 0.03 && abs(offset) >= 2 {
+            return Cause(name: "lift", explanation: "lift: Y' offset \(formatNumber(offset, decimals: 1)) codes", measurements: m)
+        }
+        if abs(slope - 1) >= 0.03 {
+            return Cause(name: "gain", explanation: "luma gain × \(formatNumber(slope, decimals: 3)) (exposure or contrast)", measurements: m)
+        }
+        return Cause(name: "other", explanation: "a change no single global transform explains (a local grade, or different pictures)", measurements: m)
+    }
+}
