@@ -119,7 +119,8 @@ struct Check: AsyncParsableCommand {
                 launch()
             }
         }
-        let run = RunReport(profile: chosen.name, files: reports.compactMap { $0 })
+        // Files of one run set against each other (dailies from one camera tagged differently).
+        let run = RunReport(profile: chosen.name, files: ColourMetadataChecker.crossCheck(reports.compactMap { $0 }, profile: chosen))
         // Each report is written on its own: one that cannot be written does not stop the others.
         var unwritten = 0
         func attempt(_ what: String, _ path: String, _ write: () throws -> Void) {

@@ -188,3 +188,21 @@ func temporaryDirectory() throws -> URL {
         #expect(html.contains("Black for 12 frames (0.48 s) mid-programme at 10:00:05:00"))
     }
 }
+
+/// Files of one run from one source, tagged differently, are set against each other.
+struct RunColourTagTests {
+    @Test func theOddlyTaggedDailyIsNamed() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("qc.json").path
+        let files = ["colour-shots-matched.mp4", "colour-grade-jump.mp4", "colour-range-full-tag.mp4"].map { "\(sampleMedia)/\($0)" }
+        _ = try greenlight(["check"] + files + ["--checkers", "colour-metadata", "--json", json])
+        let data = try #require(FileManager.default.contents(atPath: json))
+        let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let reports = try #require(root["files"] as? [[String: Any]])
+        let flagged = reports.filter { r in ((r["findings"] as? [[String: Any]]) ?? []).contains { $0["code"] as? String == "colour.metadata-run" } }
+            .compactMap { ($0["path"] as? String).map { URL(fileURLWithPath: $0).lastPathComponent } }
+        // Same codec, raster and rate; two tagged limited, one full: the full one is the odd one.
+        #expect(flagged == ["colour-range-full-tag.mp4"])
+    }
+}

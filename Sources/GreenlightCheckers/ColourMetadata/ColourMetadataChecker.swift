@@ -8,10 +8,10 @@ import GreenlightValues
 public final class ColourMetadataChecker: Checker {
     public static let description = CheckerDescription(
         id: "colour-metadata", title: "Colour metadata",
-        catches: "Missing colour tags; container (MP4/MOV colr) and bitstream disagreeing; tags changing mid-stream or differing between streams; a range tag the pictures contradict; HDR10 without plausible mastering and light-level metadata.",
+        catches: "Missing colour tags; container (MP4/MOV colr) and bitstream disagreeing; tags changing mid-stream, differing between streams or between files of one run from the same source; a range tag the pictures contradict; HDR10 without plausible mastering and light-level metadata.",
         why: "A player, a transcoder or a broadcaster's chain trusts the tags: a wrong matrix or range shifts every colour and crushes or lifts the blacks, and FFmpeg shows only one of two disagreeing tags.",
         defaultSeverity: .warning,
-        codes: ["colour.metadata-missing", "colour.metadata-conflict", "colour.metadata-change", "colour.range-mismatch", "colour.hdr-metadata"],
+        codes: ["colour.metadata-missing", "colour.metadata-conflict", "colour.metadata-change", "colour.range-mismatch", "colour.hdr-metadata", "colour.metadata-run"],
         options: [])
     public static let features: FeatureSet = [.lumaHistogram]
 
