@@ -86,7 +86,8 @@ public struct Profile: Sendable {
 
     /// A built-in profile by name: `default` (every checker at its own severities: only damage and
     /// sound out of sync are errors) or `delivery` (every checker; anything inside the programme,
-    /// damage, streams that start, end or drift apart, loudness off target and clipping are errors).
+    /// damage, streams that start, end or drift apart, loudness off target, clipping, illegal
+    /// levels, conflicting or contradicted colour tags and a mismatch with the reference are errors).
     public static func builtIn(named name: String, registry: [AnyCheckerType]) throws -> Profile? {
         switch name {
         case "default":
@@ -111,6 +112,12 @@ public struct Profile: Sendable {
                   loudness.integrated: error
                   loudness.true-peak: error
                   audio.clipping: error
+                  gamut.luma: error
+                  gamut.rgb: error
+                  colour.metadata-conflict: error
+                  colour.range-mismatch: error
+                  colour.hdr-metadata: error
+                  colour.reference-mismatch: error
                 """, source: "built-in delivery", registry: registry)
         case "netflix":
             // Netflix's timed-text style guide: the subtitle-timing defaults, and its loudness spec.
@@ -125,6 +132,10 @@ public struct Profile: Sendable {
                   loudness: { standard: netflix }
                   audio-health: {}
                   subtitle-timing: {}
+                  colour-consistency: {}
+                  gamut: {}
+                  colour-metadata: {}
+                  colour-reference: {}
                 """, source: "built-in netflix", registry: registry)
         case "bbc":
             // The BBC subtitle guidelines: 37 characters a line, 160-180 words a minute, gaps closed or a second.
@@ -139,6 +150,10 @@ public struct Profile: Sendable {
                   loudness: { standard: r128 }
                   audio-health: {}
                   subtitle-timing: { max-line-length: 37, max-wpm: 180, max-cps: 100, min-gap: 1s, closed-gaps: true }
+                  colour-consistency: {}
+                  gamut: {}
+                  colour-metadata: {}
+                  colour-reference: {}
                 """, source: "built-in bbc", registry: registry)
         default:
             return nil

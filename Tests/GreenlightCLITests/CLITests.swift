@@ -80,7 +80,8 @@ func temporaryDirectory() throws -> URL {
                              "no-streams.mp4": "error", "tmcd-only.mov": "error", "zero-channels.wav": "error"])
         let freeze = try #require(files.first { ($0["path"] as! String).hasSuffix("freeze.mp4") })
         let codes = (freeze["findings"] as? [[String: Any]])?.compactMap { $0["code"] as? String }
-        #expect(codes == ["freeze.segment", "black.segment"])
+        // freeze.mp4 carries no colour tags: information, about the whole file.
+        #expect(codes == ["colour.metadata-missing", "freeze.segment", "black.segment"])
         #expect(root["verdict"] as? String == "error")
     }
 
@@ -140,8 +141,14 @@ func temporaryDirectory() throws -> URL {
         #expect(root["profile"] as? String == "delivery")
         let files = try #require(root["files"] as? [[String: Any]])
         let severities = (files[0]["findings"] as? [[String: Any]])?.compactMap { $0["severity"] as? String }
-        #expect(severities == ["info", "error", "error", "info"])  // head and tail stay information
-        #expect(files[1]["verdict"] as? String == "pass")
+        let blackSeverities = (files[0]["findings"] as? [[String: Any]])?.filter { $0["checker"] as? String == "black" }.compactMap { $0["severity"] as? String }
+        #expect(blackSeverities == ["info", "error", "error", "info"])  // head and tail stay information
+        #expect(severities?.filter { $0 == "error" }.count == 2, "\(severities ?? [])")
+        // dark-scene.mp4 squeezed testsrc2's luma and kept its chroma: its colours are outside
+        // R'G'B' gamut, which delivery fails; nothing else in it is an error.
+        #expect(files[1]["verdict"] as? String == "fail")
+        let darkErrors = (files[1]["findings"] as? [[String: Any]])?.filter { $0["severity"] as? String == "error" }.compactMap { $0["code"] as? String }
+        #expect(darkErrors == ["gamut.rgb"])
     }
 
     @Test func inputFilesAreNeverModified() throws {

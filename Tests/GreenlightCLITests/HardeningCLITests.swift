@@ -162,7 +162,8 @@ func randomMoovCopy(in dir: URL) throws -> String {
 
     @Test func clockTimesLabelRatesWithoutTimecode() throws {
         let r = try greenlight(["check", "\(sampleMedia)/rate-24613.mp4"])
-        #expect(r.stdout.contains("warning 00:00:03.982–00:00:04.225 black.segment    Black for 6 frames (0.244 s) mid-programme at 00:00:03.982"))
+        #expect(r.stdout.contains("warning 00:00:03.982–00:00:04.225 black.segment"))
+        #expect(r.stdout.contains("Black for 6 frames (0.244 s) mid-programme at 00:00:03.982"))
         let df = try greenlight(["check", "\(sampleMedia)/df-missing-frame.mov"])
         #expect(df.stdout.contains("01:02:02;00–01:02:02;03 black.segment"))
     }

@@ -61,12 +61,18 @@ public final class ColourMetadataChecker: Checker {
         a.matrix == b.matrix && a.primaries == b.primaries && a.transfer == b.transfer && a.range == b.range
     }
 
+    /// A finding about the whole file (no position: no frame numbers, so no thumbnail), or, with
+    /// `at`, about the moment something changes.
     private func finding(_ code: String, _ severity: Severity, _ message: String, at: MediaTime? = nil, measurements: [String: Double] = [:], stream: Int? = nil) -> Finding {
-        let start = at ?? .zero
-        let stop = end ?? start
+        let stop = end ?? .zero
+        guard let at else {
+            return Finding(checker: Self.description.id, code: code, severity: severity, placement: .whole, start: 0, end: stop.seconds,
+                           startFrame: nil, endFrame: nil, startTimecode: nil, endTimecode: nil, message: message,
+                           measurements: measurements, stream: stream)
+        }
         return context.finding(checker: Self.description.id, code: code, severity: severity,
-                               placement: at == nil ? .whole : placement(start: start, end: stop, programmeEnd: end),
-                               start: start, end: max(start, stop), message: message, measurements: measurements, stream: stream)
+                               placement: placement(start: at, end: stop, programmeEnd: end),
+                               start: at, end: max(at, stop), message: message, measurements: measurements, stream: stream)
     }
 
     public func finish(_ programmeEnd: ProgrammeEnd) -> CheckerResult {
