@@ -104,7 +104,6 @@ public final class ColourAnalyzer: PictureAnalyzer {
         let depthScale = Double(1 << (luma.bitDepth - 8))
         let chromaMid = 128 * depthScale, chromaRange = (signal.range == .full ? 255 : 224) * depthScale
         let (kr, kb) = GamutAnalyzer.coefficients(features.colour?.matrix, height: luma.height)
-        let kg = 1 - kr - kb
         let sx = max(1, luma.width / cbPlane.width), sy = max(1, luma.height / cbPlane.height)
         func code(_ p: PlaneLayout, _ x: Int, _ y: Int) -> Double {
             p.bytesPerSample == 1 ? Double(p.row8(y)[x]) : Double(p.row16(y)[x])
@@ -125,8 +124,7 @@ public final class ColourAnalyzer: PictureAnalyzer {
                 let cx = min(cbPlane.width - 1, px / sx)
                 let yv = (code(luma, px, py) - black) / (white - black)
                 let pb = (code(cbPlane, cx, cy) - chromaMid) / chromaRange, pr = (code(crPlane, cx, cy) - chromaMid) / chromaRange
-                let rp = yv + 2 * (1 - kr) * pr, bp = yv + 2 * (1 - kb) * pb
-                let gp = (yv - kr * rp - kb * bp) / kg
+                let (rp, gp, bp) = Colorimetry.rgb(y: yv, pb: pb, pr: pr, kr: kr, kb: kb)
                 let r = lin(rp), g = lin(gp), b = lin(bp)
                 let X = matrix[0] * r + matrix[1] * g + matrix[2] * b
                 let Y = matrix[3] * r + matrix[4] * g + matrix[5] * b

@@ -112,9 +112,7 @@ public final class GamutAnalyzer: PictureAnalyzer {
                 let pr = (Double(crSums[bx]) / chromaCount - chromaMid) / chromaRange
                 var lo = Double.infinity, hi = -Double.infinity, outside = true
                 for (kr, kb) in readings {
-                    let r = yv + 2 * (1 - kr) * pr
-                    let b = yv + 2 * (1 - kb) * pb
-                    let g = (yv - kr * r - kb * b) / (1 - kr - kb)
+                    let (r, g, b) = Colorimetry.rgb(y: yv, pb: pb, pr: pr, kr: kr, kb: kb)
                     let l = min(r, g, b) * 100, h = max(r, g, b) * 100
                     if l >= low && h <= high { outside = false }
                     if outside || readings.count == 1 { lo = l; hi = h }

@@ -47,9 +47,8 @@ public struct BlockColour: Sendable {
             let y = sums[b * 3] / counts[b] / scale, u = sums[b * 3 + 1] / counts[b] / scale, v = sums[b * 3 + 2] / counts[b] / scale
             codes[b * 3] = Float(y); codes[b * 3 + 1] = Float(u); codes[b * 3 + 2] = Float(v)
             let yn = (y - black) / (white - black), pb = (u - 128) / chromaRange, pr = (v - 128) / chromaRange
-            let r = yn + 2 * (1 - kr) * pr, bl = yn + 2 * (1 - kb) * pb
-            let g = (yn - kr * r - kb * bl) / (1 - kr - kb)
-            rgb[b * 3] = Float(r); rgb[b * 3 + 1] = Float(g); rgb[b * 3 + 2] = Float(bl)
+            let c = Colorimetry.rgb(y: yn, pb: pb, pr: pr, kr: kr, kb: kb)
+            rgb[b * 3] = Float(c.r); rgb[b * 3 + 1] = Float(c.g); rgb[b * 3 + 2] = Float(c.b)
         }
         return BlockColour(codes: codes, rgb: rgb, colour: colour, width: luma.width, height: luma.height)
     }
