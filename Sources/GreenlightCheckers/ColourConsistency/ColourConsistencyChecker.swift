@@ -27,8 +27,24 @@ public final class ColourConsistencyChecker: Checker {
     private let options: Options
     private let context: CheckContext
     private var shots: [ShotColour] = []
-    /// The shot being read: where it started, its measured pictures, the sum of its luma thumbnails.
-    private var current: (start: MediaTime, frames: [FrameColour], thumbSum: [Double], thumbCount: Int, width: Int, height: Int)?
+    /// The shot being read: where it started, its recent measured pictures (for grade jumps),
+    /// its pictures' colour (decimated past `keep`, for the shot's medians), and the sums of its
+    /// luma thumbnails and colour blocks. Memory is bounded however long the shot.
+    private final class Shot {
+        let start: MediaTime
+        var frames: [FrameColour] = []
+        /// Pictures before `frames` were already searched for grade jumps; steps at indices
+        /// below `searchedUpTo` in `frames` were searched too.
+        var searchedUpTo = 0
+        var colours: [ColourSummary] = []
+        var colourStride = 1, colourSeen = 0
+        var thumbSum: [Double] = [], thumbCount = 0, width = 0, height = 0
+        var blockSum: [Double] = [], blockCount = 0
+        init(start: MediaTime) { self.start = start }
+    }
+    /// Pictures of colour kept per shot, at most (about 1 KB each).
+    static let keep = 2048
+    private var current: Shot?
     private var transitions: [Range<MediaTime>] = []
     private var jumps: [Finding] = []
     private var reading: ColourReading?
@@ -44,18 +60,18 @@ public final class ColourConsistencyChecker: Checker {
         let cut = frame.value(CutAnalyzer.self)
         if let t = cut.transition {
             transitions.append(t)
-            if var c = current {
+            if let c = current {
                 c.frames.removeAll { $0.time >= t.lowerBound }
-                current = c
                 closeShot(at: t.lowerBound)
             }
         } else if cut.isCut {
             closeShot(at: f.time)
         }
-        if current == nil { current = (f.time, [], [], 0, 0, 0) }
+        if current == nil { current = Shot(start: f.time) }
+        guard let c = current else { return }
         lastEnd = f.time + f.duration
         if reading == nil { reading = ColourReading(colour: f.colour, height: context.video?.height ?? 0) }
-        if let thumb = f.thumbnail, var c = current {
+        if let thumb = f.thumbnail {
             if c.thumbCount == 0 || c.width != thumb.width || c.height != thumb.height {
                 c.thumbSum = [Double](repeating: 0, count: thumb.pixels.count)
                 c.thumbCount = 0
@@ -64,30 +80,43 @@ public final class ColourConsistencyChecker: Checker {
             }
             for i in thumb.pixels.indices { c.thumbSum[i] += Double(thumb.pixels[i]) }
             c.thumbCount += 1
-            current = c
         }
-        if let m = frame.value(ColourAnalyzer.self), m.midToneShare >= 0.05 {
-            current?.frames.append(FrameColour(m, time: f.time))
+        guard let m = frame.value(ColourAnalyzer.self), m.midToneShare >= 0.05 else { return }
+        let picture = FrameColour(m, time: f.time)
+        c.frames.append(picture)
+        if c.blockSum.count != picture.blocks.count { c.blockSum = [Double](repeating: 0, count: picture.blocks.count); c.blockCount = 0 }
+        for i in picture.blocks.indices { c.blockSum[i] += Double(picture.blocks[i]) }
+        c.blockCount += 1
+        c.colourSeen += 1
+        if c.colourSeen % c.colourStride == 0 { c.colours.append(picture.colour) }
+        if c.colours.count >= Self.keep {
+            c.colours = stride(from: 0, to: c.colours.count, by: 2).map { c.colours[$0] }
+            c.colourStride *= 2
+        }
+        if c.frames.count >= Self.keep {
+            // A long shot: search what is complete, keep the last pictures to go on from.
+            let n = jumpWindow
+            jumps += gradeJumps(c.frames, from: c.searchedUpTo, shotEnd: c.frames[c.frames.count - n].time)
+            c.frames.removeFirst(c.frames.count - 2 * n)
+            c.searchedUpTo = n + 1
         }
     }
 
     private func closeShot(at end: MediaTime) {
         guard let c = current else { return }
         current = nil
-        guard !c.frames.isEmpty, end > c.start else { return }
+        guard !c.colours.isEmpty, end > c.start else { return }
         let mean = c.thumbSum.map { $0 / Double(max(1, c.thumbCount)) }
-        shots.append(ShotColour(start: c.start, end: end, colour: ColourSummary.median(c.frames.map(\.colour)),
+        shots.append(ShotColour(start: c.start, end: end, colour: ColourSummary.median(c.colours),
                                 structure: StructureSignature(meanThumbnail: mean, width: c.width, height: c.height,
-                                                              meanBlocks: meanBlocks(c.frames))))
-        jumps += gradeJumps(c.frames, shotEnd: end)
+                                                              meanBlocks: c.blockSum.map { $0 / Double(max(1, c.blockCount)) })))
+        jumps += gradeJumps(c.frames, from: c.searchedUpTo, shotEnd: end)
     }
 
-    /// The mean L*a*b* of each block over some pictures.
-    private func meanBlocks(_ frames: [FrameColour]) -> [Double] {
-        guard let width = frames.first?.blocks.count, frames.allSatisfy({ $0.blocks.count == width }) else { return [] }
-        var sum = [Double](repeating: 0, count: width)
-        for f in frames { for i in 0..<width { sum[i] += Double(f.blocks[i]) } }
-        return sum.map { $0 / Double(frames.count) }
+    /// Pictures either side of a grade jump (the jump-duration option, in frames).
+    private var jumpWindow: Int {
+        let rate = context.frameRate ?? Rational(25, 1)
+        return max(2, Int((options.jumpDuration.time(frameRate: rate).seconds * rate.doubleValue).rounded()))
     }
 
     /// Sustained steps of colour inside one shot. The measure is the median, over the picture's
@@ -96,9 +125,13 @@ public final class ColourConsistencyChecker: Checker {
     /// changing colour in one part leaves the median block untouched. The step must also happen
     /// within a few pictures (not a slow drift) and keep the picture's layout (not a change of
     /// picture).
-    func gradeJumps(_ frames: [FrameColour], shotEnd: MediaTime) -> [Finding] {
-        let rate = context.frameRate ?? Rational(25, 1)
-        let n = max(2, Int((options.jumpDuration.time(frameRate: rate).seconds * rate.doubleValue).rounded()))
+    /// - Parameters:
+    ///   - from: steps before this index were searched already (the pictures kept from a long
+    ///     shot's previous search).
+    ///   - shotEnd: where the last jump's range ends: the shot's end, or, for a long shot searched
+    ///     in parts, where this part's search stopped.
+    func gradeJumps(_ frames: [FrameColour], from: Int = 0, shotEnd: MediaTime) -> [Finding] {
+        let n = jumpWindow
         guard frames.count >= 2 * n, let width = frames.first?.blocks.count, width > 0,
               frames.allSatisfy({ $0.blocks.count == width }) else { return [] }
         func blocks(_ r: Range<Int>) -> [Double] {
@@ -130,7 +163,7 @@ public final class ColourConsistencyChecker: Checker {
             return Lab(L: (b.0 - a.0) / c, a: (b.1 - a.1) / c, b: (b.2 - a.2) / c)
         }
         var steps: [(index: Int, deltaE: Double)] = []
-        var i = n
+        var i = max(n, from)
         while i <= frames.count - n {
             guard mean(i - n..<i).deltaE00(mean(i..<i + n)) >= options.jumpDeltaE / 2 else { i += 1; continue }
             let first = at(i)
