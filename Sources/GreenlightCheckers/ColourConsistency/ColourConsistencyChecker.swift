@@ -36,7 +36,7 @@ public final class ColourConsistencyChecker: Checker {
         /// Pictures before `frames` were already searched for grade jumps; steps at indices
         /// below `searchedUpTo` in `frames` were searched too.
         var searchedUpTo = 0
-        var colours: [ColourSummary] = []
+        var colours: [(time: MediaTime, colour: ColourSummary)] = []
         var colourStride = 1, colourSeen = 0
         var thumbSum: [Double] = [], thumbCount = 0, width = 0, height = 0
         var blockSum: [Double] = [], blockCount = 0
@@ -61,7 +61,13 @@ public final class ColourConsistencyChecker: Checker {
         if let t = cut.transition {
             transitions.append(t)
             if let c = current {
+                // The transition's pictures belong to neither shot: take them out again.
+                for f in c.frames where f.time >= t.lowerBound && f.blocks.count == c.blockSum.count {
+                    for i in f.blocks.indices { c.blockSum[i] -= Double(f.blocks[i]) }
+                    c.blockCount -= 1
+                }
                 c.frames.removeAll { $0.time >= t.lowerBound }
+                c.colours.removeAll { $0.time >= t.lowerBound }
                 closeShot(at: t.lowerBound)
             }
         } else if cut.isCut {
@@ -88,7 +94,7 @@ public final class ColourConsistencyChecker: Checker {
         for i in picture.blocks.indices { c.blockSum[i] += Double(picture.blocks[i]) }
         c.blockCount += 1
         c.colourSeen += 1
-        if c.colourSeen % c.colourStride == 0 { c.colours.append(picture.colour) }
+        if c.colourSeen % c.colourStride == 0 { c.colours.append((f.time, picture.colour)) }
         if c.colours.count >= Self.keep {
             c.colours = stride(from: 0, to: c.colours.count, by: 2).map { c.colours[$0] }
             c.colourStride *= 2
@@ -107,7 +113,7 @@ public final class ColourConsistencyChecker: Checker {
         current = nil
         guard !c.colours.isEmpty, end > c.start else { return }
         let mean = c.thumbSum.map { $0 / Double(max(1, c.thumbCount)) }
-        shots.append(ShotColour(start: c.start, end: end, colour: ColourSummary.median(c.colours),
+        shots.append(ShotColour(start: c.start, end: end, colour: ColourSummary.median(c.colours.map(\.colour)),
                                 structure: StructureSignature(meanThumbnail: mean, width: c.width, height: c.height,
                                                               meanBlocks: c.blockSum.map { $0 / Double(max(1, c.blockCount)) })))
         jumps += gradeJumps(c.frames, from: c.searchedUpTo, shotEnd: end)
