@@ -62,16 +62,7 @@ public final class ColourAnalyzer: PictureAnalyzer {
     public static let id = "colour"
     public static let blockGrid = 8
 
-    private var reading: ColourReading?
-    /// R' code (0…1023 over 0…1) to linear light, by the stream's EOTF.
-    private var linear = [Double](repeating: 0, count: 1024)
-    /// CIELAB's f(t) for t in 0…1.25, 4096 steps (interpolated): a cube root per sample is the
-    /// dearest part of the conversion.
-    private let fTable: [Double] = (0...4096).map { i in
-        let t = Double(i) / 4096 * 1.25
-        return t > 216.0 / 24389 ? cbrt(t) : (24389.0 / 27 * t + 16) / 116
-    }
-    private var matrix = [Double](repeating: 0, count: 9)
+    private var converter: LabConverter?
 
     public init(parameters: NoParameters, context: CheckContext) {}
 
@@ -82,33 +73,19 @@ public final class ColourAnalyzer: PictureAnalyzer {
         guard picture.planeCount >= 3, let cbPlane = picture.withPlane(1, { $0.layout }), let crPlane = picture.withPlane(2, { $0.layout }),
               luma.width > 0, luma.height > 0, cbPlane.width > 0, cbPlane.height > 0 else { return nil }
         let reading = ColourReading(colour: features.colour, height: luma.height)
-        if reading != self.reading {
-            self.reading = reading
-            let eotf = Colorimetry.eotf(reading.transfer)!
-            for i in 0..<1024 { linear[i] = eotf(Double(i) / 1023) }
-            matrix = Colorimetry.rgbToXYZ(Colorimetry.primaries(reading.primaries)!)
-        }
+        if converter?.reading != reading { converter = LabConverter(reading) }
         // Locals, not properties, in the loop below: no exclusivity checks per sample.
+        let converter = self.converter!
         var lHist = [Int32](repeating: 0, count: 400), aHist = [Int32](repeating: 0, count: 1024)
         var bHist = [Int32](repeating: 0, count: 1024), cHist = [Int32](repeating: 0, count: 800)
-        let linear = self.linear, fTable = self.fTable, matrix = self.matrix
-        func f(_ t: Double) -> Double {
-            let x = max(0, min(1.25, t)) / 1.25 * 4096
-            let i = min(4095, Int(x))
-            return fTable[i] + (fTable[i + 1] - fTable[i]) * (x - Double(i))
-        }
 
         // Y'CbCr to R'G'B' with the stream's matrix and range (as the gamut check reads it).
         let signal = features.signal
         let black = Double(signal.blackLevel), white = Double(signal.whiteLevel)
         let depthScale = Double(1 << (luma.bitDepth - 8))
         let chromaMid = 128 * depthScale, chromaRange = (signal.range == .full ? 255 : 224) * depthScale
-        let (kr, kb) = GamutAnalyzer.coefficients(features.colour?.matrix, height: luma.height)
+        let (kr, kb) = Colorimetry.lumaCoefficients(features.colour?.matrix, height: luma.height)
         let sx = max(1, luma.width / cbPlane.width), sy = max(1, luma.height / cbPlane.height)
-        func code(_ p: PlaneLayout, _ x: Int, _ y: Int) -> Double {
-            p.bytesPerSample == 1 ? Double(p.row8(y)[x]) : Double(p.row16(y)[x])
-        }
-        func lin(_ v: Double) -> Double { linear[max(0, min(1023, Int(v * 1023 + 0.5)))] }
 
         // About 4,000 samples, nearest, on a regular grid (about 60 in each of the 64 blocks).
         let step = max(1, Int((Double(luma.width * luma.height) / 4_000).squareRoot().rounded(.up)))
@@ -116,21 +93,18 @@ public final class ColourAnalyzer: PictureAnalyzer {
         var blockSums = [Double](repeating: 0, count: grid * grid * 3), blockCounts = [Int](repeating: 0, count: grid * grid)
         var sumX = 0.0, sumY = 0.0, sumZ = 0.0
         var mid = 0, all = 0, neutral = 0
-        let w = Colorimetry.d65
         for py in stride(from: step / 2, to: luma.height, by: step) {
             let by = py * grid / luma.height
             let cy = min(cbPlane.height - 1, py / sy)
             for px in stride(from: step / 2, to: luma.width, by: step) {
                 let cx = min(cbPlane.width - 1, px / sx)
-                let yv = (code(luma, px, py) - black) / (white - black)
-                let pb = (code(cbPlane, cx, cy) - chromaMid) / chromaRange, pr = (code(crPlane, cx, cy) - chromaMid) / chromaRange
-                let (rp, gp, bp) = Colorimetry.rgb(y: yv, pb: pb, pr: pr, kr: kr, kb: kb)
-                let r = lin(rp), g = lin(gp), b = lin(bp)
-                let X = matrix[0] * r + matrix[1] * g + matrix[2] * b
-                let Y = matrix[3] * r + matrix[4] * g + matrix[5] * b
-                let Z = matrix[6] * r + matrix[7] * g + matrix[8] * b
-                let fy = f(Y)
-                let L = 116 * fy - 16, a = 500 * (f(X / w.x) - fy), bb = 200 * (fy - f(Z / w.z))
+                let yv = (Double(luma.sample(px, py)) - black) / (white - black)
+                let pb = (Double(cbPlane.sample(cx, cy)) - chromaMid) / chromaRange
+                let pr = (Double(crPlane.sample(cx, cy)) - chromaMid) / chromaRange
+                let rgb = Colorimetry.rgb(y: yv, pb: pb, pr: pr, kr: kr, kb: kb)
+                let (X, Y, Z) = converter.xyz(rgb.r, rgb.g, rgb.b)
+                let lab = converter.lab((X, Y, Z))
+                let L = lab.L, a = lab.a, bb = lab.b
                 all += 1
                 cHist[min(cHist.count - 1, Int((a * a + bb * bb).squareRoot() * 4))] += 1
                 let block = by * grid + px * grid / luma.width

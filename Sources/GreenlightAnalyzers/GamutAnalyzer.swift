@@ -49,11 +49,6 @@ public final class GamutAnalyzer: PictureAnalyzer {
         high = parameters.high
     }
 
-    /// Kr and Kb of FFmpeg's matrix names (``Colorimetry/lumaCoefficients(_:height:)``).
-    static func coefficients(_ matrix: String?, height: Int) -> (kr: Double, kb: Double) {
-        Colorimetry.lumaCoefficients(matrix, height: height)
-    }
-
     public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> Measurement? {
         let features = picture.features
         let luma = picture.luma.layout
@@ -66,9 +61,9 @@ public final class GamutAnalyzer: PictureAnalyzer {
         let chromaMid = 128 * depthScale, chromaRange = (signal.range == .full ? 255 : 224) * depthScale
         // An untagged matrix is read both ways, and a colour counts as outside only if it is
         // outside both: a file cannot be faulted on an assumption about it.
-        let tagged = Self.coefficients(features.colour?.matrix, height: luma.height)
+        let tagged = Colorimetry.lumaCoefficients(features.colour?.matrix, height: luma.height)
         let readings = features.colour?.matrix == nil || features.colour?.matrix == "unknown"
-            ? [Self.coefficients("bt709", height: 0), Self.coefficients("smpte170m", height: 0)] : [tagged]
+            ? [Colorimetry.lumaCoefficients("bt709", height: 0), Colorimetry.lumaCoefficients("smpte170m", height: 0)] : [tagged]
         // Chroma subsampling: how many luma samples one chroma sample covers, each way.
         let sx = max(1, luma.width / cb.width), sy = max(1, luma.height / cb.height)
         let footW = 8, footH = 8
@@ -138,9 +133,7 @@ public final class GamutAnalyzer: PictureAnalyzer {
         let columns = 24
         let lines = (0..<6).map { luma.height * (1 + $0) / 14 }
         var stripes: [(y: Double, cb: Double, cr: Double)] = []
-        func value(_ p: PlaneLayout, _ x: Int, _ y: Int) -> Double {
-            p.bytesPerSample == 1 ? Double(p.row8(y)[x]) : Double(p.row16(y)[x])
-        }
+        func value(_ p: PlaneLayout, _ x: Int, _ y: Int) -> Double { Double(p.sample(x, y)) }
         for c in 0..<columns {
             let x = (c * luma.width + luma.width / 2) / columns
             let ys = lines.map { value(luma, x, $0) }

@@ -24,18 +24,15 @@ public struct BlockColour: Sendable {
         let stepX = max(1, luma.width / (columns * 8)), stepY = max(1, luma.height / (rows * 8))
         let sx = max(1, luma.width / cb.width), sy = max(1, luma.height / cb.height)
         let scale = Double(1 << max(0, luma.bitDepth - 8))
-        func code(_ p: PlaneLayout, _ x: Int, _ y: Int) -> Double {
-            p.bytesPerSample == 1 ? Double(p.row8(y)[x]) : Double(p.row16(y)[x])
-        }
         for y in stride(from: stepY / 2, to: luma.height, by: stepY) {
             let row = (y * rows / luma.height) * columns
             let cy = min(cb.height - 1, y / sy)
             for x in stride(from: stepX / 2, to: luma.width, by: stepX) {
                 let b = row + x * columns / luma.width
                 let cx = min(cb.width - 1, x / sx)
-                sums[b * 3] += code(luma, x, y)
-                sums[b * 3 + 1] += code(cb, cx, cy)
-                sums[b * 3 + 2] += code(cr, cx, cy)
+                sums[b * 3] += Double(luma.sample(x, y))
+                sums[b * 3 + 1] += Double(cb.sample(cx, cy))
+                sums[b * 3 + 2] += Double(cr.sample(cx, cy))
                 counts[b] += 1
             }
         }

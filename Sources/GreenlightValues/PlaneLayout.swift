@@ -27,6 +27,12 @@ public struct PlaneLayout {
         UnsafeBufferPointer(start: (baseAddress + y * bytesPerRow).assumingMemoryBound(to: UInt8.self), count: width)
     }
 
+    /// The code value at (`x`, `y`), 8- or 16-bit.
+    @inline(__always)
+    public func sample(_ x: Int, _ y: Int) -> Int {
+        bytesPerSample == 1 ? Int(row8(y)[x]) : Int(row16(y)[x])
+    }
+
     /// Row `y` as 16-bit samples (only when `bytesPerSample == 2`).
     @inline(__always)
     public func row16(_ y: Int) -> UnsafeBufferPointer<UInt16> {
