@@ -137,9 +137,12 @@ public struct AnyCheckerType: Sendable {
 public struct CheckerResult: Sendable {
     public var findings: [Finding]
     public var summary: [String: SummaryValue]
+    /// What the checker followed over time, for reports to plot (bounded: see ``SeriesBuilder``).
+    public var series: [Series]
 
-    public init(findings: [Finding], summary: [String: SummaryValue] = [:]) {
+    public init(findings: [Finding], summary: [String: SummaryValue] = [:], series: [Series] = []) {
         self.findings = findings
         self.summary = summary
+        self.series = series
     }
 }

@@ -46,6 +46,8 @@ public struct FileReport: Sendable, Codable {
     public var findings: [Finding]
     /// Each checker's run-level numbers, keyed by checker id.
     public var summaries: [String: [String: SummaryValue]]
+    /// Checkers' lines and swatches over the programme, for plots, in the profile's checker order.
+    public var series: [Series] = []
     /// Small pictures of visual findings' first frames, when the engine was asked to keep them
     /// (for the HTML report). Not part of the JSON report.
     public var thumbnails: [Thumbnail] = []
@@ -64,7 +66,7 @@ public struct FileReport: Sendable, Codable {
         FileReport(path: path, verdict: .error, error: error, media: nil, findings: [], summaries: [:])
     }
 
-    enum CodingKeys: String, CodingKey { case path, verdict, error, media, findings, summaries }
+    enum CodingKeys: String, CodingKey { case path, verdict, error, media, findings, summaries, series }
 
     // `error` and `media` are always present (null when absent): the shape is stable.
     public func encode(to encoder: any Encoder) throws {
@@ -75,6 +77,18 @@ public struct FileReport: Sendable, Codable {
         try c.encode(media, forKey: .media)
         try c.encode(findings, forKey: .findings)
         try c.encode(summaries, forKey: .summaries)
+        try c.encode(series, forKey: .series)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        path = try c.decode(String.self, forKey: .path)
+        verdict = try c.decode(Verdict.self, forKey: .verdict)
+        error = try c.decodeIfPresent(String.self, forKey: .error)
+        media = try c.decodeIfPresent(MediaInfo.self, forKey: .media)
+        findings = try c.decode([Finding].self, forKey: .findings)
+        summaries = try c.decode([String: [String: SummaryValue]].self, forKey: .summaries)
+        series = try c.decodeIfPresent([Series].self, forKey: .series) ?? []
     }
 }
 

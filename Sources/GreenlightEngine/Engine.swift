@@ -104,11 +104,13 @@ public struct Engine: Sendable {
         // 5. Checkers finish against the programme's end (unknown when the file was cut short).
         var findings: [Finding] = []
         var summaries: [String: [String: SummaryValue]] = [:]
+        var series: [Series] = []
         let end = conclusion.end
         for (id, checker) in checkers {
             let result = checker.finish(end)
             findings += result.findings
             summaries[id] = result.summary
+            series += result.series
         }
         // 6. The report.
         findings += health.findings
@@ -116,6 +118,7 @@ public struct Engine: Sendable {
         findings.sort { ($0.start, $0.checker, $0.stream ?? -1, $0.channel ?? "") < ($1.start, $1.checker, $1.stream ?? -1, $1.channel ?? "") }
         let verdict: Verdict = health.stopError != nil ? .error : Verdict(findings: findings)
         var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: info, findings: findings, summaries: summaries)
+        report.series = series
         // 7. Thumbnails: the findings exist only now, after their frames are gone, so each first
         // frame is fetched again by seeking (bounded in count and bytes).
         if let policy = thumbnails, health.stopError == nil {

@@ -22,6 +22,24 @@ public struct Lab: Sendable, Hashable, Codable {
         self.init(L: 116 * fy - 16, a: 500 * (fx - fy), b: 200 * (fy - fz))
     }
 
+    /// The colour as sRGB `#rrggbb` for a screen (D65, out-of-gamut channels clipped): how a
+    /// report shows a measured colour.
+    public var sRGBHex: String {
+        func finv(_ t: Double) -> Double { t > 6.0 / 29 ? t * t * t : 3 * (6.0 / 29) * (6.0 / 29) * (t - 4.0 / 29) }
+        let fy = (L + 16) / 116
+        let w = Colorimetry.d65
+        let x = w.x * finv(fy + a / 500), y = w.y * finv(fy), z = w.z * finv(fy - b / 200)
+        // XYZ to linear BT.709/sRGB: the inverse of the primaries' matrix at this D65 white.
+        let linear = [3.2404542 * x - 1.5371385 * y - 0.4985314 * z, -0.9692660 * x + 1.8760108 * y + 0.0415560 * z,
+                      0.0556434 * x - 0.2040259 * y + 1.0572252 * z]
+        return "#" + linear.map { v -> String in
+            let c = min(1, max(0, v))
+            let e = c <= 0.0031308 ? 12.92 * c : 1.055 * pow(c, 1 / 2.4) - 0.055
+            let code = Int((e * 255).rounded())
+            return (code < 16 ? "0" : "") + String(code, radix: 16)
+        }.joined()
+    }
+
     /// CIEDE2000 colour difference (CIE 142-2001; kL = kC = kH = 1), as Sharma, Wu and Dalal
     /// (2005) state it, including its mean-hue rule at |Δh'| = 180°.
     public func deltaE00(_ other: Lab) -> Double {

@@ -60,7 +60,26 @@ public final class AVSyncChecker: Checker {
                            gaps: soundSegments[stream] ?? 0,
                            durationTolerance: options.durationTolerance.time(frameRate: context.frameRate).seconds, measured: measurement)
         report.measured(measurement, minimumConfidence: options.minimumConfidence)
-        return CheckerResult(findings: report.findings, summary: report.summary)
+        return CheckerResult(findings: report.findings, summary: report.summary,
+                             series: offsetSeries(report.summary, window: options.window(frameDuration: frame)))
+    }
+
+    /// The offset along the file, from the summary's windows that can be trusted (milliseconds).
+    private func offsetSeries(_ summary: [String: SummaryValue], window: ClosedRange<Double>) -> [Series] {
+        guard case .list(let windows)? = summary["windows"] else { return [] }
+        var line = SeriesBuilder(span: 1)
+        for case .record(let w) in windows {
+            guard case .number(let time)? = w["time"], case .number(let offset)? = w["offset"] else { continue }
+            if case .number(let confidence)? = w["confidence"], confidence < options.minimumConfidence { continue }
+            line.add(offset * 1000, at: time)
+        }
+        let points = line.points
+        guard !points.isEmpty else { return [] }
+        return [Series(id: "av-sync.offset", checker: Self.description.id, title: "Sound offset (positive: sound late)", unit: "ms",
+                       points: points,
+                       guides: [Series.Guide(value: window.upperBound * 1000, label: "latest allowed"), Series.Guide(value: 0, label: "in sync"),
+                                Series.Guide(value: window.lowerBound * 1000, label: "earliest allowed")],
+                       shade: [Self.description.id])]
     }
 
     /// Test signals first (a 2-pop, then flash-and-beep pairs), else the content.

@@ -32,16 +32,20 @@ public final class BlackChecker: Checker {
     private var firstTime: MediaTime?
     private var blackFrames: Int64 = 0
     private var frames: Int64 = 0
+    /// The mean picture level over time, for the report's plot.
+    private var level: SeriesBuilder
 
     public init(options: Options, context: CheckContext) {
         self.options = options
         self.context = context
+        level = SeriesBuilder(span: context.frameRate.map { 1 / $0.doubleValue } ?? 0.04)
     }
 
     public func consume(video f: VideoFeatures) {
         if firstTime == nil { firstTime = f.time }
         frames += 1
         if f.followsGap, let r = run { runs.append(r); run = nil }
+        if let stats = f.stats { level.add(f.signal.percent(stats.mean), at: f.time.seconds) }
         guard f.isBlack, let stats = f.stats, let histogram = f.histogram else {
             if let r = run { runs.append(r); run = nil }
             return
@@ -74,6 +78,10 @@ public final class BlackChecker: Checker {
         return CheckerResult(findings: findings, summary: [
             "frames": .integer(frames), "blackFrames": .integer(blackFrames), "segments": .integer(Int64(findings.count)),
             "blackSeconds": .number(total), "headSeconds": .number(head), "tailSeconds": .number(tail),
+        ], series: [
+            Series(id: "black.luma", checker: Self.description.id, title: "Picture level (mean luma)", unit: "% luma",
+                   points: level.points, guides: [Series.Guide(value: options.threshold, label: "black threshold")],
+                   shade: [Self.description.id, "freeze"], lower: 0, upper: 100),
         ])
     }
 }

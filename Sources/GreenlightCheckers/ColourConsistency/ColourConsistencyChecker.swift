@@ -247,6 +247,8 @@ public final class ColourConsistencyChecker: Checker {
         func root(_ i: Int) -> Int { group[i] == i ? i : root(group[i]) }
         for i in 0..<n { for j in 0..<n where similar[i][j] { group[root(i)] = root(j) } }
 
+        // Each shot's ΔE00 from what it was compared with (its set-up, or the shots either side), for the swatches.
+        var compared = [(deltaE: Double, with: String)?](repeating: nil, count: n)
         for i in 0..<n {
             // The others of its set-up: every shot linked to it by matching layouts, directly or
             // through another shot (a wide and a close-up may each match a mid shot only).
@@ -254,6 +256,7 @@ public final class ColourConsistencyChecker: Checker {
             if peers.count >= 2 {
                 let ref = ColourSummary.median(peers.map { shots[$0].colour })
                 let diff = ColourDifference(shots[i].colour, against: ref)
+                compared[i] = (diff.deltaE, "its set-up")
                 if exceeds(diff, spread: spread(of: peers, around: ref)) {
                     findings.append(outlier(i, diff, comparedWith: peers, how: "the \(peers.count) other shots of its set-up", severity: .warning))
                 }
@@ -265,6 +268,7 @@ public final class ColourConsistencyChecker: Checker {
                 let alike = neighbours.deltaE < options.deltaE / 2 && abs(neighbours.deltaMired ?? 0) < options.mired / 2
                     && abs(neighbours.blackStep) < options.blackStep / 2
                 let diff = ColourDifference(shots[i].colour, against: ColourSummary.median([a.colour, c.colour]))
+                if alike { compared[i] = (diff.deltaE, "the shots either side") }
                 if alike, exceeds(diff), min(similarity[i][i - 1], similarity[i][i + 1]) >= 0.5 {
                     findings.append(outlier(i, diff, comparedWith: [i - 1, i + 1], how: "the shots before and after it, which match each other", severity: .info))
                 }
@@ -291,7 +295,17 @@ public final class ColourConsistencyChecker: Checker {
             summary["read_as"] = .text("primaries \(reading.primaries), transfer \(reading.transfer)"
                 + (reading.assumed.isEmpty ? "" : "; untagged, assumed by resolution: " + reading.assumed.joined(separator: ", ")))
         }
-        return CheckerResult(findings: findings.sorted { $0.start < $1.start }, summary: summary)
+        let swatches = shots.enumerated().map { i, s in
+            let m = s.colour.midTones
+            var label = "Shot \(i + 1), set-up \((roots.firstIndex(of: root(i)) ?? 0) + 1): L* \(formatNumber(m.L, decimals: 0)) a* \(formatNumber(m.a, decimals: 1)) b* \(formatNumber(m.b, decimals: 1))"
+            if let k = s.colour.mired { label += ", \(formatNumber((1e6 / k / 100).rounded() * 100, decimals: 0)) K" }
+            if let e = compared[i] { label += "; ΔE00 \(formatNumber(e.deltaE, decimals: 1)) from \(e.with)" }
+            return Series.Swatch(start: s.start.seconds, end: s.end.seconds, colour: m.sRGBHex, label: label, value: compared[i]?.deltaE)
+        }
+        let series = swatches.isEmpty ? [] : [Series(id: "colour-consistency.shots", checker: Self.description.id,
+                                                     title: "Shots (mid-tone colour; ΔE00 from the set-up)", unit: "ΔE00",
+                                                     swatches: swatches, shade: [Self.description.id])]
+        return CheckerResult(findings: findings.sorted { $0.start < $1.start }, summary: summary, series: series)
     }
 
     /// Whether a difference passes a threshold, and three times the set-up's own spread of that

@@ -46,6 +46,7 @@ public final class LoudnessChecker: Checker {
         var findings: [Finding] = []
         var summary: [String: SummaryValue] = ["standard": .text(options.standard)]
         var perStream: [SummaryValue] = []
+        var series: [Series] = []
         for stream in meters.keys.sorted() {
             let meter = meters[stream]!
             let figures = meter.measure()
@@ -57,6 +58,13 @@ public final class LoudnessChecker: Checker {
             if let v = figures.maxMomentary { s["maxMomentaryLUFS"] = .number(v) }
             if let v = figures.maxShortTerm { s["maxShortTermLUFS"] = .number(v) }
             s["shortTermLUFS"] = .list(meter.shortTermSeries.map { .number($0) })
+            // Each short-term value is the 3 s ending at a whole second of the stream.
+            var line = SeriesBuilder(span: 1)
+            for (i, v) in meter.shortTermSeries.enumerated() { line.add(v, at: span.start.seconds + Double(i + 1)) }
+            series.append(Series(id: "loudness.short-term.\(stream)", checker: Self.description.id, title: "Short-term loudness, stream \(stream)",
+                                 unit: "LUFS", stream: stream, points: line.points,
+                                 guides: [Series.Guide(value: options.target, label: "target (\(options.standard))")],
+                                 shade: [Self.description.id], lower: -60, upper: 0))
             if !meter.excludedChannels.isEmpty { s["excludedChannels"] = .text(meter.excludedChannels.sorted().joined(separator: ", ")) }
             if figures.integrated == nil { s["note"] = .text("nothing above the -70 LUFS gate: no programme loudness") }
             var dialogue: Double?
@@ -84,7 +92,7 @@ public final class LoudnessChecker: Checker {
             findings += judge(figures, dialogue: dialogue, stream: stream, span: span)
         }
         if perStream.count > 1 { summary["streams"] = .list(perStream) }
-        return CheckerResult(findings: findings, summary: summary)
+        return CheckerResult(findings: findings, summary: summary, series: series)
     }
 
     private func judge(_ f: LoudnessFigures, dialogue: Double?, stream: Int, span: (start: MediaTime, end: MediaTime)) -> [Finding] {

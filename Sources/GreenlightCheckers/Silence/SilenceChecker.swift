@@ -115,6 +115,8 @@ public final class SilenceChecker: Checker {
     private let context: CheckContext
     private let limit: Float
     private var streams: [Int: StreamState] = [:]
+    /// Each stream's level (its loudest channel, dBFS RMS) over time, for the report's plot.
+    private var levels: [Int: SeriesBuilder] = [:]
 
     public init(options: Options, context: CheckContext) {
         self.options = options
@@ -132,6 +134,8 @@ public final class SilenceChecker: Checker {
             s.startSegment(block)
         }
         var position = block.firstWindow * Int64(block.windowSamples)
+        var level = levels[block.streamIndex] ?? SeriesBuilder(span: Double(block.windowSamples) / Double(max(1, block.sampleRate)))
+        defer { levels[block.streamIndex] = level }
         for w in 0..<block.windowCount {
             let end = position + Int64(block.sampleCount(ofWindow: w))
             var allSilent = true
@@ -145,6 +149,7 @@ public final class SilenceChecker: Checker {
                 s.channels[c].step(silent: silent, start: position, end: end, meanSquare: ms, peak: pk)
             }
             s.mix.step(silent: allSilent, start: position, end: end, meanSquare: loudest, peak: peak)
+            level.add(max(-100, 10 * log10(Double(loudest))), at: (s.segmentStart + MediaTime(value: position, timescale: Int64(s.sampleRate))).seconds)
             position = end
         }
         s.position = position
@@ -176,7 +181,12 @@ public final class SilenceChecker: Checker {
         summary["segments"] = .integer(Int64(findings.count))
         summary["silentSeconds"] = .number(silentSeconds)
         summary["thresholdDBFS"] = .number(options.threshold)
-        return CheckerResult(findings: findings, summary: summary)
+        let series = levels.keys.sorted().map { index in
+            Series(id: "silence.level.\(index)", checker: Self.description.id, title: "Sound level, stream \(index) (loudest channel)",
+                   unit: "dBFS", stream: index, points: levels[index]!.points,
+                   guides: [Series.Guide(value: options.threshold, label: "silence threshold")], shade: [Self.description.id], lower: -100, upper: 0)
+        }
+        return CheckerResult(findings: findings, summary: summary, series: series)
     }
 
     private func finding(_ r: Span, _ s: StreamState, stream: Int, streamEnd: MediaTime?, allChannels: Bool) -> Finding {
