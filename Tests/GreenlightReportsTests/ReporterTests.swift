@@ -28,7 +28,7 @@ func sampleReport() -> RunReport {
         #expect(root["verdict"] as? String == "error")
         #expect(root["schemaVersion"] as? Int == 1)
         let files = try #require(root["files"] as? [[String: Any]])
-        #expect(Set(files[0].keys) == ["path", "verdict", "error", "media", "findings", "summaries"])
+        #expect(Set(files[0].keys) == ["path", "verdict", "error", "media", "findings", "summaries", "series"])
         #expect(files[0]["error"] is NSNull)
         #expect(files[1]["media"] is NSNull)
         #expect(files[1]["error"] as? String == "Cannot open the file: empty.")
