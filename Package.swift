@@ -18,6 +18,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // HTML built as a tree of nodes rather than pasted strings (the HTML report).
+        .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
     ],
     targets: [
         // C libraries, each found through pkg-config with one shim header: FFmpeg (seen only by
@@ -45,7 +47,7 @@ let package = Package(
         // Joins Media to Core: decodes each file once, runs the analyzers, runs the checkers.
         .target(name: "GreenlightEngine", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightMedia", "GreenlightSubtitles", "GreenlightValues"]),
         .target(name: "GreenlightCheckers", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightValues"]),
-        .target(name: "GreenlightReports", dependencies: ["GreenlightCore", "GreenlightValues"]),
+        .target(name: "GreenlightReports", dependencies: ["GreenlightCore", "GreenlightValues", .product(name: "Plot", package: "Plot")]),
         // The command line as a library, so a program or test can run it with checkers of its own.
         .target(
             name: "GreenlightCLI",

@@ -94,7 +94,7 @@ struct Check: AsyncParsableCommand {
 
         let engine = {
             var e = Engine(profile: chosen)
-            if html != nil { e.thumbnails = ThumbnailPolicy() }  // only the HTML report shows pictures
+            if html != nil { e.thumbnails = ThumbnailPolicy.forRun(files: paths.count) }  // only the HTML report shows pictures
             return e
         }()
         let progress = jobs == 1 && isatty(STDERR_FILENO) != 0 ? ProgressLine() : nil
@@ -133,7 +133,7 @@ struct Check: AsyncParsableCommand {
         if let junit {
             attempt("JUnit report", junit) { try JUnitReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: targets.resolved(junit)) }
         }
-        if let html { attempt("HTML report", html) { try HTMLReporter().write(run, to: targets.resolved(html)) } }
+        if let html { attempt("HTML report", html) { try HTMLReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: targets.resolved(html)) } }
         if let markers, let reporter = MarkersReporter(path: markers) {
             attempt("markers", markers) {
                 for note in try reporter.write(run, to: markers).skipped { warn("greenlight: \(note)") }

@@ -92,7 +92,7 @@ public struct FileReport: Sendable, Codable {
     }
 }
 
-/// A small picture of a finding's first frame, encoded as PNG.
+/// A small picture of a finding's first frame, as an image file's bytes (JPEG from the engine).
 public struct Thumbnail: Sendable, Hashable {
     /// The finding it shows, by index into ``FileReport/findings``.
     public var finding: Int
@@ -100,14 +100,17 @@ public struct Thumbnail: Sendable, Hashable {
     public var time: Double
     public var width: Int
     public var height: Int
-    public var png: Data
+    public var image: Data
+    /// The image's media type: `image/jpeg` or `image/png`.
+    public var mediaType: String
 
-    public init(finding: Int, time: Double, width: Int, height: Int, png: Data) {
+    public init(finding: Int, time: Double, width: Int, height: Int, image: Data, mediaType: String = "image/jpeg") {
         self.finding = finding
         self.time = time
         self.width = width
         self.height = height
-        self.png = png
+        self.image = image
+        self.mediaType = mediaType
     }
 }
 
@@ -122,6 +125,16 @@ public struct ThumbnailPolicy: Sendable, Hashable {
         self.maximumCount = maximumCount
         self.maximumBytes = maximumBytes
         self.width = width
+    }
+
+    /// Pictures a whole run may hold (image bytes; base64 in the page adds a third).
+    public static let runBytes = 3 << 19
+
+    /// The policy for each file of a run of `files`: up to 2 MB each for a few files, a share of
+    /// ``runBytes`` for many (at least 5 KB: one or two small JPEGs), smaller pictures past 20
+    /// files. An HTML report of hundreds of files stays under 10 MB.
+    public static func forRun(files: Int) -> ThumbnailPolicy {
+        ThumbnailPolicy(maximumCount: 20, maximumBytes: max(5 << 10, min(2 << 20, runBytes / max(1, files))), width: files > 20 ? 128 : 192)
     }
 }
 

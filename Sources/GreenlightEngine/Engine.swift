@@ -140,9 +140,9 @@ public struct Engine: Sendable {
             guard out.count < policy.maximumCount else { break }
             let start = context.frameRate.map { MediaTime.frameStart(f.startFrame!, rate: $0) } ?? MediaTime(seconds: f.start)
             guard let picture = try? MediaFile.picture(path: report.path, at: start, scaler: scaler),
-                  let png = try? PictureEncoder.png(picture), bytes + png.count <= policy.maximumBytes else { continue }
-            bytes += png.count
-            out.append(Thumbnail(finding: i, time: start.seconds, width: picture.width, height: picture.height, png: png))
+                  let jpeg = try? PictureEncoder.jpeg(picture), bytes + jpeg.count <= policy.maximumBytes else { continue }
+            bytes += jpeg.count
+            out.append(Thumbnail(finding: i, time: start.seconds, width: picture.width, height: picture.height, image: jpeg))
         }
         return out
     }

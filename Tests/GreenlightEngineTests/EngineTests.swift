@@ -183,10 +183,10 @@ final class ColourRecorder: Checker {
 }
 
 @Suite struct ThumbnailTests {
-    /// Decodes a PNG with FFmpeg's own image reader and returns the mean R, G, B.
-    func meanColour(_ png: Data) throws -> (Double, Double, Double) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gl-thumb-\(UUID().uuidString).png").path
-        try png.write(to: URL(fileURLWithPath: path))
+    /// Decodes a JPEG with FFmpeg's own image reader and returns the mean R, G, B.
+    func meanColour(_ jpeg: Data) throws -> (Double, Double, Double) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gl-thumb-\(UUID().uuidString).jpg").path
+        try jpeg.write(to: URL(fileURLWithPath: path))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let picture = try #require(try MediaFile.picture(path: path, at: .zero, scaler: PictureScaler(width: 48, height: 27, format: .rgb24)))
         var sums = [0.0, 0.0, 0.0]
@@ -204,10 +204,11 @@ final class ColourRecorder: Checker {
         let first = try #require(report.thumbnails.first)
         #expect(report.findings[first.finding].startFrame == 0)
         #expect(first.width == 96 && first.height == 54)
-        #expect(first.png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
+        #expect(first.image.starts(with: [0xFF, 0xD8, 0xFF]))  // a JPEG (SOI marker)
+        #expect(first.mediaType == "image/jpeg")
         let single = try #require(report.thumbnails.last)
         #expect(report.findings[single.finding].startFrame == 75)
-        let (r, g, b) = try meanColour(single.png)
+        let (r, g, b) = try meanColour(single.image)
         #expect(max(r, g, b) < 10, "\(r) \(g) \(b)")
     }
 
@@ -218,9 +219,9 @@ final class ColourRecorder: Checker {
         let report = engine.check(path: "\(sampleMedia)/freeze.mp4")
         let byFrame = Dictionary(uniqueKeysWithValues: report.thumbnails.map { (report.findings[$0.finding].startFrame ?? -1, $0) })
         #expect(byFrame.keys.sorted() == [50, 150])
-        let held = try meanColour(try #require(byFrame[50]).png)
+        let held = try meanColour(try #require(byFrame[50]).image)
         #expect(held.0 + held.1 + held.2 > 150, "\(held)")
-        let black = try meanColour(try #require(byFrame[150]).png)
+        let black = try meanColour(try #require(byFrame[150]).image)
         #expect(max(black.0, black.1, black.2) < 10, "\(black)")
         engine.thumbnails = nil
         #expect(engine.check(path: "\(sampleMedia)/freeze.mp4").thumbnails.isEmpty)

@@ -62,7 +62,7 @@ func sampleReport() -> RunReport {
         #expect(!html.contains("<&>"))
         #expect(html.contains("left:62.5%;width:6%"))  // 5 s of 8 s, 0.48 s wide
         #expect(html.contains("Cannot open the file: empty."))
-        #expect(html.contains("<td>125–136</td>"))  // frames shown first to last, inclusive
+        #expect(html.contains(#"<td class="num" data-v="125">125–136</td>"#))  // frames shown first to last, inclusive
     }
 
     @Test func textSummaryListsVerdictsAndTimecodes() {
