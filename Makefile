@@ -1,5 +1,5 @@
 # Greenlight: `make demo` and `make test` are all a new user needs on Debian 12.
-.PHONY: deps build demo test memcheck bench samples clean
+.PHONY: deps build demo demo-png test memcheck bench samples clean
 
 deps:
 	@scripts/deps.sh
@@ -16,8 +16,16 @@ demo: build
 	echo "Reports: reports/qc.json reports/qc.xml reports/qc.html and reports/markers-*.edl"; \
 	[ $$status -le 2 ]
 
-# The sanitizer run first, so the last line is Swift Testing's own summary.
+# The demo's HTML report as headless Chromium shows it: reports/qc.png (and its console messages).
+demo-png: demo
+	@scripts/deps.sh chromium
+	scripts/render-html.sh reports/qc.html reports/qc.png reports/qc-console.log > /dev/null
+	@echo "reports/qc.png written; browser console messages: $$(wc -l < reports/qc-console.log)"
+
+# The sanitizer run first, so the last line is Swift Testing's own summary. The report tests
+# want a browser, xmllint and Python's jsonschema (each test says so and skips when one is missing).
 test: deps
+	@scripts/deps.sh chromium xmllint jsonschema
 	scripts/memcheck.sh
 	swift test
 

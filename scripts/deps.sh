@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs with apt-get what the build needs and pkg-config cannot find: the FFmpeg -dev
 # packages, libebur128-dev (and pkg-config itself). Extra words add tools: `ffmpeg` (the CLI, for sample-media
-# and benchmarks) and `time` (GNU time, for peak memory).
+# and benchmarks), `time` (GNU time, for peak memory), and for the report tests `chromium` (the HTML
+# report in a headless browser), `xmllint` (JUnit XML against its schema) and `jsonschema` (Python's
+# validator, from PyPI, for the JSON report's schema).
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
@@ -14,6 +16,13 @@ for extra in "$@"; do
   case "$extra" in
     ffmpeg) command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg) ;;
     time) [ -x /usr/bin/time ] || need+=(time) ;;
+    chromium) command -v chromium >/dev/null 2>&1 || need+=(chromium) ;;
+    xmllint) command -v xmllint >/dev/null 2>&1 || need+=(libxml2-utils) ;;
+    jsonschema)
+      if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
+        echo "Installing with pip: jsonschema"
+        python3 -m pip install -q jsonschema || echo "deps.sh: could not install jsonschema; the schema test will say it skipped" >&2
+      fi ;;
     *) echo "deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
   esac
 done

@@ -19,7 +19,7 @@ public struct HTMLReporter: Reporter {
     /// Runs of more files than this open with each file folded (its details load when opened).
     public var foldAbove: Int
 
-    public init(checkers: [String] = [], foldAbove: Int = 12) {
+    public init(checkers: [String] = [], foldAbove: Int = 100) {
         self.checkers = checkers
         self.foldAbove = foldAbove
     }
@@ -137,8 +137,9 @@ public struct HTMLReporter: Reporter {
     }
     """
 
-    // Sorts tables by a column (its cells' data-v, else their text), and opens folded files
-    // before printing. The page works without it: only sorting needs it.
+    // Sorts tables by a column (its cells' data-v, else their text), opens folded files before
+    // printing, and notes on the page that it ran and how many pictures decoded (what the
+    // headless-browser test reads). The page works without it: only sorting needs it.
     static let script = """
     (function(){
       function key(td){var v=td.getAttribute('data-v');return v===null?td.textContent:v;}
@@ -161,6 +162,11 @@ public struct HTMLReporter: Reporter {
       });
       window.addEventListener('beforeprint',function(){document.querySelectorAll('details').forEach(function(d){d.open=true;});});
       document.documentElement.setAttribute('data-ready','1');
+      window.addEventListener('load',function(){
+        var all=document.querySelectorAll('img'),shown=0;
+        all.forEach(function(i){if(i.complete&&i.naturalWidth>0)shown++;});
+        document.documentElement.setAttribute('data-pictures',shown+'/'+all.length);
+      });
     })();
     """
 }
