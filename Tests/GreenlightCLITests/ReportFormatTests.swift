@@ -53,3 +53,34 @@ func have(_ name: String) -> Bool {
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("qc.png").path))
     }
 }
+
+@Suite struct JSONSchemaTests {
+    let validator = repoRoot.appendingPathComponent("scripts/validate-report.py").path
+
+    /// The CLI's JSON over files of every kind (unreadable, truncated, audio only, subtitled,
+    /// HDR, drop-frame, colour) validates against docs/report.schema.json; a report with a field
+    /// renamed does not, so the schema is strict enough to catch a change.
+    @Test func theReportMatchesItsSchema() throws {
+        guard (try? tool("python3", ["-c", "import jsonschema"]))?.status == 0 else {
+            print("skipped: Python's jsonschema is not installed (make test installs it with pip)")
+            return
+        }
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let json = dir.appendingPathComponent("qc.json").path
+        let files = ["broken", "audio-clean-r128.wav", "subtitled.mp4", "subtitles.mkv", "hdr10.mp4", "timecode-2997df.mov",
+                     "colour-shots-warm.mp4", "sync-flash-25-late80.mp4", "nope.mov"].map { "\(sampleMedia)/\($0)" }
+        let r = try greenlight(["check"] + files + ["--json", json, "--quiet"])
+        #expect(r.status == 2, "\(r.stderr)")  // the broken and missing files are errors
+        let valid = try tool(validator, [json])
+        #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
+
+        var text = try String(contentsOfFile: json, encoding: .utf8)
+        text = text.replacingOccurrences(of: "\"startFrame\"", with: "\"firstFrame\"")
+        let renamed = dir.appendingPathComponent("renamed.json").path
+        try text.write(toFile: renamed, atomically: true, encoding: .utf8)
+        let invalid = try tool(validator, [renamed])
+        #expect(invalid.status == 1)
+        #expect(invalid.stdout.contains("'firstFrame' was unexpected"))
+    }
+}
