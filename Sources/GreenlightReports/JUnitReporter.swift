@@ -5,7 +5,8 @@ import GreenlightValues
 /// JUnit XML for CI: one test suite per file; in it one test case for the file's health
 /// (readable to the end, no decoder damage, no timestamp gaps) and one per enabled checker. A
 /// checker (or the health case) with an error-severity finding fails; an unreadable file is an
-/// error of its health case.
+/// error of its health case. Every case names the media file (`file`, which GitLab shows).
+/// docs/junit.xsd is the format as Jenkins and GitLab read it; tests validate against it.
 public struct JUnitReporter: Reporter {
     public var checkers: [String]
     /// The test case of a file's health: what the engine itself finds (`decode.*`, `audio.*`).
@@ -32,7 +33,7 @@ public struct JUnitReporter: Reporter {
         for file in report.files {
             let name = escape(file.path)
             xml += "  <testsuite name=\"\(name)\" tests=\"\(perFile)\" failures=\"\(failed(file).count)\" errors=\"\(file.error == nil ? 0 : 1)\">\n"
-            xml += "    <testcase classname=\"\(name)\" name=\"\(Self.healthCase)\">\n"
+            xml += "    <testcase classname=\"\(name)\" name=\"\(Self.healthCase)\" file=\"\(name)\">\n"
             let health = file.findings.filter(isHealth)
             if let error = file.error {
                 xml += "      <error message=\"\(escape(error))\"/>\n"
@@ -42,7 +43,7 @@ public struct JUnitReporter: Reporter {
             xml += systemOut(health) + "    </testcase>\n"
             for c in checkers {
                 let found = file.findings.filter { $0.checker == c }
-                xml += "    <testcase classname=\"\(name)\" name=\"\(escape(c))\">\n"
+                xml += "    <testcase classname=\"\(name)\" name=\"\(escape(c))\" file=\"\(name)\">\n"
                 xml += failure(found) + systemOut(found) + "    </testcase>\n"
             }
             xml += "  </testsuite>\n"

@@ -84,3 +84,36 @@ func have(_ name: String) -> Bool {
         #expect(invalid.stdout.contains("'firstFrame' was unexpected"))
     }
 }
+
+@Suite struct JUnitSchemaTests {
+    /// The CLI's JUnit XML validates against docs/junit.xsd (what Jenkins and GitLab read), also
+    /// for a file whose name holds markup and control characters; a report with a count that is
+    /// not a number does not validate.
+    @Test func theJUnitReportMatchesItsSchema() throws {
+        guard have("xmllint") else {
+            print("skipped: no xmllint on the PATH (make test installs libxml2-utils)")
+            return
+        }
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let hostile = dir.appendingPathComponent("a<b>&\"c\u{1B}[31m.mp4").path
+        try FileManager.default.copyItem(atPath: "\(sampleMedia)/freeze.mp4", toPath: hostile)
+        let xml = dir.appendingPathComponent("qc.xml").path
+        let r = try greenlight(["check", hostile, "\(sampleMedia)/broken/truncated.mp4", "\(sampleMedia)/sync-flash-25-late80.mp4",
+                                "--junit", xml, "--quiet"])
+        #expect(r.status == 2, "\(r.stderr)")
+        let schema = repoRoot.appendingPathComponent("docs/junit.xsd").path
+        let valid = try tool("xmllint", ["--noout", "--schema", schema, xml])
+        #expect(valid.status == 0, "\(valid.stderr)")
+        let text = try String(contentsOfFile: xml, encoding: .utf8)
+        #expect(text.contains("a&lt;b&gt;&amp;&quot;c\\u{1B}[31m.mp4"))
+        #expect(text.contains(#"<failure message="Audio lags picture by 80.1 ms"#))  // sync error: a failure
+        #expect(text.contains(#"<error message="The file is truncated or damaged"#))
+
+        let broken = dir.appendingPathComponent("broken.xml").path
+        try text.replacingOccurrences(of: "failures=\"0\"", with: "failures=\"none\"").write(toFile: broken, atomically: true, encoding: .utf8)
+        let invalid = try tool("xmllint", ["--noout", "--schema", schema, broken])
+        #expect(invalid.status != 0)
+        #expect(invalid.stderr.contains("'none' is not a valid value"))
+    }
+}

@@ -24,13 +24,13 @@ import GreenlightValues
     @Test func decoderDamageFailsTheFileHealthCase() throws {
         let xml = String(decoding: try JUnitReporter(checkers: ["black"]).render(report(path: "c.mp4", findings: [damage])), as: UTF8.self)
         #expect(xml.contains(#"<testsuites name="greenlight" tests="2" failures="1" errors="0">"#))
-        #expect(xml.contains(#"<testcase classname="c.mp4" name="file health">"# + "\n" + #"      <failure message="The decoder rejected 2 damaged packet(s)" type="decode.damaged">"#))
-        #expect(xml.contains(#"<testcase classname="c.mp4" name="black">"# + "\n    </testcase>"))  // black itself passed
+        #expect(xml.contains(#"<testcase classname="c.mp4" name="file health" file="c.mp4">"# + "\n" + #"      <failure message="The decoder rejected 2 damaged packet(s)" type="decode.damaged">"#))
+        #expect(xml.contains(#"<testcase classname="c.mp4" name="black" file="c.mp4">"# + "\n    </testcase>"))  // black itself passed
     }
 
     @Test func anUnreadableFileIsAnErrorOfItsHealthCase() throws {
         let xml = String(decoding: try JUnitReporter(checkers: ["black"]).render(report(path: "t.mp4", findings: [], error: "truncated")), as: UTF8.self)
-        #expect(xml.contains(#"name="file health">"# + "\n" + #"      <error message="truncated"/>"#))
+        #expect(xml.contains(#"name="file health" file="t.mp4">"# + "\n" + #"      <error message="truncated"/>"#))
     }
 
     @Test func controlCharactersInNamesKeepJUnitWellFormed() throws {

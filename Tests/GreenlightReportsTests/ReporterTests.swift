@@ -42,7 +42,7 @@ func sampleReport() -> RunReport {
         let xml = String(decoding: try JUnitReporter(checkers: ["black", "freeze"]).render(sampleReport()), as: UTF8.self)
         #expect(xml.contains(#"<testsuites name="greenlight" tests="6" failures="1" errors="1">"#))  // two checkers and the file health case, per file
         #expect(xml.contains(#"<failure message="Black for 12 frames (0.48 s) mid-programme at 10:00:05:00 &lt;&amp;&gt;" type="black.segment">"#))
-        #expect(xml.contains(#"<testcase classname="a.mov" name="freeze">"#))
+        #expect(xml.contains(#"<testcase classname="a.mov" name="freeze" file="a.mov">"#))
     }
 
     @Test func markersSkipInfoAndUseTheFileTimecode() {
