@@ -36,8 +36,10 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Write the JSON report here.") var json: String?
     @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Option(help: "Write an HTML report here.") var html: String?
-    @Option(help: "Write editor markers here: .edl (Resolve) or .txt (Avid); one file per media file when there are several.")
+    @Option(help: "Write editor markers here: .edl (Resolve), .txt (Avid), .fcpxml (Final Cut Pro), .otio (OpenTimelineIO) or .csv; one file per media file when there are several.")
     var markers: String?
+    @Option(help: "The markers' format when the path's extension does not say: edl, avid, fcpxml, otio or csv.")
+    var markersFormat: String?
 
     @Option(help: "Files checked at the same time.") var jobs: Int = 1
     @Flag(help: "Print nothing on stdout (reports and exit code only).") var quiet = false
@@ -50,8 +52,12 @@ struct Check: AsyncParsableCommand {
         for (flag, path) in [("--subtitles", subtitles), ("--reference", reference)] {
             if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag): no such file: \(path)") }
         }
-        if let markers, MarkersReporter(path: markers) == nil {
-            throw ValidationError("--markers must end in .edl (Resolve) or .txt (Avid): \(markers)")
+        if let name = markersFormat, MarkersReporter.Format(rawValue: name.lowercased()) == nil {
+            throw ValidationError("--markers-format must be one of \(MarkersReporter.Format.allCases.map(\.rawValue).joined(separator: ", ")): \(name)")
+        }
+        if markersFormat != nil && markers == nil { throw ValidationError("--markers-format needs --markers PATH") }
+        if let markers, markersFormat == nil, MarkersReporter(path: markers) == nil {
+            throw ValidationError("--markers must end in .edl (Resolve), .txt (Avid), .fcpxml (Final Cut Pro), .otio (OpenTimelineIO) or .csv, or name its format with --markers-format: \(markers)")
         }
     }
 
@@ -134,7 +140,7 @@ struct Check: AsyncParsableCommand {
             attempt("JUnit report", junit) { try JUnitReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: targets.resolved(junit)) }
         }
         if let html { attempt("HTML report", html) { try HTMLReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: targets.resolved(html)) } }
-        if let markers, let reporter = MarkersReporter(path: markers) {
+        if let markers, let reporter = markersFormat.flatMap({ MarkersReporter.Format(rawValue: $0.lowercased()) }).map(MarkersReporter.init(format:)) ?? MarkersReporter(path: markers) {
             attempt("markers", markers) {
                 for note in try reporter.write(run, to: markers).skipped { warn("greenlight: \(note)") }
             }

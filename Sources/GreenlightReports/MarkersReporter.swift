@@ -2,38 +2,77 @@ import Foundation
 import GreenlightCore
 import GreenlightValues
 
-/// Findings as markers an editing system imports, one marker file per media file:
-/// `.edl` writes a CMX3600 marker list (DaVinci Resolve: Timeline ▸ Import ▸ Timeline Markers
-/// from EDL); `.txt` writes Avid Media Composer's tab-separated marker list.
+/// Findings as markers an editing system imports, one marker file per media file, in the
+/// format its extension (or `--markers-format`) names:
+/// - `.edl`: a CMX3600 marker list (DaVinci Resolve: Timeline ▸ Import ▸ Timeline Markers from EDL);
+/// - `.txt`: Avid Media Composer's tab-separated marker list (Markers window ▸ Import Markers);
+/// - `.fcpxml`: a Final Cut Pro project whose clip carries the markers (errors as to-do markers);
+/// - `.otio`: an OpenTimelineIO timeline with markers, for any editor with an OTIO adapter;
+/// - `.csv`: one row per marker, for spreadsheets and scripts.
+/// All count from the file's start timecode at its frame rate; colour follows severity (red
+/// for errors, yellow for warnings; information is not for the editor and is left out).
 public struct MarkersReporter: Sendable {
-    public enum Format: String, Sendable { case edl, avid }
+    public enum Format: String, Sendable, CaseIterable {
+        case edl, avid, fcpxml, otio, csv
+
+        /// The extension a path of this format ends in.
+        public var fileExtension: String { self == .avid ? "txt" : rawValue }
+
+        /// The format a path's extension asks for.
+        public init?(extension ext: String) {
+            switch ext.lowercased() {
+            case "edl": self = .edl
+            case "txt": self = .avid
+            case "fcpxml": self = .fcpxml
+            case "otio": self = .otio
+            case "csv": self = .csv
+            default: return nil
+            }
+        }
+    }
 
     public var format: Format
 
     public init(format: Format) { self.format = format }
 
-    /// The format a path's extension asks for (`.edl` or `.txt`).
+    /// The format a path's extension asks for.
     public init?(path: String) {
-        switch URL(fileURLWithPath: path).pathExtension.lowercased() {
-        case "edl": self.init(format: .edl)
-        case "txt": self.init(format: .avid)
-        default: return nil
-        }
+        guard let format = Format(extension: URL(fileURLWithPath: path).pathExtension) else { return nil }
+        self.init(format: format)
     }
 
-    /// Markers for one file's findings (info findings are left out: they are not for the editor).
-    ///
-    /// Markers sit on the picture's timeline. A finding that starts before the first picture
-    /// (audio that leads the video) is clamped to the first frame, and its comment says so:
-    /// CMX3600 has no negative timecode. Files whose frame rate has no SMPTE timecode get no
-    /// markers (see ``write(_:to:)``).
-    public func render(_ file: FileReport) -> String {
-        let video = file.media?.primaryVideo
-        let rate = video?.timecodeRate ?? Rational(25, 1)
+    /// One marker: a finding placed on the picture's frames.
+    struct Marker {
+        var frame: Int64
+        var length: Int64
+        var severity: Severity
+        var code: String
+        /// The finding's message, plus a note when it had to be moved.
+        var text: String
+        var checker: String
+    }
+
+    /// Where a file's markers count from.
+    struct Clock {
+        var rate: Rational
+        var start: Timecode
+        var length: Int64
+
+        func timecode(_ frame: Int64) -> String { start.adding(frames: frame).description }
+    }
+
+    func clock(_ file: FileReport) -> Clock {
+        let rate = file.media?.primaryVideo?.timecodeRate ?? Rational(25, 1)
         let start = file.media?.startTimecode.flatMap { Timecode(parsing: $0, rate: rate) } ?? Timecode(frameCount: 0, rate: rate, dropFrame: false)
-        let marks = file.findings.filter { $0.severity != .info }
-        func tc(_ frame: Int64) -> String { start.adding(frames: frame).description }
-        func frames(_ f: Finding) -> (Int64, Int64, String) {
+        let length = Int64(((file.media?.duration ?? 0) * rate.doubleValue).rounded())
+        return Clock(rate: rate, start: start, length: length)
+    }
+
+    /// Markers sit on the picture's timeline. A finding that starts before the first picture
+    /// (audio that leads the video) is clamped to the first frame, and its text says so: no
+    /// format here has negative timecode.
+    func markers(_ file: FileReport, rate: Rational) -> [Marker] {
+        file.findings.filter { $0.severity != .info }.map { f in
             var s = f.startFrame ?? Int64((f.start * rate.doubleValue).rounded(.down))
             var note = ""
             if s < 0 {
@@ -41,25 +80,37 @@ public struct MarkersReporter: Sendable {
                 s = 0
             }
             let e = max(f.endFrame ?? Int64((f.end * rate.doubleValue).rounded(.up)), s + 1)
-            return (s, e, note)
+            return Marker(frame: s, length: e - s, severity: f.severity, code: f.code, text: f.message + note, checker: f.checker)
         }
+    }
+
+    /// The marker file's text for one media file's findings. Files whose frame rate has no
+    /// SMPTE timecode get no markers (see ``write(_:to:)``).
+    public func render(_ file: FileReport) -> String {
+        let clock = clock(file)
+        let marks = markers(file, rate: clock.rate)
         let title = oneLine((file.path as NSString).lastPathComponent)
         switch format {
         case .edl:
-            var out = "TITLE: \(title) QC\nFCM: \(start.dropFrame ? "DROP FRAME" : "NON-DROP FRAME")\n\n"
-            for (i, f) in marks.enumerated() {
-                let (s, e, note) = frames(f)
+            var out = "TITLE: \(title) QC\nFCM: \(clock.start.dropFrame ? "DROP FRAME" : "NON-DROP FRAME")\n\n"
+            for (i, m) in marks.enumerated() {
                 let n = String(repeating: "0", count: max(0, 3 - "\(i + 1)".count)) + "\(i + 1)"
-                out += "\(n)  001      V     C        \(tc(s)) \(tc(s + 1)) \(tc(s)) \(tc(s + 1))  \n"
-                let color = f.severity == .error ? "ResolveColorRed" : "ResolveColorYellow"
-                out += " |C:\(color) |M:\(oneLine(f.code + ": " + f.message + note)) |D:\(e - s)\n\n"
+                let (a, b) = (clock.timecode(m.frame), clock.timecode(m.frame + 1))
+                out += "\(n)  001      V     C        \(a) \(b) \(a) \(b)  \n"
+                let color = m.severity == .error ? "ResolveColorRed" : "ResolveColorYellow"
+                out += " |C:\(color) |M:\(oneLine(m.code + ": " + m.text)) |D:\(m.length)\n\n"
             }
             return out
         case .avid:
-            return marks.map { f in
-                let (s, e, note) = frames(f)
-                return "greenlight\t\(tc(s))\tV1\t\(f.severity == .error ? "red" : "yellow")\t\(oneLine(f.code + ": " + f.message + note))\t\(e - s)\n"
+            return marks.map { m in
+                "greenlight\t\(clock.timecode(m.frame))\tV1\t\(m.severity == .error ? "red" : "yellow")\t\(oneLine(m.code + ": " + m.text))\t\(m.length)\n"
             }.joined()
+        case .fcpxml:
+            return fcpxml(file, clock, marks)
+        case .otio:
+            return otio(file, clock, marks)
+        case .csv:
+            return csv(file, clock, marks)
         }
     }
 
@@ -119,7 +170,7 @@ public struct MarkersReporter: Sendable {
         return (written, skipped)
     }
 
-    private func oneLine(_ s: String) -> String {
+    func oneLine(_ s: String) -> String {
         printable(s.replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "|", with: "/"))
     }
 }
