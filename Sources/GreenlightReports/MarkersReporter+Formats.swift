@@ -41,7 +41,7 @@ extension MarkersReporter {
         """
         for m in marks {
             let todo = m.severity == .error ? " completed=\"0\"" : ""
-            out += "                <marker start=\"\(time(first + m.frame))\" duration=\"\(time(m.length))\" value=\"\(escape(oneLine(m.code + ": " + m.text)))\" note=\"\(escape(m.checker))\"\(todo)/>\n"
+            out += "              <marker start=\"\(time(first + m.frame))\" duration=\"\(time(m.length))\" value=\"\(escape(oneLine(m.code + ": " + m.text)))\" note=\"\(escape(m.checker))\"\(todo)/>\n"
         }
         out += """
                     </asset-clip>
