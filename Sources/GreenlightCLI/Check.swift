@@ -21,7 +21,7 @@ struct Check: AsyncParsableCommand {
     @Argument(help: "Media files or folders (folders are searched recursively for media files).")
     var media: [String]
 
-    @Option(help: "A built-in profile (default, delivery, netflix, bbc) or a YAML/JSON profile file.")
+    @Option(help: "A built-in profile (default, dailies, delivery, netflix, bbc, ebu-r128, ci: see `greenlight profiles`) or a YAML/JSON profile file.")
     var profile: String = "default"
 
     @Option(help: "Run only these checkers (comma-separated ids; see `greenlight checkers`).")

@@ -63,6 +63,8 @@ public struct ConfiguredChecker: Sendable {
 /// `@programme`; the most specific key wins. Any other key is an error naming it.
 public struct Profile: Sendable {
     public var name: String
+    /// One line on what the profile is for (the file's `description`).
+    public var description: String?
     /// "built-in" or the file it was read from.
     public var source: String
     public var checkers: [ConfiguredChecker]
@@ -81,90 +83,144 @@ public struct Profile: Sendable {
         return severities[finding.code] ?? finding.severity
     }
 
-    /// Names of the built-in profiles.
-    public static let builtInNames = ["default", "delivery", "netflix", "bbc"]
+    /// Names of the built-in profiles, in the order `greenlight profiles` lists them.
+    public static let builtInNames = ["default", "dailies", "delivery", "netflix", "bbc", "ebu-r128", "ci"]
 
-    /// A built-in profile by name: `default` (every checker at its own severities: only damage and
-    /// sound out of sync are errors) or `delivery` (every checker; anything inside the programme,
-    /// damage, streams that start, end or drift apart, loudness off target, clipping, illegal
-    /// levels, conflicting or contradicted colour tags and a mismatch with the reference are errors).
+    /// Style rules of subtitles (timing and layout a style guide sets, not errors in the file).
+    static let subtitleStyleCodes = ["subtitle.min-duration", "subtitle.max-duration", "subtitle.min-gap", "subtitle.reading-speed",
+                                     "subtitle.line-length", "subtitle.line-count", "subtitle.frame-alignment", "subtitle.shot-change"]
+
+    /// The built-in profiles' text (every one but `default`, which is every checker with its
+    /// defaults): what `greenlight profile show` starts from.
+    static let builtInText: [String: String] = [
+        "dailies": """
+            name: dailies
+            description: The day's rushes, fast - picture, sound, sync and tags, no grade analysis; subtitle style rules only warn.
+            checkers:
+              black: {}
+              freeze: {}
+              silence: {}
+              av-sync: {}
+              loudness: {}
+              audio-health: {}
+              subtitle-timing: {}
+              colour-metadata: {}
+            severity:
+            \(subtitleStyleCodes.map { "  \($0): warning" }.joined(separator: "\n"))
+              decode.damaged: error
+              decode.stream-unreadable: error
+            """,
+        "delivery": """
+            name: delivery
+            description: Gate for masters going out - black, freeze and silence mid-programme, damage, sync, loudness, levels, colour tags and subtitle rules are errors.
+            severity:
+              black.segment@programme: error
+              black.segment@whole: error
+              freeze.segment@programme: error
+              freeze.segment@whole: error
+              silence.segment@programme: error
+              silence.segment@whole: error
+              decode.damaged: error
+              decode.gap: error
+              decode.stream-unreadable: error
+              sync.stream-offset: error
+              sync.duration-mismatch: error
+              sync.drift: error
+              loudness.integrated: error
+              loudness.dialogue: error
+              loudness.true-peak: error
+              audio.clipping: error
+              gamut.luma: error
+              gamut.rgb: error
+              colour.metadata-conflict: error
+              colour.range-mismatch: error
+              colour.hdr-metadata: error
+              colour.reference-mismatch: error
+              subtitle.overlap: error
+            \(subtitleStyleCodes.map { "  \($0): error" }.joined(separator: "\n"))
+            """,
+        // Netflix's timed-text style guide: the subtitle-timing defaults, and its loudness spec.
+        "netflix": """
+            name: netflix
+            description: Netflix delivery - subtitle timing per its timed-text style guide, dialogue-gated loudness at -27 LKFS.
+            checkers:
+              black: {}
+              freeze: {}
+              silence: {}
+              av-sync: {}
+              loudness: { standard: netflix }
+              audio-health: {}
+              subtitle-timing: {}
+              colour-consistency: {}
+              gamut: {}
+              colour-metadata: {}
+              colour-reference: {}
+            """,
+        // The BBC subtitle guidelines: 37 characters a line, 160-180 words a minute, gaps closed or a second.
+        "bbc": """
+            name: bbc
+            description: BBC subtitle guidelines - 37 characters, 180 words a minute, gaps closed or 1 s; EBU R128 loudness.
+            checkers:
+              black: {}
+              freeze: {}
+              silence: {}
+              av-sync: {}
+              loudness: { standard: r128 }
+              audio-health: {}
+              subtitle-timing: { max-line-length: 37, max-wpm: 180, max-cps: 100, min-gap: 1s, closed-gaps: true }
+              colour-consistency: {}
+              gamut: {}
+              colour-metadata: {}
+              colour-reference: {}
+            """,
+        "ebu-r128": """
+            name: ebu-r128
+            description: EBU R128 loudness - programme loudness off -23 LUFS, true peak over -1 dBTP and clipping fail; the rest as default.
+            checkers:
+              black: {}
+              freeze: {}
+              silence: {}
+              av-sync: {}
+              loudness: { standard: r128 }
+              audio-health: {}
+              subtitle-timing: {}
+              colour-consistency: {}
+              gamut: {}
+              colour-metadata: {}
+              colour-reference: {}
+            severity:
+              loudness.integrated: error
+              loudness.true-peak: error
+              audio.clipping: error
+            """,
+        "ci": """
+            name: ci
+            description: Continuous integration over rendered media - fails on what a pipeline breaks (damage, gaps, sync, black or frozen picture mid-programme); style and loudness warn.
+            severity:
+              decode.damaged: error
+              decode.gap: error
+              decode.stream-unreadable: error
+              audio.layout-change: error
+              sync.offset: error
+              sync.stream-offset: error
+              sync.drift: error
+              sync.step: error
+              black.segment@programme: error
+              freeze.segment@programme: error
+            """,
+    ]
+
+    /// A built-in profile by name (see ``builtInNames``), or nil for another name.
     public static func builtIn(named name: String, registry: [AnyCheckerType]) throws -> Profile? {
-        switch name {
-        case "default":
-            return builtIn(registry)
-        case "delivery":
-            return try parse("""
-                name: delivery
-                description: Gate for masters going out. Head and tail padding stay information.
-                severity:
-                  black.segment@programme: error
-                  black.segment@whole: error
-                  freeze.segment@programme: error
-                  freeze.segment@whole: error
-                  silence.segment@programme: error
-                  silence.segment@whole: error
-                  decode.damaged: error
-                  decode.gap: error
-                  decode.stream-unreadable: error
-                  sync.stream-offset: error
-                  sync.duration-mismatch: error
-                  sync.drift: error
-                  loudness.integrated: error
-                  loudness.true-peak: error
-                  audio.clipping: error
-                  gamut.luma: error
-                  gamut.rgb: error
-                  colour.metadata-conflict: error
-                  colour.range-mismatch: error
-                  colour.hdr-metadata: error
-                  colour.reference-mismatch: error
-                """, source: "built-in delivery", registry: registry)
-        case "netflix":
-            // Netflix's timed-text style guide: the subtitle-timing defaults, and its loudness spec.
-            return try parse("""
-                name: netflix
-                description: Netflix delivery - subtitle timing per its style guide, dialogue-gated loudness.
-                checkers:
-                  black: {}
-                  freeze: {}
-                  silence: {}
-                  av-sync: {}
-                  loudness: { standard: netflix }
-                  audio-health: {}
-                  subtitle-timing: {}
-                  colour-consistency: {}
-                  gamut: {}
-                  colour-metadata: {}
-                  colour-reference: {}
-                """, source: "built-in netflix", registry: registry)
-        case "bbc":
-            // The BBC subtitle guidelines: 37 characters a line, 160-180 words a minute, gaps closed or a second.
-            return try parse("""
-                name: bbc
-                description: BBC subtitle guidelines - 37 characters, 180 words a minute, gaps closed or 1 s; EBU R128.
-                checkers:
-                  black: {}
-                  freeze: {}
-                  silence: {}
-                  av-sync: {}
-                  loudness: { standard: r128 }
-                  audio-health: {}
-                  subtitle-timing: { max-line-length: 37, max-wpm: 180, max-cps: 100, min-gap: 1s, closed-gaps: true }
-                  colour-consistency: {}
-                  gamut: {}
-                  colour-metadata: {}
-                  colour-reference: {}
-                """, source: "built-in bbc", registry: registry)
-        default:
-            return nil
-        }
+        if name == "default" { return builtIn(registry) }
+        guard let text = builtInText[name] else { return nil }
+        return try parse(text, source: "built-in \(name)", registry: registry)
     }
 
     /// The built-in profile: every checker in `registry` with its defaults.
     public static func builtIn(_ registry: [AnyCheckerType]) -> Profile {
-        Profile(name: "default", source: "built-in",
-                checkers: registry.map(ConfiguredChecker.defaults),
-                severities: [:])
+        Profile(name: "default", description: "Every checker with its defaults; only decoder damage and sound out of sync are errors.",
+                source: "built-in", checkers: registry.map(ConfiguredChecker.defaults), severities: [:])
     }
 
     /// Profiles are small: a larger file is refused before it is parsed.
@@ -214,7 +270,8 @@ public struct Profile: Sendable {
             throw ProfileError(source: source, key: key, message: "unknown key (known: name, description, checkers, severity)")
         }
         let fallbackName = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
-        var profile = Profile(name: top["name"] as? String ?? fallbackName, source: source, checkers: [], severities: [:])
+        var profile = Profile(name: top["name"] as? String ?? fallbackName, description: top["description"] as? String,
+                              source: source, checkers: [], severities: [:])
         if let raw = top["checkers"] {
             guard let map = stringKeyed(raw) else {
                 throw ProfileError(source: source, key: "checkers", message: "must map checker ids to their options")
@@ -269,6 +326,40 @@ public struct Profile: Sendable {
             }
         }
         return profile
+    }
+
+    /// The profile as a YAML file to copy and edit: every checker it enables with every option
+    /// at its value, and its severity map. Reading the text back gives the same profile.
+    public var yaml: String {
+        func scalar(_ s: String) -> String {
+            let plain = s.range(of: "^[A-Za-z0-9][A-Za-z0-9 ._/-]*$", options: .regularExpression) != nil
+                && !["true", "false", "null", "yes", "no", "on", "off", "~"].contains(s.lowercased())
+            return plain ? s : "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        }
+        func value(_ v: OptionValue) -> String {
+            switch v {
+            case .number(let d): return formatNumber(d)
+            case .duration(let d): return d.description
+            case .flag(let b): return b ? "true" : "false"
+            case .text(let t): return scalar(t)
+            }
+        }
+        var out = "name: \(scalar(name))\n"
+        if let description { out += "description: \(scalar(description))\n" }
+        out += "checkers:\n"
+        for c in checkers {
+            let d = c.type.description
+            out += "  # \(d.title)\n"
+            let options = d.options.map { "\($0.name): \(value(c.options.values[$0.name] ?? $0.defaultValue))" }
+            out += "  \(d.id): {\(options.isEmpty ? "" : " " + options.joined(separator: ", ") + " ")}\n"
+        }
+        if severities.isEmpty {
+            out += "severity: {}   # a finding code (optionally @head, @tail, @whole or @programme): info, warning or error\n"
+        } else {
+            out += "severity:\n"
+            for key in severities.keys.sorted() { out += "  \(key): \(severities[key]!.rawValue)\n" }
+        }
+        return out
     }
 
     /// Keeps only the checkers whose ids are listed (enabling any the profile left out, with defaults).

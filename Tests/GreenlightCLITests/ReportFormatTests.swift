@@ -117,3 +117,38 @@ func have(_ name: String) -> Bool {
         #expect(invalid.stderr.contains("'none' is not a valid value"))
     }
 }
+
+@Suite struct ProfileCommandTests {
+    @Test func profilesListsEveryBuiltInOnOneLine() throws {
+        let r = try greenlight(["profiles"])
+        #expect(r.status == 0)
+        let names = r.stdout.split(separator: "\n").prefix(7).map { String($0.split(separator: " ")[0]) }
+        #expect(names == ["default", "dailies", "delivery", "netflix", "bbc", "ebu-r128", "ci"])
+    }
+
+    /// `profile show` prints YAML that reads back as the same profile, for every built-in.
+    @Test func aShownProfileReadsBackTheSame() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for name in ["default", "dailies", "delivery", "netflix", "bbc", "ebu-r128", "ci"] {
+            let shown = try greenlight(["profile", "show", name])
+            #expect(shown.status == 0, "\(name): \(shown.stderr)")
+            let file = dir.appendingPathComponent("\(name).yaml").path
+            try shown.stdout.write(toFile: file, atomically: true, encoding: .utf8)
+            let again = try greenlight(["profile", "show", file])
+            #expect(again.stdout == shown.stdout, "\(name)")
+        }
+        let delivery = try greenlight(["profile", "show", "delivery"]).stdout
+        for rule in ["black.segment@programme: error", "freeze.segment@programme: error", "decode.damaged: error",
+                     "loudness.integrated: error", "subtitle.reading-speed: error", "subtitle.line-length: error"] {
+            #expect(delivery.contains("\n  \(rule)\n"), "delivery: \(rule)")
+        }
+        let dailies = try greenlight(["profile", "show", "dailies"]).stdout
+        #expect(dailies.contains("\n  subtitle.reading-speed: warning\n"))
+        #expect(!dailies.contains("colour-consistency:") && !dailies.contains("gamut:"))
+        let r128 = try greenlight(["profile", "show", "ebu-r128"]).stdout
+        #expect(r128.contains("loudness: { standard: r128,") && r128.contains("\n  loudness.true-peak: error\n"))
+        let unknown = try greenlight(["profile", "show", "nope"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("no built-in profile by that name"))
+    }
+}
