@@ -42,7 +42,10 @@ struct Check: AsyncParsableCommand {
     var markersFormat: String?
 
     @Option(help: "Files checked at the same time.") var jobs: Int = 1
-    @Flag(help: "Print nothing on stdout (reports and exit code only).") var quiet = false
+    @Flag(help: "Print nothing on stdout and no progress (reports and exit code only).") var quiet = false
+    @Flag(help: "Also print each finding's measurements and each checker's summary.") var verbose = false
+    @Option(help: "Colour on stdout: auto (on a terminal, unless NO_COLOR is set), always or never.") var color: When = .auto
+    @Option(help: "A progress bar with ETA per file and for the run on stderr: auto (on a terminal), always or never.") var progress: When = .auto
 
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -103,7 +106,7 @@ struct Check: AsyncParsableCommand {
             if html != nil { e.thumbnails = ThumbnailPolicy.forRun(files: paths.count) }  // only the HTML report shows pictures
             return e
         }()
-        let progress = jobs == 1 && isatty(STDERR_FILENO) != 0 ? ProgressLine() : nil
+        let board = !quiet && progress.resolve(terminal: isatty(STDERR_FILENO) != 0) ? ProgressBoard(files: paths.count) : nil
         var reports = [FileReport?](repeating: nil, count: paths.count)
         await withTaskGroup(of: (Int, FileReport).self) { group in
             var next = 0
@@ -113,18 +116,20 @@ struct Check: AsyncParsableCommand {
                 next += 1
                 let named = subtitles, master = reference
                 group.addTask {
-                    (i, engine.check(path: path, subtitles: SubtitleFile.sidecars(for: path, named: named), reference: master,
-                                     progress: progress.map { p in { p.show(path, $0) } }))
+                    board?.begin(i, path)
+                    return (i, engine.check(path: path, subtitles: SubtitleFile.sidecars(for: path, named: named), reference: master,
+                                            progress: board.map { b in { b.update(i, $0) } }))
                 }
             }
             for _ in 0..<min(jobs, paths.count) { launch() }
             for await (i, report) in group {
-                progress?.clear()
+                board?.finish(i)
                 reports[i] = report
-                if let error = report.error { warn("greenlight: \(printable(report.path)): \(printable(error))") }
+                if let error = report.error { board?.clear(); warn("greenlight: \(printable(report.path)): \(printable(error))") }
                 launch()
             }
         }
+        board?.clear()
         // Files of one run set against each other (dailies from one camera tagged differently).
         let run = RunReport(profile: chosen.name, files: ColourMetadataChecker.crossCheck(reports.compactMap { $0 }, profile: chosen))
         // Each report is written on its own: one that cannot be written does not stop the others.
@@ -145,7 +150,10 @@ struct Check: AsyncParsableCommand {
                 for note in try reporter.write(run, to: markers).skipped { warn("greenlight: \(note)") }
             }
         }
-        if !quiet { print(TextReporter(color: isatty(STDOUT_FILENO) != 0).text(run), terminator: "") }
+        if !quiet {
+            let colour = color.resolve(terminal: isatty(STDOUT_FILENO) != 0 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty)
+            print(TextReporter(color: colour, verbose: verbose).text(run), terminator: "")
+        }
         if unwritten > 0 {
             warn("greenlight: \(unwritten) report(s) could not be written (see above).")
             throw Exit.unreadable
@@ -171,18 +179,84 @@ func warn(_ message: String) {
     FileHandle.standardError.write(Data((message + "\n").utf8))
 }
 
-/// One self-overwriting progress line on stderr, shown only on a terminal.
-final class ProgressLine: @unchecked Sendable {
-    private let lock = NSLock()
+/// auto, always or never (colour, progress).
+enum When: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
 
-    func show(_ path: String, _ fraction: Double) {
-        lock.lock(); defer { lock.unlock() }
-        let name = URL(fileURLWithPath: path).lastPathComponent
-        FileHandle.standardError.write(Data("\r\u{1B}[K  \(Int(fraction * 100))%  \(name)".utf8))
+    /// Whether it is on, `auto` following `terminal`.
+    func resolve(terminal: Bool) -> Bool { self == .always || (self == .auto && terminal) }
+}
+
+/// The run's progress on stderr, one self-overwriting line: files done of all, the run's bar
+/// and ETA, and each file being decoded with its own percentage and ETA. Redrawn at most ten
+/// times a second; ETAs from the time spent so far (a file's by its own fraction, the run's by
+/// the files done plus the fractions of those under way).
+final class ProgressBoard: @unchecked Sendable {
+    private let lock = NSLock()
+    private let files: Int
+    private let started = Date()
+    private var active: [Int: (path: String, started: Date, fraction: Double)] = [:]
+    private var done = 0
+    private var drawn = Date.distantPast
+
+    init(files: Int) { self.files = files }
+
+    func begin(_ i: Int, _ path: String) {
+        lock.withLock { active[i] = (path, Date(), 0) }
+    }
+
+    func update(_ i: Int, _ fraction: Double) {
+        lock.withLock {
+            active[i]?.fraction = min(1, max(0, fraction))
+            let now = Date()
+            guard now.timeIntervalSince(drawn) >= 0.1 else { return }
+            drawn = now
+            let line = Self.line(files: files, done: done, active: active.values.sorted { $0.started < $1.started }
+                .map { (name: URL(fileURLWithPath: $0.path).lastPathComponent, elapsed: now.timeIntervalSince($0.started), fraction: $0.fraction) },
+                                 elapsed: now.timeIntervalSince(started), width: Self.columns())
+            FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        }
+    }
+
+    func finish(_ i: Int) {
+        lock.withLock {
+            active[i] = nil
+            done += 1
+        }
     }
 
     func clear() {
-        lock.lock(); defer { lock.unlock() }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        lock.withLock { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    /// The line for a state (a pure function, so tests can read it).
+    static func line(files: Int, done: Int, active: [(name: String, elapsed: Double, fraction: Double)], elapsed: Double, width: Int) -> String {
+        let runFraction = files == 0 ? 1 : (Double(done) + active.reduce(0) { $0 + $1.fraction }) / Double(files)
+        var out = "[\(done)/\(files)] \(bar(runFraction, 20)) \(Int(runFraction * 100))%"
+        if let eta = eta(elapsed: elapsed, fraction: runFraction) { out += " ETA \(eta)" }
+        for a in active {
+            out += " · \(printable(a.name)) \(Int(a.fraction * 100))%"
+            if let eta = eta(elapsed: a.elapsed, fraction: a.fraction) { out += " ETA \(eta)" }
+        }
+        return out.count > width ? String(out.prefix(max(10, width - 1))) + "…" : out
+    }
+
+    static func bar(_ fraction: Double, _ cells: Int) -> String {
+        let full = Int((min(1, max(0, fraction)) * Double(cells)).rounded(.down))
+        return "▕" + String(repeating: "█", count: full) + String(repeating: "░", count: cells - full) + "▏"
+    }
+
+    /// "0:42", "1:02:05"; nil until there is enough to go on (2 % and a second).
+    static func eta(elapsed: Double, fraction: Double) -> String? {
+        guard fraction >= 0.02, elapsed >= 1, fraction < 1 else { return nil }
+        let left = Int((elapsed / fraction * (1 - fraction)).rounded())
+        let (h, m, s) = (left / 3600, left / 60 % 60, left % 60)
+        return h > 0 ? String(format: "%d:%02d:%02d", h, m, s) : String(format: "%d:%02d", m, s)
+    }
+
+    private static func columns() -> Int {
+        var size = winsize()
+        if ioctl(STDERR_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 20 { return Int(size.ws_col) }
+        return 120
     }
 }

@@ -2,11 +2,17 @@ import Foundation
 import GreenlightCore
 import GreenlightValues
 
-/// The terminal summary: per file its verdict, counts by severity and each finding with its timecode.
+/// The terminal summary: per file its verdict, counts by severity and each finding with its
+/// timecode; `verbose` adds each finding's measurements and each checker's summary.
 public struct TextReporter: Reporter {
+    /// ANSI colour: verdicts and severities (the CLI turns it on for a terminal, off for NO_COLOR).
     public var color: Bool
+    public var verbose: Bool
 
-    public init(color: Bool = false) { self.color = color }
+    public init(color: Bool = false, verbose: Bool = false) {
+        self.color = color
+        self.verbose = verbose
+    }
 
     public func render(_ report: RunReport) throws -> Data { Data(text(report).utf8) }
 
@@ -25,7 +31,19 @@ public struct TextReporter: Reporter {
             if file.media != nil { out += "  findings: \(counts.joined(separator: ", "))\n" }
             for f in file.findings {
                 let range = "\(f.startLabel)–\(f.endLabel)"
-                out += "  \(pad(f.severity.rawValue, 7)) \(pad(range, 23)) \(pad(f.code, codeWidth)) \(printable(f.message))\n"
+                out += "  \(paint(pad(f.severity.rawValue, 7), f.severity)) \(pad(range, 23)) \(pad(f.code, codeWidth)) \(printable(f.message))\n"
+                if verbose, !f.measurements.isEmpty {
+                    let numbers = f.measurements.keys.sorted().map { "\($0) \(formatNumber(f.measurements[$0]!))" }
+                    out += "  \(String(repeating: " ", count: 33 + codeWidth))\(dim(numbers.joined(separator: ", ")))\n"
+                }
+            }
+            if verbose {
+                for checker in file.summaries.keys.sorted() where !file.summaries[checker]!.isEmpty {
+                    // Scalars only: lists (windows, shots, series) are for the JSON and HTML reports.
+                    let scalars = file.summaries[checker]!.filter { if case .list = $0.value { return false }; if case .record = $0.value { return false }; return true }
+                    guard !scalars.isEmpty else { continue }
+                    out += "  \(dim("\(checker): " + scalars.keys.sorted().map { "\($0) \(printable(scalars[$0]!.description))" }.joined(separator: ", ")))\n"
+                }
             }
         }
         let total = report.files.count
@@ -57,6 +75,13 @@ public struct TextReporter: Reporter {
         let code = v == .pass ? "32" : v == .warn ? "33" : "31"
         return "\u{1B}[\(code)m\(pad(label, 7))\u{1B}[0m"
     }
+
+    private func paint(_ text: String, _ s: Severity) -> String {
+        guard color else { return text }
+        return "\u{1B}[\(s == .error ? "31" : s == .warning ? "33" : "36")m\(text)\u{1B}[0m"
+    }
+
+    private func dim(_ text: String) -> String { color ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
 
     private func pad(_ s: String, _ n: Int) -> String { s.count >= n ? s : s + String(repeating: " ", count: n - s.count) }
 }

@@ -152,3 +152,54 @@ func have(_ name: String) -> Bool {
         #expect(unknown.status == 2 && unknown.stderr.contains("no built-in profile by that name"))
     }
 }
+
+@Suite struct TerminalTests {
+    let file = "\(sampleMedia)/freeze.mp4"
+
+    /// Runs the CLI on a pseudo-terminal (util-linux `script`), as a person at a terminal would.
+    func onTerminal(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
+        let command = ([greenlightBinary] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // The test runner's own NO_COLOR (if any) is not the user's: each run sets its own.
+        p.arguments = ["-u", "NO_COLOR"] + environment.map { "\($0.key)=\($0.value)" } + ["script", "-qec", command, "/dev/null"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func colourOnATerminalUnlessNoColour() throws {
+        guard have("script") else {
+            print("skipped: no `script` (util-linux) to give the CLI a terminal")
+            return
+        }
+        let coloured = try onTerminal(["check", file, "--checkers", "black,freeze"])
+        #expect(coloured.contains("\u{1B}[33m[WARN] \u{1B}[0m"))
+        #expect(coloured.contains("\u{1B}[33mwarning\u{1B}[0m 00:00:02:00"))
+        #expect(coloured.contains("▕"))  // the progress bar, on the same terminal
+        let plain = try onTerminal(["check", file, "--checkers", "black,freeze"], environment: ["NO_COLOR": "1"])
+        #expect(plain.contains("[WARN]  ") && !plain.contains("\u{1B}[33m"))
+        // Not a terminal: no colour, no progress, unless asked.
+        let piped = try greenlight(["check", file, "--checkers", "black,freeze"])
+        #expect(!piped.stdout.contains("\u{1B}") && !piped.stderr.contains("▕"))
+        #expect(try greenlight(["check", file, "--checkers", "black,freeze", "--color", "always"]).stdout.contains("\u{1B}[33m[WARN]"))
+    }
+
+    @Test func progressVerboseAndQuiet() throws {
+        let two = ["check", file, "\(sampleMedia)/colour-shots-warm.mp4", "--checkers", "black,freeze,colour-consistency"]
+        let shown = try greenlight(two + ["--progress", "always", "--jobs", "2"])
+        #expect(shown.stderr.contains("[0/2] ▕") && shown.stderr.contains("[1/2] ▕"))
+        #expect(shown.stderr.contains("· freeze.mp4 ") || shown.stderr.contains("· colour-shots-warm.mp4 "))
+        #expect(shown.stderr.hasSuffix("\r\u{1B}[K"))  // the line is cleared before the summary
+        let verbose = try greenlight(["check", file, "--checkers", "black,freeze", "--verbose"])
+        #expect(verbose.stdout.contains("frames 75, maxBlockDifferencePercent"))
+        #expect(verbose.stdout.contains("  black: blackFrames 65, blackSeconds 2.6, frames 250"))
+        let quiet = try greenlight(two + ["--quiet", "--progress", "always"])
+        #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty)
+        #expect(shown.stderr.contains(" ETA 0:"))  // after the first second, the run and each file get an ETA
+    }
+}
