@@ -88,7 +88,8 @@ public struct HTMLReporter: Reporter {
         ])
     }
 
-    // Inline, so the page needs nothing else. Screen first, then print.
+    // Inline, so the page needs nothing else. Screen first, then print. The timeline, the plots
+    // and the swatches share one time axis: 150 px of labels on the left, 120 px on the right.
     static let css = """
     :root{--error:#c62828;--warning:#e65100;--info:#1565c0;--pass:#2e7d32;--fail:#c62828;--warn:#e65100;--err:#6a1b9a;--line:#ddd}
     *{box-sizing:border-box}
@@ -110,21 +111,21 @@ public struct HTMLReporter: Reporter {
     .banner .err{color:var(--err);font-weight:600}
     dl.media{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.6em 0} dl.media dt{color:#555} dl.media dd{margin:0}
     .timeline{margin:.8em 0 1em;max-width:100%}
-    .lane{display:flex;align-items:center;height:20px;padding-right:9em} .lane-name{width:11em;flex:none;font-size:.85em;color:#444;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
+    .lane{display:flex;align-items:center;height:20px;padding-right:120px} .lane-name{width:150px;flex:none;font-size:.85em;color:#444;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
     .track{position:relative;flex:1;height:14px;background:#eee;border-radius:2px}
     .track a{position:absolute;top:0;height:14px;min-width:3px;opacity:.85}
     .track a.s-error{background:var(--error)}.track a.s-warning{background:var(--warning)}.track a.s-info{background:var(--info)}
-    .axis{position:relative;margin:0 9em 0 11em;height:1.4em;font-size:.75em;color:#666}
+    .axis{position:relative;margin:0 120px 0 150px;height:1.4em;font-size:.75em;color:#666}
     .axis span{position:absolute;top:.2em;transform:translateX(-50%);white-space:nowrap} .axis span:first-child{transform:none}
     figure.plot{margin:.8em 0 1.2em} figure.plot figcaption{font-weight:600;font-size:.9em;margin-bottom:.2em}
-    .chart{position:relative;display:flex} .yaxis{position:relative;width:11em;flex:none;font-size:.75em;color:#666}
+    .chart{position:relative;display:flex} .yaxis{position:relative;width:150px;flex:none;font-size:.75em;color:#666}
     .yaxis span{position:absolute;right:.4em;transform:translateY(-50%)}
     .chart svg{flex:1;height:130px;background:#fafafa;border:1px solid var(--line)}
-    .guides{position:relative;width:9em;flex:none;font-size:.75em;color:#555} .guides span{position:absolute;left:.4em;transform:translateY(-50%);white-space:nowrap}
+    .guides{position:relative;width:120px;flex:none;font-size:.75em;color:#555} .guides span{position:absolute;left:.4em;transform:translateY(-50%);white-space:nowrap}
     svg .line{fill:none;stroke:#263238;stroke-width:1.3} svg .band{fill:#90a4ae;opacity:.45;stroke:none}
     svg .guide{stroke:#7b1fa2;stroke-width:1;stroke-dasharray:5 4}
     svg .sh-error{fill:var(--error);opacity:.22} svg .sh-warning{fill:var(--warning);opacity:.22} svg .sh-info{fill:var(--info);opacity:.15}
-    .swatches{position:relative;height:46px;margin:0 9em 0 11em;background:#eee;border:1px solid var(--line)}
+    .swatches{position:relative;height:46px;margin:0 120px 0 150px;background:#eee;border:1px solid var(--line)}
     .swatches div{position:absolute;top:0;bottom:0;border-right:1px solid #fff;overflow:hidden;font-size:.72em;color:#fff;text-shadow:0 0 2px #000;padding:2px 3px}
     .filters{font-size:.9em;margin:.5em 0} .filters label{margin-right:1em}
     .file:has(.f-info:not(:checked)) tr.s-info,.file:has(.f-warning:not(:checked)) tr.s-warning,.file:has(.f-error:not(:checked)) tr.s-error{display:none}
