@@ -70,3 +70,4 @@ echo "the every-pixel analyzer costs $(awk "BEGIN{printf \"%.2f\", ($px_cpu - $g
 echo "av-sync, loudness, audio-health and subtitle-timing (no subtitles) add $(awk "BEGIN{printf \"%.0f\", ($nc_s / $gl_s - 1) * 100}")% to the check's wall time (targets: sync 10%, loudness 5%, subtitles 5%) and $(awk "BEGIN{printf \"%.2f\", ($df_cpu - $gl_cpu) / $runs}") s of CPU"
 echo "colour-consistency, gamut and colour-metadata add $(awk "BEGIN{printf \"%.0f\", ($df_s / $nc_s - 1) * 100}")% to the default check's wall time (target 15%)"
 echo "peak RSS, 300 s vs 30 s: $(awk "BEGIN{printf \"%.2f\", $gll_kb / $gl_kb}")x (flat means ~1.0)"
+scripts/bench-html.sh

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the whole decode loop under AddressSanitizer and LeakSanitizer: every sample clip
-# (with --html, so the thumbnail seek and PNG encoder run too),
+# (with --html, so the thumbnail seek and JPEG encoder run too),
 # including the unreadable ones (error paths free what they opened too), plus probe.
 # Fails on any sanitizer report. (valgrind 3.19, Debian 12's, crashes inside itself on the
 # Swift 6.3 runtime, so the sanitizers do this job.)

@@ -139,8 +139,8 @@ public struct HTMLReporter: Reporter {
     """
 
     // Sorts tables by a column (its cells' data-v, else their text), opens folded files before
-    // printing, and notes on the page that it ran and how many pictures decoded (what the
-    // headless-browser test reads). The page works without it: only sorting needs it.
+    // printing, and notes on the page that it ran, how many pictures decoded and when it had
+    // loaded (what the headless-browser test and make bench read). The page works without it: only sorting needs it.
     static let script = """
     (function(){
       function key(td){var v=td.getAttribute('data-v');return v===null?td.textContent:v;}
@@ -167,6 +167,7 @@ public struct HTMLReporter: Reporter {
         var all=document.querySelectorAll('img'),shown=0;
         all.forEach(function(i){if(i.complete&&i.naturalWidth>0)shown++;});
         document.documentElement.setAttribute('data-pictures',shown+'/'+all.length);
+        document.documentElement.setAttribute('data-load-ms',String(Math.round(performance.now())));
       });
     })();
     """
