@@ -19,8 +19,13 @@ struct Run {
 
 /// Runs the binary with `arguments`, in `directory` when given.
 func greenlight(_ arguments: [String], in directory: URL? = nil) throws -> Run {
+    try execute(greenlightBinary, arguments, in: directory)
+}
+
+/// Runs a program and returns its status and output.
+func execute(_ executable: String, _ arguments: [String], in directory: URL? = nil) throws -> Run {
     let p = Process()
-    p.executableURL = URL(fileURLWithPath: greenlightBinary)
+    p.executableURL = URL(fileURLWithPath: executable)
     p.arguments = arguments
     if let directory { p.currentDirectoryURL = directory }
     let out = Pipe(), err = Pipe()

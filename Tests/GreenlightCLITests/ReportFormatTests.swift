@@ -3,17 +3,7 @@ import Testing
 
 /// Runs a program from the PATH (or an absolute path) and returns its status and output.
 func tool(_ name: String, _ arguments: [String]) throws -> Run {
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = [name] + arguments
-    let out = Pipe(), err = Pipe()
-    p.standardOutput = out
-    p.standardError = err
-    try p.run()
-    let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    try execute("/usr/bin/env", [name] + arguments)
 }
 
 /// Whether `name` is on the PATH.
