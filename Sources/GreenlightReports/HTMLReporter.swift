@@ -121,7 +121,7 @@ public struct HTMLReporter: Reporter {
     .chart{position:relative;display:flex} .yaxis{position:relative;width:150px;flex:none;font-size:.75em;color:#666}
     .yaxis span{position:absolute;right:.4em;transform:translateY(-50%)}
     .chart svg{flex:1;height:130px;background:#fafafa;border:1px solid var(--line)}
-    .guides{position:relative;width:120px;flex:none;font-size:.75em;color:#555} .guides span{position:absolute;left:.4em;transform:translateY(-50%);white-space:nowrap}
+    .guides{position:relative;width:120px;flex:none;font-size:.75em;color:#555} .guides span{position:absolute;left:.4em;right:0;transform:translateY(-50%);line-height:1.15}
     svg .line{fill:none;stroke:#263238;stroke-width:1.3} svg .band{fill:#90a4ae;opacity:.45;stroke:none}
     svg .guide{stroke:#7b1fa2;stroke-width:1;stroke-dasharray:5 4}
     svg .sh-error{fill:var(--error);opacity:.22} svg .sh-warning{fill:var(--warning);opacity:.22} svg .sh-info{fill:var(--info);opacity:.15}
@@ -196,7 +196,8 @@ struct FileSection {
         var parts: [HTMLNode] = [banner()]
         if let media = file.media { parts.append(mediaFacts(media)) }
         if file.media != nil { parts.append(timeline()) }
-        parts += file.series.map(plot)
+        // A series with nothing in it (the picture level of a file with no pictures) is not drawn.
+        parts += file.series.filter { !$0.points.isEmpty || !$0.swatches.isEmpty }.map(plot)
         parts.append(findingsTable())
         if folded {
             return .element("section", ["class": "file", "id": anchor], children: [

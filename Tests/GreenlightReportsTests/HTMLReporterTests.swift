@@ -98,6 +98,14 @@ func busyFile(_ n: Int, files: Int) -> FileReport {
         #expect(html.components(separatedBy: "<details>").count - 1 == 300)
     }
 
+    @Test func anEmptySeriesIsNotDrawn() throws {
+        var file = busyFile(1, files: 1)
+        file.series.append(Series(id: "black.luma", checker: "black", title: "Picture level", unit: "%"))  // an audio-only file's
+        let html = String(decoding: try HTMLReporter().render(RunReport(profile: "default", files: [file])), as: UTF8.self)
+        #expect(!html.contains(#"data-series="black.luma""#))
+        #expect(html.contains(#"data-series="c0.line""#))
+    }
+
     @Test func resamplingKeepsTheExtremes() {
         let points = (0..<1000).map { Series.Point(time: Double($0), value: $0 == 517 ? -5 : 1) }
         let fewer = LinePlot.resample(points, to: 90)

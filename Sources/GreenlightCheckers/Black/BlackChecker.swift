@@ -78,7 +78,7 @@ public final class BlackChecker: Checker {
         return CheckerResult(findings: findings, summary: [
             "frames": .integer(frames), "blackFrames": .integer(blackFrames), "segments": .integer(Int64(findings.count)),
             "blackSeconds": .number(total), "headSeconds": .number(head), "tailSeconds": .number(tail),
-        ], series: [
+        ], series: frames == 0 ? [] : [
             Series(id: "black.luma", checker: Self.description.id, title: "Picture level (mean luma)", unit: "% luma",
                    points: level.points, guides: [Series.Guide(value: options.threshold, label: "black threshold")],
                    shade: [Self.description.id, "freeze"], lower: 0, upper: 100),
