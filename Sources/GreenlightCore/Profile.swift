@@ -143,51 +143,15 @@ public struct Profile: Sendable {
         "netflix": """
             name: netflix
             description: Netflix delivery - subtitle timing per its timed-text style guide, dialogue-gated loudness at -27 LKFS.
-            checkers:
-              black: {}
-              freeze: {}
-              silence: {}
-              av-sync: {}
-              loudness: { standard: netflix }
-              audio-health: {}
-              subtitle-timing: {}
-              colour-consistency: {}
-              gamut: {}
-              colour-metadata: {}
-              colour-reference: {}
             """,
         // The BBC subtitle guidelines: 37 characters a line, 160-180 words a minute, gaps closed or a second.
         "bbc": """
             name: bbc
             description: BBC subtitle guidelines - 37 characters, 180 words a minute, gaps closed or 1 s; EBU R128 loudness.
-            checkers:
-              black: {}
-              freeze: {}
-              silence: {}
-              av-sync: {}
-              loudness: { standard: r128 }
-              audio-health: {}
-              subtitle-timing: { max-line-length: 37, max-wpm: 180, max-cps: 100, min-gap: 1s, closed-gaps: true }
-              colour-consistency: {}
-              gamut: {}
-              colour-metadata: {}
-              colour-reference: {}
             """,
         "ebu-r128": """
             name: ebu-r128
             description: EBU R128 loudness - programme loudness off -23 LUFS, true peak over -1 dBTP and clipping fail; the rest as default.
-            checkers:
-              black: {}
-              freeze: {}
-              silence: {}
-              av-sync: {}
-              loudness: { standard: r128 }
-              audio-health: {}
-              subtitle-timing: {}
-              colour-consistency: {}
-              gamut: {}
-              colour-metadata: {}
-              colour-reference: {}
             severity:
               loudness.integrated: error
               loudness.true-peak: error
@@ -210,10 +174,22 @@ public struct Profile: Sendable {
             """,
     ]
 
+    /// Built-in profiles that run every checker, with options set for a few: each checker of the
+    /// registry is listed for them when they are read, so a checker added later runs in them too.
+    static let everyCheckerWith: [String: [String: String]] = [
+        "netflix": ["loudness": "standard: netflix"],
+        "bbc": ["loudness": "standard: r128",
+                "subtitle-timing": "max-line-length: 37, max-wpm: 180, max-cps: 100, min-gap: 1s, closed-gaps: true"],
+        "ebu-r128": ["loudness": "standard: r128"],
+    ]
+
     /// A built-in profile by name (see ``builtInNames``), or nil for another name.
     public static func builtIn(named name: String, registry: [AnyCheckerType]) throws -> Profile? {
         if name == "default" { return builtIn(registry) }
-        guard let text = builtInText[name] else { return nil }
+        guard var text = builtInText[name] else { return nil }
+        if let options = everyCheckerWith[name] {
+            text += "\ncheckers:\n" + registry.map { "  \($0.description.id): { \(options[$0.description.id] ?? "") }" }.joined(separator: "\n")
+        }
         return try parse(text, source: "built-in \(name)", registry: registry)
     }
 

@@ -56,15 +56,16 @@ public enum PictureEncoder {
                 for y in 0..<picture.height { (base + y * stride).update(from: rgb + y * rowBytes, count: rowBytes) }
             } else {
                 // JFIF's Y'CbCr: BT.601 coefficients over the full 0-255 range.
-                let planes = (0..<3).map { (cff_frame_data(frame, Int32($0))!, Int(cff_frame_linesize(frame, Int32($0)))) }
+                let (yp, cbp, crp) = (cff_frame_data(frame, 0)!, cff_frame_data(frame, 1)!, cff_frame_data(frame, 2)!)
+                let (ys, cbs, crs) = (Int(cff_frame_linesize(frame, 0)), Int(cff_frame_linesize(frame, 1)), Int(cff_frame_linesize(frame, 2)))
+                func code(_ v: Double) -> UInt8 { UInt8(min(255, max(0, v.rounded()))) }
                 for y in 0..<picture.height {
                     for x in 0..<picture.width {
                         let p = rgb + (y * picture.width + x) * 3
                         let r = Double(p[0]), g = Double(p[1]), b = Double(p[2])
-                        let values = [0.299 * r + 0.587 * g + 0.114 * b,
-                                      128 - 0.168736 * r - 0.331264 * g + 0.5 * b,
-                                      128 + 0.5 * r - 0.418688 * g - 0.081312 * b]
-                        for c in 0..<3 { planes[c].0[y * planes[c].1 + x] = UInt8(min(255, max(0, values[c].rounded()))) }
+                        yp[y * ys + x] = code(0.299 * r + 0.587 * g + 0.114 * b)
+                        cbp[y * cbs + x] = code(128 - 0.168736 * r - 0.331264 * g + 0.5 * b)
+                        crp[y * crs + x] = code(128 + 0.5 * r - 0.418688 * g - 0.081312 * b)
                     }
                 }
             }

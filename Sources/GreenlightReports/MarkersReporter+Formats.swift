@@ -18,7 +18,7 @@ extension MarkersReporter {
         let video = file.media?.primaryVideo
         let name = (file.path as NSString).lastPathComponent
         let first = clock.start.frameCount
-        let length = max(clock.length, (marks.map { $0.frame + $0.length }.max() ?? 0), 1)
+        let length = clock.extent(marks)
         let tcFormat = clock.start.dropFrame ? "DF" : "NDF"
         let url = URL(fileURLWithPath: file.path).standardizedFileURL.absoluteString
         var out = """
@@ -66,7 +66,7 @@ extension MarkersReporter {
         }
         let name = (file.path as NSString).lastPathComponent
         let first = clock.start.frameCount
-        let length = max(clock.length, (marks.map { $0.frame + $0.length }.max() ?? 0), 1)
+        let length = clock.extent(marks)
         let markers: [[String: Any]] = marks.map { m in
             ["OTIO_SCHEMA": "Marker.2", "name": m.code, "color": m.severity == .error ? "RED" : "YELLOW",
              "marked_range": range(first + m.frame, m.length), "comment": m.text,

@@ -59,6 +59,9 @@ public struct MarkersReporter: Sendable {
         var length: Int64
 
         func timecode(_ frame: Int64) -> String { start.adding(frames: frame).description }
+
+        /// Frames a clip holding `marks` spans: the file's length, or to the last marker's end.
+        func extent(_ marks: [Marker]) -> Int64 { max(length, marks.map { $0.frame + $0.length }.max() ?? 0, 1) }
     }
 
     func clock(_ file: FileReport) -> Clock {
