@@ -47,6 +47,12 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Colour on stdout: auto (on a terminal, unless NO_COLOR is set), always or never.") var color: When = .auto
     @Option(help: "A progress bar with ETA per file and for the run on stderr: auto (on a terminal), always or never.") var progress: When = .auto
 
+    /// The markers' format: --markers-format's, else the --markers path's extension's.
+    private var markersReporter: MarkersReporter? {
+        if let name = markersFormat { return MarkersReporter.Format(rawValue: name.lowercased()).map(MarkersReporter.init(format:)) }
+        return markers.flatMap(MarkersReporter.init(path:))
+    }
+
     func validate() throws {
         if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if (subtitles != nil || reference != nil) && media.count != 1 {
@@ -55,11 +61,11 @@ struct Check: AsyncParsableCommand {
         for (flag, path) in [("--subtitles", subtitles), ("--reference", reference)] {
             if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag): no such file: \(path)") }
         }
-        if let name = markersFormat, MarkersReporter.Format(rawValue: name.lowercased()) == nil {
+        if let name = markersFormat, markersReporter == nil {
             throw ValidationError("--markers-format must be one of \(MarkersReporter.Format.allCases.map(\.rawValue).joined(separator: ", ")): \(name)")
         }
         if markersFormat != nil && markers == nil { throw ValidationError("--markers-format needs --markers PATH") }
-        if let markers, markersFormat == nil, MarkersReporter(path: markers) == nil {
+        if let markers, markersReporter == nil {
             throw ValidationError("--markers must end in .edl (Resolve), .txt (Avid), .fcpxml (Final Cut Pro), .otio (OpenTimelineIO) or .csv, or name its format with --markers-format: \(markers)")
         }
     }
@@ -145,7 +151,7 @@ struct Check: AsyncParsableCommand {
             attempt("JUnit report", junit) { try JUnitReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: targets.resolved(junit)) }
         }
         if let html { attempt("HTML report", html) { try HTMLReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: targets.resolved(html)) } }
-        if let markers, let reporter = markersFormat.flatMap({ MarkersReporter.Format(rawValue: $0.lowercased()) }).map(MarkersReporter.init(format:)) ?? MarkersReporter(path: markers) {
+        if let markers, let reporter = markersReporter {
             attempt("markers", markers) {
                 for note in try reporter.write(run, to: markers).skipped { warn("greenlight: \(note)") }
             }

@@ -193,3 +193,21 @@ func have(_ name: String) -> Bool {
         #expect(shown.stderr.contains(" ETA 0:"))  // after the first second, the run and each file get an ETA
     }
 }
+
+@Suite struct MarkersFormatOptionTests {
+    /// --markers-format decides over the extension; a path that names no format needs it.
+    @Test func theFormatOptionWinsOverTheExtension() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("freeze.markers").path
+        let file = "\(sampleMedia)/freeze.mp4"
+        let refused = try greenlight(["check", file, "--checkers", "freeze", "--markers", path])
+        #expect(refused.status == 2 && refused.stderr.contains("or name its format with --markers-format"))
+        let r = try greenlight(["check", file, "--checkers", "freeze", "--markers", path, "--markers-format", "OTIO", "--quiet"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let otio = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any])
+        #expect(otio["OTIO_SCHEMA"] as? String == "Timeline.1")
+        let bad = try greenlight(["check", file, "--markers", path, "--markers-format", "xml"])
+        #expect(bad.status == 2 && bad.stderr.contains("--markers-format must be one of edl, avid, fcpxml, otio, csv: xml"))
+    }
+}
