@@ -15,6 +15,7 @@ struct Check: AsyncParsableCommand {
           greenlight check dailies/ --json reports/qc.json --junit reports/qc.xml
           greenlight check master.mov --profile broadcast.yaml --html qc.html --markers qc.edl
           greenlight check clip.mov --checkers black,freeze
+          greenlight check /mnt/dailies --shard 3/8 --json /mnt/qc/part-3.json   (then: greenlight merge)
         """
     )
 
@@ -33,40 +34,24 @@ struct Check: AsyncParsableCommand {
     @Option(help: "A reference file for the single MEDIA (used by comparison checkers).")
     var reference: String?
 
-    @Option(help: "Write the JSON report here.") var json: String?
-    @Option(help: "Write a JUnit XML report here.") var junit: String?
-    @Option(help: "Write an HTML report here.") var html: String?
-    @Option(help: "Write editor markers here: .edl (Resolve), .txt (Avid), .fcpxml (Final Cut Pro), .otio (OpenTimelineIO) or .csv; one file per media file when there are several.")
-    var markers: String?
-    @Option(help: "The markers' format when the path's extension does not say: edl, avid, fcpxml, otio or csv.")
-    var markersFormat: String?
+    @OptionGroup(title: "Reports") var output: ReportOptions
 
-    @Option(help: "Files checked at the same time.") var jobs: Int = 1
-    @Flag(help: "Print nothing on stdout and no progress (reports and exit code only).") var quiet = false
-    @Flag(help: "Also print each finding's measurements and each checker's summary.") var verbose = false
-    @Option(help: "Colour on stdout: auto (on a terminal, unless NO_COLOR is set), always or never.") var color: When = .auto
+    @Option(help: "Also write one JSON report per file into this folder (named after each file).")
+    var jsonDir: String?
+
+    @Option(help: "Files checked at the same time (default: one per core, the cores' decoder threads shared out among them).")
+    var jobs: Int?
+    @Option(help: "Check only shard K of N of the run's files (a stable, size-balanced share: the same on every machine); auto/N takes K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID. Join the shards' JSON reports with `greenlight merge`.")
+    var shard: Shard?
     @Option(help: "A progress bar with ETA per file and for the run on stderr: auto (on a terminal), always or never.") var progress: When = .auto
 
-    /// The markers' format: --markers-format's, else the --markers path's extension's.
-    private var markersReporter: MarkersReporter? {
-        if let name = markersFormat { return MarkersReporter.Format(rawValue: name.lowercased()).map(MarkersReporter.init(format:)) }
-        return markers.flatMap(MarkersReporter.init(path:))
-    }
-
     func validate() throws {
-        if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if (subtitles != nil || reference != nil) && media.count != 1 {
             throw ValidationError("--subtitles and --reference belong to a single MEDIA file; \(media.count) were given")
         }
         for (flag, path) in [("--subtitles", subtitles), ("--reference", reference)] {
             if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag): no such file: \(path)") }
-        }
-        if let name = markersFormat, markersReporter == nil {
-            throw ValidationError("--markers-format must be one of \(MarkersReporter.Format.allCases.map(\.rawValue).joined(separator: ", ")): \(name)")
-        }
-        if markersFormat != nil && markers == nil { throw ValidationError("--markers-format needs --markers PATH") }
-        if let markers, markersReporter == nil {
-            throw ValidationError("--markers must end in .edl (Resolve), .txt (Avid), .fcpxml (Final Cut Pro), .otio (OpenTimelineIO) or .csv, or name its format with --markers-format: \(markers)")
         }
     }
 
@@ -95,29 +80,45 @@ struct Check: AsyncParsableCommand {
         if reference != nil && !chosen.checkers.contains(where: { $0.type.features.contains(.reference) }) {
             warn("note: no checker in profile '\(chosen.name)' reads --reference (colour-reference does); it was accepted and not used.")
         }
-        let paths = MediaCollector.collect(media)
-        if paths.isEmpty { throw ValidationError("no media files found in \(media.map(printable).joined(separator: ", "))") }
+        let runFiles = MediaCollector.collect(media)
+        if runFiles.isEmpty { throw ValidationError("no media files found in \(media.map(printable).joined(separator: ", "))") }
+        let shard = try self.shard?.resolved(environment: ProcessInfo.processInfo.environment)
+        let paths = shard.map { Shard.share(of: runFiles, index: $0.index!, count: $0.count) } ?? runFiles
+        if let jsonDir {
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: jsonDir, isDirectory: &isFolder), !isFolder.boolValue {
+                throw ValidationError("--json-dir \(printable(jsonDir)) is not a folder")
+            }
+            try FileManager.default.createDirectory(atPath: jsonDir, withIntermediateDirectories: true)
+        }
+        let perFileJSON = jsonDir.map { dir in JSONDirectory.names(for: runFiles).mapValues { dir + "/" + $0 } } ?? [:]
 
         // Reports never land on an input, on each other, or on anything but a regular file.
         var inputs = paths.map { ("media file", $0) }
         if let subtitles { inputs.append(("subtitle file", subtitles)) }
         if let reference { inputs.append(("reference file", reference)) }
         if !Profile.builtInNames.contains(profile) { inputs.append(("profile", profile)) }
-        var requested = [("--json", json), ("--junit", junit), ("--html", html)].compactMap { flag, path in path.map { (flag, $0) } }
-        if let markers { requested += MarkersReporter.targets(for: paths, path: markers).map { ("--markers", $0) } }
+        var requested = output.requested(files: paths)
+        requested += paths.compactMap { perFileJSON[$0].map { ("--json-dir", $0) } }
         let targets = try ReportTargets(requested: requested, inputs: inputs)
 
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let jobs = min(self.jobs ?? cores, paths.count)
+        let interruption = Interruption()
+        defer { interruption.release() }
         let engine = {
-            var e = Engine(profile: chosen)
-            if html != nil { e.thumbnails = ThumbnailPolicy.forRun(files: paths.count) }  // only the HTML report shows pictures
+            var e = Engine(profile: chosen, threads: jobs > 1 ? max(1, cores / jobs) : 0)  // the cores shared out, not oversubscribed
+            if output.html != nil { e.thumbnails = ThumbnailPolicy.forRun(files: paths.count) }  // only the HTML report shows pictures
+            e.stop = { interruption.received != nil }
             return e
         }()
-        let board = !quiet && progress.resolve(terminal: isatty(STDERR_FILENO) != 0) ? ProgressBoard(files: paths.count) : nil
+        let board = !output.quiet && progress.resolve(terminal: isatty(STDERR_FILENO) != 0) ? ProgressBoard(files: paths.count) : nil
         var reports = [FileReport?](repeating: nil, count: paths.count)
+        var unwrittenFiles = 0
         await withTaskGroup(of: (Int, FileReport).self) { group in
             var next = 0
             func launch() {
-                guard next < paths.count else { return }
+                guard next < paths.count, interruption.received == nil else { return }
                 let i = next, path = paths[i]
                 next += 1
                 let named = subtitles, master = reference
@@ -130,45 +131,30 @@ struct Check: AsyncParsableCommand {
             for _ in 0..<min(jobs, paths.count) { launch() }
             for await (i, report) in group {
                 board?.finish(i)
+                if report.interrupted { continue }
                 reports[i] = report
                 if let error = report.error { board?.clear(); warn("greenlight: \(printable(report.path)): \(printable(error))") }
+                if let target = perFileJSON[report.path] {
+                    do { try JSONReporter().write(RunReport(profile: chosen.name, files: [report]), to: targets.resolved(target)) } catch {
+                        board?.clear()
+                        warn("greenlight: cannot write the JSON report to \(printable(target)): \(error.localizedDescription)")
+                        unwrittenFiles += 1
+                    }
+                }
                 launch()
             }
         }
         board?.clear()
-        // Files of one run set against each other (dailies from one camera tagged differently).
-        let run = RunReport(profile: chosen.name, files: ColourMetadataChecker.crossCheck(reports.compactMap { $0 }, profile: chosen))
-        // Each report is written on its own: one that cannot be written does not stop the others.
-        var unwritten = 0
-        func attempt(_ what: String, _ path: String, _ write: () throws -> Void) {
-            do { try write() } catch {
-                unwritten += 1
-                warn("greenlight: cannot write the \(what) to \(printable(path)): \(error.localizedDescription)")
-            }
-        }
-        if let json { attempt("JSON report", json) { try JSONReporter().write(run, to: targets.resolved(json)) } }
-        if let junit {
-            attempt("JUnit report", junit) { try JUnitReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: targets.resolved(junit)) }
-        }
-        if let html { attempt("HTML report", html) { try HTMLReporter(checkers: chosen.checkers.map(\.type.description.id)).write(run, to: targets.resolved(html)) } }
-        if let markers, let reporter = markersReporter {
-            attempt("markers", markers) {
-                for note in try reporter.write(run, to: markers).skipped { warn("greenlight: \(note)") }
-            }
-        }
-        if !quiet {
-            let colour = color.resolve(terminal: isatty(STDOUT_FILENO) != 0 && (ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty)
-            print(TextReporter(color: colour, verbose: verbose).text(run), terminator: "")
-        }
-        if unwritten > 0 {
-            warn("greenlight: \(unwritten) report(s) could not be written (see above).")
-            throw Exit.unreadable
-        }
-        switch run.verdict {
-        case .error: throw Exit.unreadable
-        case .fail: throw Exit.gateFailed
-        case .pass, .warn: return
-        }
+        let checked = reports.compactMap { $0 }
+        let incomplete = interruption.received == nil ? nil
+            : RunReport.Incomplete(reason: interruption.reason, unchecked: paths.indices.filter { reports[$0] == nil }.map { paths[$0] })
+        // Files of one run set against each other (dailies from one camera tagged differently):
+        // a shard sees only its share, so `merge` does it for a sharded run.
+        let run = RunReport(profile: chosen.name, files: shard == nil ? ColourMetadataChecker.crossCheck(checked, profile: chosen) : checked,
+                            incomplete: incomplete,
+                            part: shard.map { RunReport.Part(shard: $0.index!, shards: $0.count, runFiles: runFiles) })
+        try output.finish(run, checkers: chosen.checkers.map(\.type.description.id), targets: targets, alreadyUnwritten: unwrittenFiles,
+                          signal: interruption.received)
     }
 }
 

@@ -13,7 +13,7 @@ struct GreenlightCommand: AsyncParsableCommand {
         severity (the gate); 2 a usage error, or a file that could not be read.
         """,
         version: Greenlight.version,
-        subcommands: [Check.self, Probe.self, Checkers.self, Profiles.self, ProfileCommand.self, Features.self, Cues.self],
+        subcommands: [Check.self, Merge.self, Probe.self, Checkers.self, Profiles.self, ProfileCommand.self, Features.self, Cues.self],
         defaultSubcommand: Check.self
     )
 }

@@ -51,6 +51,9 @@ public struct FileReport: Sendable, Codable {
     /// Small pictures of visual findings' first frames, when the engine was asked to keep them
     /// (for the HTML report). Not part of the JSON report.
     public var thumbnails: [Thumbnail] = []
+    /// Set when the check was stopped before the file's end (Ctrl-C): the file counts as not
+    /// checked, and the run as incomplete. Not part of the JSON report.
+    public var interrupted = false
 
     public init(path: String, verdict: Verdict, error: String?, media: MediaInfo?, findings: [Finding], summaries: [String: [String: SummaryValue]]) {
         self.path = path
@@ -145,17 +148,51 @@ public struct RunReport: Sendable, Codable {
         public var version: String
     }
 
+    /// What a run left unchecked when it was stopped (Ctrl-C, SIGTERM) or when parts are missing from a merge.
+    public struct Incomplete: Sendable, Codable, Hashable {
+        public var reason: String
+        /// Files given to the run and not (wholly) checked, in the run's order.
+        public var unchecked: [String]
+
+        public init(reason: String, unchecked: [String]) {
+            self.reason = reason
+            self.unchecked = unchecked
+        }
+    }
+
+    /// Which part of a larger run this report is (`--shard K/N`), so `greenlight merge` can join the parts.
+    public struct Part: Sendable, Codable, Hashable {
+        /// K of K/N (1-based).
+        public var shard: Int
+        /// N of K/N.
+        public var shards: Int
+        /// Every file of the whole run, in its order (each shard checks its share of them).
+        public var runFiles: [String]
+
+        public init(shard: Int, shards: Int, runFiles: [String]) {
+            self.shard = shard
+            self.shards = shards
+            self.runFiles = runFiles
+        }
+    }
+
     public var schemaVersion: Int
     public var tool: Tool
     public var profile: String
     public var verdict: Verdict
     public var files: [FileReport]
+    /// Set when the run did not check everything it was given; the verdict covers only what was checked.
+    public var incomplete: Incomplete?
+    /// Set on a shard's report.
+    public var part: Part?
 
-    public init(profile: String, files: [FileReport]) {
+    public init(profile: String, files: [FileReport], incomplete: Incomplete? = nil, part: Part? = nil) {
         schemaVersion = Greenlight.schemaVersion
         tool = Tool(name: Greenlight.name, version: Greenlight.version)
         self.profile = profile
         self.files = files
+        self.incomplete = incomplete
+        self.part = part
         verdict = files.map(\.verdict).max() ?? .pass
     }
 }

@@ -18,6 +18,9 @@ public struct Engine: Sendable {
     public var threads: Int
     /// When set, reports keep a thumbnail of each visual finding's first frame (for HTML).
     public var thumbnails: ThumbnailPolicy?
+    /// Polled while a file is read: when it returns true the check ends where it is and the
+    /// report says so (``FileReport/interrupted``). Ctrl-C sets it in the CLI.
+    public var stop: (@Sendable () -> Bool)?
 
     /// Finding codes the engine itself emits (about the file, not from a checker).
     public static var codes: [String] { FileHealth.codes }
@@ -94,8 +97,14 @@ public struct Engine: Sendable {
         sink.frames = { records in for r in records { for c in frameCheckers { c.consume(frame: r) } } }
         sink.sounds = { record in for c in soundCheckers { c.consume(sound: record) } }
         sink.watermark = { time in for (_, c) in checkers { c.consume(watermark: time) } }
-        let (conclusion, scanned) = FilePass.run(pass, plan: plan, sidecarCues: sidecarCues, progress: progress, sink: sink)
+        let (conclusion, scanned) = FilePass.run(pass, plan: plan, sidecarCues: sidecarCues, progress: progress, stop: stop, sink: sink)
         stats = EngineStats(videoFrames: conclusion.videoFrames, scannedFrames: scanned, audioSamples: conclusion.audioSamples)
+        if conclusion.interrupted {
+            var report = FileReport(path: path, verdict: .error, error: "The check was interrupted before the end of the file.", media: info,
+                                    findings: [], summaries: [:])
+            report.interrupted = true
+            return report
+        }
         if let failure = conclusion.failure {
             return FileReport(path: path, verdict: .error, error: "Decoding failed: \(failure)", media: info, findings: [], summaries: [:])
         }

@@ -126,6 +126,8 @@ final class FilePass {
         var audioSamples: Int64 = 0
         /// Set when decoding itself failed (out of memory, a conversion libswscale refused).
         var failure: String?
+        /// Set when the pass was asked to stop (Ctrl-C) before the file's end.
+        var interrupted = false
     }
 
     /// One unit of work from the decoding thread to the analysing one, in presentation order per stream.
@@ -149,8 +151,9 @@ final class FilePass {
     /// time only when every core is busy. Each picture's features, envelope block, sample block,
     /// cue (then `sidecarCues`) and analyzer record goes to `sink` in presentation order per stream.
     /// - Parameter progress: called with the fraction (0…1) of the declared duration decoded.
+    /// - Parameter stop: polled between packets; when it returns true the pass ends where it is.
     static func run(_ pass: consuming sending FilePass, plan: AnalysisPlan, sidecarCues: [SubtitleCue],
-                    progress: ((Double) -> Void)?, sink: Sink) -> (Conclusion, scannedFrames: Int) {
+                    progress: ((Double) -> Void)?, stop: (@Sendable () -> Bool)? = nil, sink: Sink) -> (Conclusion, scannedFrames: Int) {
         let context = pass.context
         let origin = pass.reader.origin
         let extractor = VideoFeatureExtractor(features: pass.features, parameters: context.parameters,
@@ -164,7 +167,7 @@ final class FilePass {
         let producer = Handoff(pass)
         let reportsProgress = progress != nil
         Thread {
-            producer.take()?.produce(into: queue, pictureSlots: pictureSlots, sidecarCues: sidecarCues, reportsProgress: reportsProgress)
+            producer.take()?.produce(into: queue, pictureSlots: pictureSlots, sidecarCues: sidecarCues, reportsProgress: reportsProgress, stop: stop)
         }.start()
 
         var lastMark: MediaTime?
@@ -205,7 +208,8 @@ final class FilePass {
 
     /// The decoding thread: decodes every picture and sound stream once, watches each stream's
     /// timeline, sends the work on, and ends with what it concludes about the file.
-    private func produce(into queue: WorkQueue<Work>, pictureSlots: DispatchSemaphore, sidecarCues: [SubtitleCue], reportsProgress: Bool) {
+    private func produce(into queue: WorkQueue<Work>, pictureSlots: DispatchSemaphore, sidecarCues: [SubtitleCue], reportsProgress: Bool,
+                         stop: (@Sendable () -> Bool)?) {
         let origin = reader.origin
         var cues = CueCollector(origin: origin)
         let declared = file.info.duration ?? 0
@@ -221,6 +225,10 @@ final class FilePass {
         do {
             var lastWatermark: MediaTime?
             while let item = try ordered.next() {
+                if let stop, stop() {
+                    conclusion.interrupted = true
+                    break
+                }
                 switch item {
                 case .video(let kept):
                     videoFrames += 1

@@ -60,7 +60,9 @@ public struct HTMLReporter: Reporter {
         return .element("header", ["class": "run v-\(report.verdict.rawValue)"], children: [
             .element("h1", children: [.text("Greenlight QC report "), badge(report.verdict)]),
             .element("p", text: "\(report.files.count) file\(report.files.count == 1 ? "" : "s") (\(byVerdict.joined(separator: ", "))) · profile \(report.profile) · \(report.tool.name) \(report.tool.version)"),
-        ])
+        ] + (report.incomplete.map { incomplete in
+            [.element("p", ["class": "err"], text: "Incomplete: \(incomplete.reason); not checked: \(incomplete.unchecked.joined(separator: ", "))")]
+        } ?? []))
     }
 
     private func summaryTable(_ report: RunReport) -> HTMLNode {

@@ -29,7 +29,8 @@ public struct JUnitReporter: Reporter {
         let perFile = checkers.count + 1
         let failures = report.files.reduce(0) { $0 + failed($1).count }
         let errors = report.files.filter { $0.error != nil }.count
-        xml += "<testsuites name=\"greenlight\" tests=\"\(report.files.count * perFile)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
+        let unchecked = report.incomplete?.unchecked ?? []
+        xml += "<testsuites name=\"greenlight\" tests=\"\(report.files.count * perFile + unchecked.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
         for file in report.files {
             let name = escape(file.path)
             xml += "  <testsuite name=\"\(name)\" tests=\"\(perFile)\" failures=\"\(failed(file).count)\" errors=\"\(file.error == nil ? 0 : 1)\">\n"
@@ -45,6 +46,16 @@ public struct JUnitReporter: Reporter {
                 let found = file.findings.filter { $0.checker == c }
                 xml += "    <testcase classname=\"\(name)\" name=\"\(escape(c))\" file=\"\(name)\">\n"
                 xml += failure(found) + systemOut(found) + "    </testcase>\n"
+            }
+            xml += "  </testsuite>\n"
+        }
+        if let incomplete = report.incomplete, !unchecked.isEmpty {
+            // The run stopped early: each file it did not check is a skipped case, so CI shows the gap.
+            xml += "  <testsuite name=\"not checked\" tests=\"\(unchecked.count)\" failures=\"0\" errors=\"0\" skipped=\"\(unchecked.count)\">\n"
+            for path in unchecked {
+                let name = escape(path)
+                xml += "    <testcase classname=\"\(name)\" name=\"\(Self.healthCase)\" file=\"\(name)\">\n"
+                xml += "      <skipped message=\"\(escape(incomplete.reason))\"/>\n    </testcase>\n"
             }
             xml += "  </testsuite>\n"
         }

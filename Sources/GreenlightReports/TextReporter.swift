@@ -49,6 +49,11 @@ public struct TextReporter: Reporter {
         let total = report.files.count
         let byVerdict = [Verdict.pass, .warn, .fail, .error].map { v in "\(report.files.filter { $0.verdict == v }.count) \(v.rawValue)" }
         out += "\n\(total) file\(total == 1 ? "" : "s") checked with profile \(report.profile): \(byVerdict.joined(separator: ", ")). Verdict: \(report.verdict.rawValue.uppercased())\n"
+        if let incomplete = report.incomplete {
+            out += "\(paint("INCOMPLETE", .error)): \(printable(incomplete.reason)); \(incomplete.unchecked.count) file\(incomplete.unchecked.count == 1 ? "" : "s") not checked:\n"
+            out += incomplete.unchecked.prefix(20).map { "  \(printable($0))\n" }.joined()
+            if incomplete.unchecked.count > 20 { out += "  … and \(incomplete.unchecked.count - 20) more (see the JSON report)\n" }
+        }
         return out
     }
 
