@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import GreenlightCore
+import GreenlightValues
 import Synchronization
 
 /// Ctrl-C (SIGINT) and SIGTERM (what Kubernetes and Slurm send before they kill): the first asks
@@ -140,5 +141,67 @@ enum JSONDirectory {
         var s = String(name.unicodeScalars.map { $0.properties.generalCategory == .control ? "_" : Character($0) })
         if s.hasPrefix(".") { s = "_" + s.dropFirst() }
         return s
+    }
+}
+
+/// `--range`: one time range of one file. `START-END` in seconds (`3600-5400`, `59.5-`) or
+/// timecode of the file (`01:00:00:00-01:30:00:00`; an empty END is the file's end), or `K/N`
+/// (`auto/N` from the scheduler, as `--shard`): the K-th of N equal parts of the file. Starts
+/// and ends fall on frame boundaries, so ranges cut from one file meet exactly.
+struct RangeArgument: ExpressibleByArgument {
+    enum Spec {
+        case times(start: String, end: String?)
+        case part(Shard)
+    }
+
+    var spec: Spec
+    var text: String
+
+    init?(argument: String) {
+        text = argument
+        if argument.contains("/") {
+            guard let part = Shard(argument: argument) else { return nil }
+            spec = .part(part)
+            return
+        }
+        guard let dash = argument.firstIndex(of: "-"), argument[..<dash].count > 0 else { return nil }
+        let end = String(argument[argument.index(after: dash)...])
+        spec = .times(start: String(argument[..<dash]), end: end.isEmpty ? nil : end)
+    }
+
+    /// The range in `media`'s programme time.
+    func resolve(media: MediaInfo, environment: [String: String]) throws -> CheckRange {
+        let context = CheckContext(path: "", media: media)
+        let origin = media.primaryVideo?.startTime ?? media.startTime ?? 0
+        let duration = max(0, (media.duration ?? 0) + (media.startTime ?? 0) - origin)
+        func aligned(_ seconds: Double) -> MediaTime {
+            guard let rate = context.frameRate else { return MediaTime(seconds: seconds) }
+            return MediaTime.frameStart(Int64((seconds * rate.doubleValue - 1e-6).rounded(.up)), rate: rate)
+        }
+        switch spec {
+        case .part(let shard):
+            let k = try shard.resolved(environment: environment)
+            guard duration > 0 else { throw ValidationError("--range \(text): the file declares no duration to divide") }
+            let n = Double(k.count), i = Double(k.index! - 1)
+            let start = aligned(duration * i / n)
+            return CheckRange(start: start, end: k.index == k.count ? nil : aligned(duration * (i + 1) / n))
+        case .times(let startText, let endText):
+            let start = try seconds(startText, context: context)
+            let end = try endText.map { try seconds($0, context: context) }
+            if let end, end <= start { throw ValidationError("--range \(text): the end is not after the start") }
+            if duration > 0, start >= duration { throw ValidationError("--range \(text): the file is \(formatSeconds(duration)) long") }
+            return CheckRange(start: aligned(start), end: end.map(aligned))
+        }
+    }
+
+    /// Seconds from the first frame: a number, or a timecode of the file (its start timecode counts as 0).
+    private func seconds(_ text: String, context: CheckContext) throws -> Double {
+        if let s = Double(text), s >= 0, s.isFinite { return s }
+        guard let start = context.startTimecode, let tc = Timecode(parsing: text, rate: start.rate) else {
+            throw ValidationError("--range \(self.text): \(text) is neither seconds nor a timecode of this file\(context.startTimecode == nil ? " (it has no timecode)" : "")")
+        }
+        let frames = tc.frameCount - start.frameCount
+        guard frames >= 0 else { throw ValidationError("--range \(self.text): \(text) is before the file's first timecode \(start)") }
+        return MediaTime.frameStart(frames, rate: context.frameRate!).seconds
     }
 }

@@ -43,10 +43,15 @@ struct Check: AsyncParsableCommand {
     var jobs: Int?
     @Option(help: "Check only shard K of N of the run's files (a stable, size-balanced share: the same on every machine); auto/N takes K from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID. Join the shards' JSON reports with `greenlight merge`.")
     var shard: Shard?
+    @Option(help: "Check only this time range of the single MEDIA: START-END in seconds or the file's timecode (an empty END: to the end), or K/N (auto/N) for the K-th of N equal parts. Reading starts a little before START to warm the checkers up; the range reports the findings that start in it, each whole. Join ranges with `greenlight merge`.")
+    var range: RangeArgument?
     @Option(help: "A progress bar with ETA per file and for the run on stderr: auto (on a terminal), always or never.") var progress: When = .auto
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        if range != nil && (media.count != 1 || shard != nil) {
+            throw ValidationError("--range belongs to a single MEDIA file (and not to --shard); \(media.count) were given")
+        }
         if (subtitles != nil || reference != nil) && media.count != 1 {
             throw ValidationError("--subtitles and --reference belong to a single MEDIA file; \(media.count) were given")
         }
@@ -91,6 +96,17 @@ struct Check: AsyncParsableCommand {
             }
             try FileManager.default.createDirectory(atPath: jsonDir, withIntermediateDirectories: true)
         }
+        var checkRange: CheckRange?
+        if let range {
+            guard paths.count == 1, let info = try? Engine.probe(path: paths[0]) else {
+                throw ValidationError("--range needs one readable media file: \(printable(media[0]))")
+            }
+            checkRange = try range.resolve(media: info, environment: ProcessInfo.processInfo.environment)
+            let skipped = chosen.checkers.filter { $0.type.type.needsWholeProgramme }.map(\.type.description.id)
+            if !skipped.isEmpty && !output.quiet {
+                warn("note: \(skipped.joined(separator: ", ")) need\(skipped.count == 1 ? "s" : "") the whole programme and \(skipped.count == 1 ? "is" : "are") not run on a time range.")
+            }
+        }
         let perFileJSON = jsonDir.map { dir in JSONDirectory.names(for: runFiles).mapValues { dir + "/" + $0 } } ?? [:]
 
         // Reports never land on an input, on each other, or on anything but a regular file.
@@ -121,10 +137,10 @@ struct Check: AsyncParsableCommand {
                 guard next < paths.count, interruption.received == nil else { return }
                 let i = next, path = paths[i]
                 next += 1
-                let named = subtitles, master = reference
+                let named = subtitles, master = reference, range = checkRange
                 group.addTask {
                     board?.begin(i, path)
-                    return (i, engine.check(path: path, subtitles: SubtitleFile.sidecars(for: path, named: named), reference: master,
+                    return (i, engine.check(path: path, subtitles: SubtitleFile.sidecars(for: path, named: named), reference: master, range: range,
                                             progress: board.map { b in { b.update(i, $0) } }))
                 }
             }

@@ -23,6 +23,9 @@ public struct CheckContext: Sendable {
     public var reference: MediaInfo?
     /// Power spectra for analyzers that need them (the engine sets it; nil in a context made by hand).
     public var spectrum: SpectrumFactory?
+    /// Set when only a time range of the file is checked (`--range`): pictures and sound before
+    /// its start arrive too, to warm the checker up; the range owns the findings that start in it.
+    public var range: CheckRange?
 
     public init(path: String, media: MediaInfo, parameters: FeatureParameters = FeatureParameters()) {
         self.path = path
@@ -64,6 +67,23 @@ public struct CheckContext: Sendable {
                 start: start.seconds, end: end.seconds, startFrame: frame(at: start), endFrame: frame(at: end),
                 startTimecode: timecode(at: start), endTimecode: timecode(at: end), message: message,
                 measurements: measurements, stream: stream, channel: channel)
+    }
+}
+
+/// A time range of a file checked on its own (`--range`), from the programme's first frame.
+public struct CheckRange: Sendable, Hashable {
+    public var start: MediaTime
+    /// Exclusive; nil: to the file's end.
+    public var end: MediaTime?
+
+    public init(start: MediaTime, end: MediaTime?) {
+        self.start = start
+        self.end = end
+    }
+
+    /// Whether a finding starting at `seconds` belongs to this range.
+    public func owns(_ seconds: Double) -> Bool {
+        seconds >= start.seconds - 1e-6 && (end.map { seconds < $0.seconds - 1e-6 } ?? true)
     }
 }
 

@@ -75,6 +75,20 @@ public protocol Checker: AnyObject, SendableMetatype {
     /// streams may decide up to there. (Subtitle cues arrive once complete.)
     func consume(watermark time: MediaTime)
     func finish(_ end: ProgrammeEnd) -> CheckerResult
+
+    /// Whether the checker's findings are about the programme as a whole (a sync offset, shots
+    /// compared with each other): such a checker is not run on a time range (`--range`), and
+    /// a merge of ranges says so.
+    static var needsWholeProgramme: Bool { get }
+    /// The start of a finding the checker is still measuring (a black run not yet ended), or
+    /// nil. A check of a time range owns the findings that start inside it, and reads on past
+    /// its end until none that started inside is still open, so each is reported whole, once.
+    var openSince: MediaTime? { get }
+    /// The whole programme's result from the results of its time ranges, in order (each holds
+    /// the findings that start in its range). By default findings are joined, counts summed and
+    /// series set end to end; a checker whose numbers need more (loudness gates all blocks
+    /// together) keeps mergeable state in its range summaries and overrides this.
+    static func merge(ranges: [CheckerResult], options: Options, context: CheckContext) -> CheckerResult
 }
 
 extension Checker {
@@ -87,6 +101,36 @@ extension Checker {
     public func consume(frame: FrameRecord) {}
     public func consume(sound: SoundRecord) {}
     public func consume(watermark time: MediaTime) {}
+    public static var needsWholeProgramme: Bool { false }
+    public var openSince: MediaTime? { nil }
+
+    public static func merge(ranges: [CheckerResult], options: Options, context: CheckContext) -> CheckerResult {
+        mergeByDefault(ranges)
+    }
+
+    /// The default merge: findings joined; integer counts summed; other numbers, which a sum
+    /// or mean of ranges would get wrong, left out with a note; series set end to end.
+    public static func mergeByDefault(_ ranges: [CheckerResult]) -> CheckerResult {
+        var summary: [String: SummaryValue] = [:]
+        var dropped = false
+        for r in ranges {
+            for (key, value) in r.summary {
+                if case .integer(let n) = value {
+                    if case .integer(let m)? = summary[key] { summary[key] = .integer(m + n) } else { summary[key] = value }
+                } else {
+                    dropped = true
+                }
+            }
+        }
+        if dropped { summary["note"] = .text("joined from \(ranges.count) time ranges: counts are summed, other run-level numbers are not joined") }
+        var series: [Series] = []
+        for r in ranges {
+            for s in r.series {
+                if let i = series.firstIndex(where: { $0.id == s.id }) { series[i] = series[i].followed(by: s) } else { series.append(s) }
+            }
+        }
+        return CheckerResult(findings: ranges.flatMap(\.findings), summary: summary, series: series)
+    }
 
     /// Builds the typed options from validated values (once per run, when the profile is read).
     static func parse(_ values: OptionValues) throws -> any CheckerOptions { try Options(values) }
@@ -100,6 +144,11 @@ extension Checker {
     static func analyzers(parsed: any CheckerOptions) -> [AnalyzerRequest] {
         guard let options = parsed as? Options else { return [] }
         return analyzers(options)
+    }
+
+    static func merge(ranges: [CheckerResult], parsed: any CheckerOptions, context: CheckContext) -> CheckerResult {
+        guard let options = parsed as? Options else { return mergeByDefault(ranges) }
+        return merge(ranges: ranges, options: options, context: context)
     }
 
     static func parameters(parsed: any CheckerOptions, into parameters: inout FeatureParameters) {
@@ -130,6 +179,10 @@ public struct AnyCheckerType: Sendable {
 
     package func configure(_ parameters: inout FeatureParameters, parsed: any CheckerOptions) {
         type.parameters(parsed: parsed, into: &parameters)
+    }
+
+    package func merge(ranges: [CheckerResult], parsed: any CheckerOptions, context: CheckContext) -> CheckerResult {
+        type.merge(ranges: ranges, parsed: parsed, context: context)
     }
 }
 

@@ -54,6 +54,8 @@ public struct FileReport: Sendable, Codable {
     /// Set when the check was stopped before the file's end (Ctrl-C): the file counts as not
     /// checked, and the run as incomplete. Not part of the JSON report.
     public var interrupted = false
+    /// Set when only a time range of the file was checked (`--range`).
+    public var range: RangeReport?
 
     public init(path: String, verdict: Verdict, error: String?, media: MediaInfo?, findings: [Finding], summaries: [String: [String: SummaryValue]]) {
         self.path = path
@@ -69,7 +71,7 @@ public struct FileReport: Sendable, Codable {
         FileReport(path: path, verdict: .error, error: error, media: nil, findings: [], summaries: [:])
     }
 
-    enum CodingKeys: String, CodingKey { case path, verdict, error, media, findings, summaries, series }
+    enum CodingKeys: String, CodingKey { case path, verdict, error, media, findings, summaries, series, range }
 
     // `error` and `media` are always present (null when absent): the shape is stable.
     public func encode(to encoder: any Encoder) throws {
@@ -81,6 +83,7 @@ public struct FileReport: Sendable, Codable {
         try c.encode(findings, forKey: .findings)
         try c.encode(summaries, forKey: .summaries)
         try c.encode(series, forKey: .series)
+        try c.encodeIfPresent(range, forKey: .range)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -92,6 +95,24 @@ public struct FileReport: Sendable, Codable {
         findings = try c.decode([Finding].self, forKey: .findings)
         summaries = try c.decode([String: [String: SummaryValue]].self, forKey: .summaries)
         series = try c.decodeIfPresent([Series].self, forKey: .series) ?? []
+        range = try c.decodeIfPresent(RangeReport.self, forKey: .range)
+    }
+}
+
+/// The time range a report of part of a file covers: it holds the findings that start in it.
+public struct RangeReport: Sendable, Codable, Hashable {
+    /// Seconds from the programme's first frame.
+    public var start: Double
+    /// Exclusive; nil: to the file's end.
+    public var end: Double?
+    /// Whether the check read to the end of the file (the last range does; a range that reads
+    /// on past its end to finish a finding may too).
+    public var reachedEnd: Bool
+
+    public init(start: Double, end: Double?, reachedEnd: Bool) {
+        self.start = start
+        self.end = end
+        self.reachedEnd = reachedEnd
     }
 }
 

@@ -95,6 +95,33 @@ public struct Series: Sendable, Hashable, Codable {
     }
 }
 
+extension Series {
+    /// This series with `next`'s points and swatches after its own (the next time range's), kept
+    /// to 1024 points by averaging neighbours.
+    public func followed(by next: Series) -> Series {
+        var out = self
+        out.points += next.points
+        out.swatches += next.swatches
+        while out.points.count > 1024 {
+            out.points = stride(from: 0, to: out.points.count, by: 2).map { i in
+                guard i + 1 < out.points.count else { return out.points[i] }
+                let a = out.points[i], b = out.points[i + 1]
+                return Point(time: a.time, value: (a.value + b.value) / 2, low: min(a.low, b.low), high: max(a.high, b.high))
+            }
+        }
+        return out
+    }
+
+    /// Only what lies in `[start, end)` seconds (a time range's own share).
+    public func clipped(from start: Double, to end: Double?) -> Series {
+        var out = self
+        func inside(_ t: Double) -> Bool { t >= start && (end.map { t < $0 } ?? true) }
+        out.points = points.filter { inside($0.time) }
+        out.swatches = swatches.filter { inside($0.start) }
+        return out
+    }
+}
+
 /// Gathers a line's values at any rate into at most `capacity` points of equal span, so memory
 /// stays flat however long the file: when the spans run out, neighbours merge and each span
 /// doubles. Values must come in time order.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import GreenlightMedia
 import GreenlightSubtitles
 import GreenlightCore
@@ -50,16 +51,21 @@ public struct Engine: Sendable {
     /// - Parameter subtitles: sidecar subtitle files read for this file: their cues reach the
     ///   checkers after the file's own, their parse errors through `CheckContext.subtitles`.
     /// - Parameter reference: a reference file (a master) for the checkers that compare with one.
-    public func check(path: String, subtitles: [SubtitleDocument] = [], reference: String? = nil, progress: ((Double) -> Void)? = nil) -> FileReport {
+    /// - Parameter range: check only this time range: reading starts a little before it (to warm
+    ///   the checkers up) and goes on past its end until no finding that started inside is still
+    ///   open; the report holds the findings that start in the range. Checkers that need the whole
+    ///   programme are not run (their summary says so); `greenlight merge` joins ranges.
+    public func check(path: String, subtitles: [SubtitleDocument] = [], reference: String? = nil, range: CheckRange? = nil,
+                      progress: ((Double) -> Void)? = nil) -> FileReport {
         var stats = EngineStats()
-        return check(path: path, subtitles: subtitles, reference: reference, progress: progress, stats: &stats)
+        return check(path: path, subtitles: subtitles, reference: reference, range: range, progress: progress, stats: &stats)
     }
 
     /// ``check(path:subtitles:progress:)``, also counting the work done (for tests). The parts,
     /// in order: open and probe, build the checkers, decode and measure (with the file's health
     /// watched on the way), conclude the health, let the checkers finish, assemble the report.
-    func check(path: String, subtitles: [SubtitleDocument] = [], reference: String? = nil, progress: ((Double) -> Void)? = nil,
-               stats: inout EngineStats) -> FileReport {
+    func check(path: String, subtitles: [SubtitleDocument] = [], reference: String? = nil, range: CheckRange? = nil,
+               progress: ((Double) -> Void)? = nil, stats: inout EngineStats) -> FileReport {
         let sidecarCues = subtitles.flatMap(\.cues)
         // 1. Open and probe (the analyzers' plan was checked when the profile was read).
         let plan: AnalysisPlan
@@ -68,7 +74,7 @@ public struct Engine: Sendable {
         }
         let pass: FilePass
         switch FilePass.open(path: path, features: features, parameters: profile.featureParameters(), plan: plan, threads: threads,
-                             reference: reference) {
+                             reference: reference, range: range) {
         case .success(let opened): pass = opened
         case .failure(let failure): return failure.report(path: path)
         }
@@ -76,7 +82,8 @@ public struct Engine: Sendable {
         var context = pass.context
         context.subtitles = subtitles
         // 2. The checkers, with this file's context (their options were parsed with the profile).
-        let checkers: [(id: String, checker: any Checker)] = profile.checkers.map {
+        let wholeProgramme = range == nil ? [] : profile.checkers.filter { $0.type.type.needsWholeProgramme }.map(\.type.description.id)
+        let checkers: [(id: String, checker: any Checker)] = profile.checkers.filter { !wholeProgramme.contains($0.type.description.id) }.map {
             ($0.type.description.id, $0.type.make(parsed: $0.parsed, context: context))
         }
         let videoCheckers = checkers.filter { !type(of: $0.checker).features.intersection(.pictures).isEmpty }.map(\.checker)
@@ -96,8 +103,15 @@ public struct Engine: Sendable {
         sink.cue = { cue in for c in cueCheckers { c.consume(cue: cue) } }
         sink.frames = { records in for r in records { for c in frameCheckers { c.consume(frame: r) } } }
         sink.sounds = { record in for c in soundCheckers { c.consume(sound: record) } }
-        sink.watermark = { time in for (_, c) in checkers { c.consume(watermark: time) } }
-        let (conclusion, scanned) = FilePass.run(pass, plan: plan, sidecarCues: sidecarCues, progress: progress, stop: stop, sink: sink)
+        // A range reads on past its end until every finding that started inside it has ended.
+        let readEnough = Flag()
+        sink.watermark = { time in
+            for (_, c) in checkers { c.consume(watermark: time) }
+            if let end = range?.end, time >= end, checkers.allSatisfy({ $0.checker.openSince.map { $0 >= end } ?? true }) { readEnough.set() }
+        }
+        let enough: (@Sendable () -> Bool)? = range?.end == nil ? nil : { @Sendable in readEnough.isSet }
+        let (conclusion, scanned) = FilePass.run(pass, plan: plan, sidecarCues: sidecarCues, progress: progress, stop: stop,
+                                                 enough: enough, sink: sink)
         stats = EngineStats(videoFrames: conclusion.videoFrames, scannedFrames: scanned, audioSamples: conclusion.audioSamples)
         if conclusion.interrupted {
             var report = FileReport(path: path, verdict: .error, error: "The check was interrupted before the end of the file.", media: info,
@@ -121,6 +135,12 @@ public struct Engine: Sendable {
             summaries[id] = result.summary
             series += result.series
         }
+        for id in wholeProgramme { summaries[id] = ["note": .text("not run on a time range: it needs the whole programme")] }
+        if let range {
+            // The range owns the findings that start in it (the next range owns the rest).
+            findings = findings.filter { range.owns($0.start) }
+            series = series.map { $0.clipped(from: range.start.seconds, to: range.end?.seconds) }
+        }
         // 6. The report.
         findings += health.findings
         for i in findings.indices { findings[i].severity = profile.severity(for: findings[i]) }
@@ -128,6 +148,9 @@ public struct Engine: Sendable {
         let verdict: Verdict = health.stopError != nil ? .error : Verdict(findings: findings)
         var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: info, findings: findings, summaries: summaries)
         report.series = series
+        if let range {
+            report.range = RangeReport(start: range.start.seconds, end: range.end?.seconds, reachedEnd: !conclusion.rangeEnded)
+        }
         // 7. Thumbnails: the findings exist only now, after their frames are gone, so each first
         // frame is fetched again by seeking (bounded in count and bytes).
         if let policy = thumbnails, health.stopError == nil {
@@ -155,6 +178,13 @@ public struct Engine: Sendable {
         }
         return out
     }
+}
+
+/// A flag one thread sets and another reads.
+final class Flag: Sendable {
+    private let value = Mutex(false)
+    func set() { value.withLock { $0 = true } }
+    var isSet: Bool { value.withLock { $0 } }
 }
 
 /// How much work one check did (tests read it to see what was decoded and measured).

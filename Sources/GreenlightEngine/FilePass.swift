@@ -67,11 +67,20 @@ final class FilePass {
 
     /// Opens and probes `path` for a pass that measures `features`. File health does not depend on
     /// the features: every audio stream and the picture stream are always decoded.
+    /// - Parameter range: when set, reading starts at the key frame before its start less
+    ///   ``warmUp`` (those pictures and sound warm the checkers up).
     static func open(path: String, features: FeatureSet, parameters: FeatureParameters, plan: AnalysisPlan = .none,
-                     threads: Int, reference: String? = nil) -> Result<FilePass, OpenFailure> {
+                     threads: Int, reference: String? = nil, range: CheckRange? = nil) -> Result<FilePass, OpenFailure> {
         let file: MediaFile
         do { file = try MediaFile(path: path) } catch {
             return .failure(.unreadable("Cannot open the file: \(error.message) (\(error.call))."))
+        }
+        if let range, range.start > .zero {
+            // Strictly before the start, so a finding that began before the range is seen to.
+            let from = max(.zero, range.start - warmUp)
+            do { try file.seek(to: file.origin + from - (file.info.startTime.map { MediaTime(seconds: $0) } ?? .zero)) } catch {
+                return .failure(.undecodable(file.info, "Cannot seek to \(formatSeconds(from.seconds)) for --range: \(error.message) (\(error.call))."))
+            }
         }
         let ordered: OrderedReader
         do {
@@ -87,6 +96,7 @@ final class FilePass {
                 "Nothing in the file can be decoded: \(why.isEmpty ? "no picture or sound stream" : why.joined(separator: "; "))."))
         }
         var context = CheckContext(path: path, media: file.info, parameters: parameters)
+        context.range = range
         context.spectrum = SpectrumFactory { PowerSpectrum(size: $0) }
         var track: ReferenceTrack?
         if let reference, features.contains(.reference) {
@@ -128,6 +138,8 @@ final class FilePass {
         var failure: String?
         /// Set when the pass was asked to stop (Ctrl-C) before the file's end.
         var interrupted = false
+        /// Set when a range's check had read far enough and stopped before the file's end.
+        var rangeEnded = false
     }
 
     /// One unit of work from the decoding thread to the analysing one, in presentation order per stream.
@@ -143,6 +155,9 @@ final class FilePass {
         case end(Conclusion)
     }
 
+    /// How far before a range's start reading begins (then back to the key frame before).
+    static let warmUp = MediaTime(value: 2, timescale: 1)
+
     /// Pictures decoded ahead of the analysis at most (each holds a decoded picture's buffers).
     static let picturesInFlight = 4
 
@@ -152,8 +167,10 @@ final class FilePass {
     /// cue (then `sidecarCues`) and analyzer record goes to `sink` in presentation order per stream.
     /// - Parameter progress: called with the fraction (0…1) of the declared duration decoded.
     /// - Parameter stop: polled between packets; when it returns true the pass ends where it is.
+    /// - Parameter enough: polled between packets; true when a range's check has read far enough.
     static func run(_ pass: consuming sending FilePass, plan: AnalysisPlan, sidecarCues: [SubtitleCue],
-                    progress: ((Double) -> Void)?, stop: (@Sendable () -> Bool)? = nil, sink: Sink) -> (Conclusion, scannedFrames: Int) {
+                    progress: ((Double) -> Void)?, stop: (@Sendable () -> Bool)? = nil, enough: (@Sendable () -> Bool)? = nil,
+                    sink: Sink) -> (Conclusion, scannedFrames: Int) {
         let context = pass.context
         let origin = pass.reader.origin
         let extractor = VideoFeatureExtractor(features: pass.features, parameters: context.parameters,
@@ -167,7 +184,7 @@ final class FilePass {
         let producer = Handoff(pass)
         let reportsProgress = progress != nil
         Thread {
-            producer.take()?.produce(into: queue, pictureSlots: pictureSlots, sidecarCues: sidecarCues, reportsProgress: reportsProgress, stop: stop)
+            producer.take()?.produce(into: queue, pictureSlots: pictureSlots, sidecarCues: sidecarCues, reportsProgress: reportsProgress, stop: stop, enough: enough)
         }.start()
 
         var lastMark: MediaTime?
@@ -209,7 +226,7 @@ final class FilePass {
     /// The decoding thread: decodes every picture and sound stream once, watches each stream's
     /// timeline, sends the work on, and ends with what it concludes about the file.
     private func produce(into queue: WorkQueue<Work>, pictureSlots: DispatchSemaphore, sidecarCues: [SubtitleCue], reportsProgress: Bool,
-                         stop: (@Sendable () -> Bool)?) {
+                         stop: (@Sendable () -> Bool)?, enough: (@Sendable () -> Bool)?) {
         let origin = reader.origin
         var cues = CueCollector(origin: origin)
         let declared = file.info.duration ?? 0
@@ -227,6 +244,10 @@ final class FilePass {
             while let item = try ordered.next() {
                 if let stop, stop() {
                     conclusion.interrupted = true
+                    break
+                }
+                if let enough, enough() {
+                    conclusion.rangeEnded = true
                     break
                 }
                 switch item {
@@ -272,10 +293,10 @@ final class FilePass {
                 for block in segmenter.takeSamples() { queue.push(.samples(block)) }
             }
             for c in cues.finish(end: videoEnd) + sidecarCues { queue.push(.cue(c)) }
-            let (stopError, findings) = health(outcome)
+            let (stopError, findings) = health(outcome, rangeEnded: conclusion.rangeEnded)
             conclusion.stopError = stopError
             conclusion.findings = findings
-            conclusion.end = programmeEnd(complete: stopError == nil)
+            conclusion.end = programmeEnd(complete: stopError == nil && !conclusion.rangeEnded)
         } catch {
             conclusion.failure = "\(error)"
         }
@@ -286,8 +307,9 @@ final class FilePass {
 
     /// What the pass found out about the file itself: why it stopped early (nil when it was read
     /// to its end) and the engine's own findings (damage, gaps, layout changes, unreadable streams).
-    private func health(_ outcome: ReadOutcome) -> (stopError: String?, findings: [Finding]) {
-        var stopError = stoppedEarly(outcome)
+    /// A range's check that stopped once it had read far enough did not stop early.
+    private func health(_ outcome: ReadOutcome, rangeEnded: Bool) -> (stopError: String?, findings: [Finding]) {
+        var stopError = rangeEnded && outcome.readError == nil ? nil : stoppedEarly(outcome)
         if let stop = stopError, outcome.decodeErrors > 0, let first = outcome.firstDecodeError {
             stopError = stop + " The decoder rejected \(outcome.decodeErrors) packet(s), first: \(first.message)."
         }

@@ -14,6 +14,8 @@ public final class AVSyncChecker: Checker {
         codes: ["sync.offset", "sync.drift", "sync.step", "sync.stream-offset", "sync.duration-mismatch", "sync.two-pop"],
         options: optionSpecs)
     public static let features: FeatureSet = [.lumaHistogram, .frameDifference, .audioSamples]
+    /// Its findings are about the whole programme: not run on a time range.
+    public static var needsWholeProgramme: Bool { true }
 
     private let options: Options
     private let context: CheckContext

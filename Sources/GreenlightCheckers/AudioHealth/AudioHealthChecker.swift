@@ -14,6 +14,8 @@ public final class AudioHealthChecker: Checker {
         codes: ["audio.clipping", "audio.dc-offset", "audio.dead-channel", "audio.phase", "audio.layout"],
         options: optionSpecs)
     public static let features: FeatureSet = [.audioSamples]
+    /// Its findings are about the whole programme: not run on a time range.
+    public static var needsWholeProgramme: Bool { true }
 
     /// Running measurements of one channel.
     struct Channel {

@@ -41,6 +41,8 @@ public final class BlackChecker: Checker {
         level = SeriesBuilder(span: context.frameRate.map { 1 / $0.doubleValue } ?? 0.04)
     }
 
+    public var openSince: MediaTime? { run?.segment.start }
+
     public func consume(video f: VideoFeatures) {
         if firstTime == nil { firstTime = f.time }
         frames += 1

@@ -20,6 +20,8 @@ public final class ColourConsistencyChecker: Checker {
         codes: ["colour.shot-outlier", "colour.grade-jump"],
         options: optionSpecs)
     public static let features: FeatureSet = [.thumbnail, .lumaHistogram]
+    /// Its findings are about the whole programme: not run on a time range.
+    public static var needsWholeProgramme: Bool { true }
     public static func analyzers(_ options: Options) -> [AnalyzerRequest] {
         [.frame(CutAnalyzer.self), .picture(ColourAnalyzer.self)]
     }

@@ -14,6 +14,8 @@ public final class ColourMetadataChecker: Checker {
         codes: ["colour.metadata-missing", "colour.metadata-conflict", "colour.metadata-change", "colour.range-mismatch", "colour.hdr-metadata", "colour.metadata-run"],
         options: [])
     public static let features: FeatureSet = [.lumaHistogram]
+    /// Its findings are about the whole programme: not run on a time range.
+    public static var needsWholeProgramme: Bool { true }
 
     public struct Options: CheckerOptions {
         public init(_ values: OptionValues) {}

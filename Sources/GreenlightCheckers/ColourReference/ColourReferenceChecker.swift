@@ -14,6 +14,8 @@ public final class ColourReferenceChecker: Checker {
         codes: ["colour.reference-mismatch"],
         options: optionSpecs)
     public static let features: FeatureSet = [.reference]
+    /// Its findings are about the whole programme: not run on a time range.
+    public static var needsWholeProgramme: Bool { true }
 
     public struct Options: CheckerOptions {
         public var deltaE: Double

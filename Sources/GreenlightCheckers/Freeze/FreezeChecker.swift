@@ -50,6 +50,8 @@ public final class FreezeChecker: Checker {
         self.context = context
     }
 
+    public var openSince: MediaTime? { run?.segment.start }
+
     public func consume(video f: VideoFeatures) {
         if firstTime == nil { firstTime = f.time }
         defer { previous = Previous(time: f.time, thumbnail: f.thumbnail, isBlack: f.isBlack) }

@@ -38,6 +38,8 @@ public final class GamutChecker: Checker {
         self.context = context
     }
 
+    public var openSince: MediaTime? { open.values.map(\.start).min() }
+
     public func consume(frame: FrameRecord) {
         let f = frame.features
         if firstPicture == nil { firstPicture = f.time }

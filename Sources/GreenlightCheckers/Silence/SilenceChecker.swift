@@ -156,6 +156,13 @@ public final class SilenceChecker: Checker {
         streams[block.streamIndex] = s
     }
 
+    public var openSince: MediaTime? {
+        streams.values.compactMap { s in
+            let starts = ([s.mix] + s.channels).compactMap { $0.open?.start }
+            return starts.min().map { s.segmentStart + MediaTime(value: $0, timescale: Int64(s.sampleRate)) }
+        }.min()
+    }
+
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
         var findings: [Finding] = []
         var summary: [String: SummaryValue] = [:]

@@ -17,6 +17,8 @@ public final class SubtitleTimingChecker: Checker {
                 "subtitle.speech-out-time"],
         options: optionSpecs)
     public static let features: FeatureSet = [.subtitles, .thumbnail]
+    /// Its findings are about the whole programme: not run on a time range.
+    public static var needsWholeProgramme: Bool { true }
     public static func analyzers(_ options: Options) -> [AnalyzerRequest] {
         [.sound(SpeechAnalyzer.self, NoParameters()), .frame(CutAnalyzer.self)]
     }
