@@ -151,7 +151,10 @@ struct Check: AsyncParsableCommand {
                 reports[i] = report
                 if let error = report.error { board?.clear(); warn("greenlight: \(printable(report.path)): \(printable(error))") }
                 if let target = perFileJSON[report.path] {
-                    do { try JSONReporter().write(RunReport(profile: chosen.name, files: [report]), to: targets.resolved(target)) } catch {
+                    do {
+                        try JSONReporter().write(RunReport(profile: chosen.name, checkers: chosen.checkers.map(\.type.description.id), files: [report]),
+                                                 to: targets.resolved(target))
+                    } catch {
                         board?.clear()
                         warn("greenlight: cannot write the JSON report to \(printable(target)): \(error.localizedDescription)")
                         unwrittenFiles += 1
@@ -166,7 +169,7 @@ struct Check: AsyncParsableCommand {
             : RunReport.Incomplete(reason: interruption.reason, unchecked: paths.indices.filter { reports[$0] == nil }.map { paths[$0] })
         // Files of one run set against each other (dailies from one camera tagged differently):
         // a shard sees only its share, so `merge` does it for a sharded run.
-        let run = RunReport(profile: chosen.name, files: shard == nil ? ColourMetadataChecker.crossCheck(checked, profile: chosen) : checked,
+        let run = RunReport(profile: chosen.name, checkers: chosen.checkers.map(\.type.description.id), files: shard == nil ? ColourMetadataChecker.crossCheck(checked, profile: chosen) : checked,
                             incomplete: incomplete,
                             part: shard.map { RunReport.Part(shard: $0.index!, shards: $0.count, runFiles: runFiles) })
         try output.finish(run, checkers: chosen.checkers.map(\.type.description.id), targets: targets, alreadyUnwritten: unwrittenFiles,

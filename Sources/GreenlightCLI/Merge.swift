@@ -40,18 +40,21 @@ struct Merge: AsyncParsableCommand {
                 throw ValidationError("cannot read \(printable(path)): \(error.localizedDescription)")
             }
         }
-        let merged = try RunMerge.merge(loaded)
         let registry = CheckerRegistry.known
-        let chosen: Profile
+        let named = loaded[0].report.profile
+        var chosen: Profile
         do {
-            chosen = try loadProfile(profile ?? merged.profile, registry: registry)
+            chosen = try loadProfile(profile ?? named, registry: registry)
+            // The checkers the parts ran (a check with --checkers runs fewer than its profile lists).
+            if let ids = loaded[0].report.checkers { chosen = try chosen.restricted(to: ids, registry: registry) }
         } catch let error as ProfileError {
-            throw ValidationError("\(error.description)\(profile == nil ? " (the parts were checked with profile '\(merged.profile)': give it with --profile)" : "")")
+            throw ValidationError("\(error.description)\(profile == nil ? " (the parts were checked with profile '\(named)': give it with --profile)" : "")")
         }
-        if chosen.name != merged.profile {
-            throw ValidationError("--profile \(printable(profile ?? "")) is '\(chosen.name)', but the parts were checked with '\(merged.profile)'")
+        if chosen.name != named {
+            throw ValidationError("--profile \(printable(profile ?? "")) is '\(chosen.name)', but the parts were checked with '\(named)'")
         }
-        let run = RunReport(profile: merged.profile, files: ColourMetadataChecker.crossCheck(merged.files, profile: chosen),
+        let merged = try RunMerge.merge(loaded, profile: chosen)
+        let run = RunReport(profile: merged.profile, checkers: chosen.checkers.map(\.type.description.id), files: ColourMetadataChecker.crossCheck(merged.files, profile: chosen),
                             incomplete: merged.incomplete)
         var inputs = parts.map { ("part", $0) }
         if let profile { inputs.append(("profile", profile)) }
@@ -78,11 +81,15 @@ enum RunMerge {
         var incomplete: RunReport.Incomplete?
     }
 
-    static func merge(_ parts: [(path: String, report: RunReport)]) throws -> Merged {
+    /// - Parameter profile: the parts' profile, whose checkers join the time ranges of a file.
+    static func merge(_ parts: [(path: String, report: RunReport)], profile: Profile) throws -> Merged {
         guard let first = parts.first else { throw ValidationError("merge needs at least one part") }
         for (path, r) in parts {
             if r.schemaVersion != Greenlight.schemaVersion {
                 throw ValidationError("\(printable(path)) is a report of schema version \(r.schemaVersion); this greenlight reads \(Greenlight.schemaVersion)")
+            }
+            if r.checkers != first.report.checkers {
+                throw ValidationError("\(printable(path)) ran checkers \((r.checkers ?? []).joined(separator: ",")), \(printable(first.path)) ran \((first.report.checkers ?? []).joined(separator: ",")): parts of one run run the same checkers")
             }
             if r.profile != first.report.profile {
                 throw ValidationError("\(printable(path)) was checked with profile '\(r.profile)', \(printable(first.path)) with '\(first.report.profile)': parts of one run share a profile")
@@ -106,20 +113,31 @@ enum RunMerge {
             runFiles = part.runFiles
         }
         var byPath: [String: FileReport] = [:]
+        var ranges: [String: [FileReport]] = [:]
         var order: [String] = []
         var unchecked: [String] = []
         var reasons: [String] = []
         for (path, r) in parts {
             for f in r.files {
-                if byPath[f.path] != nil { throw ValidationError("\(printable(f.path)) is in two parts (\(printable(path)) and another): parts must not overlap") }
-                byPath[f.path] = f
-                order.append(f.path)
+                // A file is in one part, or in time ranges (any number, none of them whole).
+                if byPath[f.path] != nil || (f.range == nil && ranges[f.path] != nil) {
+                    throw ValidationError("\(printable(f.path)) is in two parts (\(printable(path)) and another): parts must not overlap")
+                }
+                if f.range != nil {
+                    if ranges[f.path] == nil { order.append(f.path) }
+                    ranges[f.path, default: []].append(f)
+                } else {
+                    byPath[f.path] = f
+                    order.append(f.path)
+                }
             }
             if let i = r.incomplete {
                 unchecked += i.unchecked
                 if !reasons.contains(i.reason) { reasons.append(i.reason) }
             }
         }
+        // A file checked in time ranges: its checkers join the ranges into the whole file's report.
+        for (path, reports) in ranges { byPath[path] = profile.join(ranges: reports) }
         if let runFiles {
             let missing = runFiles.filter { byPath[$0] == nil && !unchecked.contains($0) }
             if !missing.isEmpty {

@@ -85,9 +85,10 @@ public protocol Checker: AnyObject, SendableMetatype {
     /// its end until none that started inside is still open, so each is reported whole, once.
     var openSince: MediaTime? { get }
     /// The whole programme's result from the results of its time ranges, in order (each holds
-    /// the findings that start in its range). By default findings are joined, counts summed and
-    /// series set end to end; a checker whose numbers need more (loudness gates all blocks
-    /// together) keeps mergeable state in its range summaries and overrides this.
+    /// the findings that start in its range). By default findings are joined,
+    /// series set end to end, run-level numbers left out; a checker whose numbers matter
+    /// (loudness gates all blocks together) keeps mergeable state in its range summaries and
+    /// overrides this.
     static func merge(ranges: [CheckerResult], options: Options, context: CheckContext) -> CheckerResult
 }
 
@@ -108,21 +109,11 @@ extension Checker {
         mergeByDefault(ranges)
     }
 
-    /// The default merge: findings joined; integer counts summed; other numbers, which a sum
-    /// or mean of ranges would get wrong, left out with a note; series set end to end.
+    /// The default merge: findings joined, series set end to end. A range's run-level numbers
+    /// count its warm-up and read-on too, so they are not added up: the summary says so.
     public static func mergeByDefault(_ ranges: [CheckerResult]) -> CheckerResult {
-        var summary: [String: SummaryValue] = [:]
-        var dropped = false
-        for r in ranges {
-            for (key, value) in r.summary {
-                if case .integer(let n) = value {
-                    if case .integer(let m)? = summary[key] { summary[key] = .integer(m + n) } else { summary[key] = value }
-                } else {
-                    dropped = true
-                }
-            }
-        }
-        if dropped { summary["note"] = .text("joined from \(ranges.count) time ranges: counts are summed, other run-level numbers are not joined") }
+        let summary: [String: SummaryValue] = ranges.allSatisfy(\.summary.isEmpty) ? [:]
+            : ["note": .text("joined from \(ranges.count) time ranges: the findings are the whole file's; run-level numbers are not joined")]
         var series: [Series] = []
         for r in ranges {
             for s in r.series {

@@ -377,3 +377,55 @@ private func stringKeyed(_ value: Any) -> [String: Any]? {
     }
     return nil
 }
+
+extension Profile {
+    /// One file's report joined from the reports of its time ranges (`check --range`), as a
+    /// check of the whole file with this profile would have written it: each checker joins its
+    /// own ranges' results (see ``Checker/merge(ranges:options:context:)``). Ranges must cover the
+    /// file from its start to its end without gaps or overlaps; otherwise the report is an
+    /// error that names what is missing.
+    public func join(ranges: [FileReport]) -> FileReport {
+        let parts = ranges.sorted { ($0.range?.start ?? 0) < ($1.range?.start ?? 0) }
+        let path = parts[0].path
+        var report = FileReport(path: path, verdict: .error, error: nil, media: parts.first { $0.media != nil }?.media, findings: [], summaries: [:])
+        var problems: [String] = []
+        var covered = 0.0
+        for p in parts {
+            guard let r = p.range else { problems.append("a whole-file report is among the ranges"); break }
+            if abs(r.start - covered) > 1e-6 {
+                problems.append(r.start > covered ? "\(formatSeconds(covered))–\(formatSeconds(r.start)) is in no range"
+                                                  : "ranges overlap at \(formatSeconds(r.start))")
+            }
+            covered = r.end ?? .infinity
+            if r.reachedEnd { covered = .infinity }
+        }
+        if covered.isFinite { problems.append("nothing after \(formatSeconds(covered)) was checked (the last range must reach the end)") }
+        guard problems.isEmpty else {
+            report.error = "The time ranges do not make up the file: \(problems.joined(separator: "; "))."
+            return report
+        }
+        report.error = parts.compactMap(\.error).first
+        guard let media = report.media else { return report }
+        let context = CheckContext(path: path, media: media, parameters: featureParameters())
+        var findings = parts.flatMap(\.findings).filter { $0.checker == FileHealth.checker }
+        for c in checkers {
+            let id = c.type.description.id
+            let results = parts.map { p in
+                CheckerResult(findings: p.findings.filter { $0.checker == id }, summary: p.summaries[id] ?? [:],
+                              series: p.series.filter { $0.checker == id })
+            }
+            if c.type.type.needsWholeProgramme {
+                report.summaries[id] = parts[0].summaries[id] ?? [:]
+                continue
+            }
+            let joined = c.type.merge(ranges: results, parsed: c.parsed, context: context)
+            findings += joined.findings
+            report.summaries[id] = joined.summary
+            report.series += joined.series
+        }
+        for i in findings.indices { findings[i].severity = severity(for: findings[i]) }
+        report.findings = findings.sorted(by: Finding.reportOrder)
+        report.verdict = report.error != nil ? .error : Verdict(findings: report.findings)
+        return report
+    }
+}

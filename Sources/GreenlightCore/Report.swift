@@ -99,6 +99,13 @@ public struct FileReport: Sendable, Codable {
     }
 }
 
+extension Finding {
+    /// The order findings are reported in: by start, then checker, stream and channel.
+    public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
+        (a.start, a.checker, a.stream ?? -1, a.channel ?? "") < (b.start, b.checker, b.stream ?? -1, b.channel ?? "")
+    }
+}
+
 /// The time range a report of part of a file covers: it holds the findings that start in it.
 public struct RangeReport: Sendable, Codable, Hashable {
     /// Seconds from the programme's first frame.
@@ -200,6 +207,8 @@ public struct RunReport: Sendable, Codable {
     public var schemaVersion: Int
     public var tool: Tool
     public var profile: String
+    /// The checkers the run ran, by id in the profile's order (the profile less any left out by `--checkers`).
+    public var checkers: [String]?
     public var verdict: Verdict
     public var files: [FileReport]
     /// Set when the run did not check everything it was given; the verdict covers only what was checked.
@@ -207,10 +216,11 @@ public struct RunReport: Sendable, Codable {
     /// Set on a shard's report.
     public var part: Part?
 
-    public init(profile: String, files: [FileReport], incomplete: Incomplete? = nil, part: Part? = nil) {
+    public init(profile: String, checkers: [String]? = nil, files: [FileReport], incomplete: Incomplete? = nil, part: Part? = nil) {
         schemaVersion = Greenlight.schemaVersion
         tool = Tool(name: Greenlight.name, version: Greenlight.version)
         self.profile = profile
+        self.checkers = checkers
         self.files = files
         self.incomplete = incomplete
         self.part = part

@@ -144,7 +144,7 @@ public struct Engine: Sendable {
         // 6. The report.
         findings += health.findings
         for i in findings.indices { findings[i].severity = profile.severity(for: findings[i]) }
-        findings.sort { ($0.start, $0.checker, $0.stream ?? -1, $0.channel ?? "") < ($1.start, $1.checker, $1.stream ?? -1, $1.channel ?? "") }
+        findings.sort(by: Finding.reportOrder)
         let verdict: Verdict = health.stopError != nil ? .error : Verdict(findings: findings)
         var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: info, findings: findings, summaries: summaries)
         report.series = series
