@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "GreenlightEngineTests", dependencies: ["GreenlightEngine", "GreenlightMedia", "GreenlightCore", "GreenlightValues", "GreenlightCheckers"]),
         .testTarget(name: "GreenlightCheckersTests", dependencies: ["GreenlightCheckers", "GreenlightEngine", "GreenlightCore", "GreenlightSubtitles", "GreenlightValues"]),
         .testTarget(name: "GreenlightReportsTests", dependencies: ["GreenlightReports", "GreenlightCore", "GreenlightValues"], exclude: ["Golden"]),
-        .testTarget(name: "GreenlightCLITests", dependencies: ["greenlight", "GreenlightCLI", "GreenlightCore"]),
+        .testTarget(name: "GreenlightCLITests", dependencies: ["greenlight", "GreenlightCLI", "GreenlightCore", "GreenlightValues", .product(name: "Yams", package: "Yams")]),
         // A checker and an analyzer defined outside the package's modules, run through the CLI.
         .testTarget(name: "GreenlightExtensionTests", dependencies: ["GreenlightAnalyzers", "GreenlightCLI", "GreenlightCheckers", "GreenlightCore", "GreenlightValues"]),
     ],

@@ -15,6 +15,8 @@ public final class LoudnessMeter {
     private var pending: [Float] = []
     private var pendingFrames = 0
     private var framesSinceSecond = 0
+    /// 100 ms steps since the current meter started: a gating block needs four.
+    private var steps = 0
     /// Short-term loudness (LUFS) at each whole second of the stream, for plots.
     public private(set) var shortTermSeries: [Double] = []
     public private(set) var maxMomentary = -Double.infinity
@@ -22,10 +24,16 @@ public final class LoudnessMeter {
     /// The momentary loudness (LUFS, of the 400 ms block ending at `end`) every 100 ms: the
     /// BS.1770 gating blocks, kept so they can be gated again by dialogue (ten values a second).
     public private(set) var momentary: [(end: Double, lufs: Float)] = []
+    /// The short-term loudness (LUFS, of the 3 s ending at `end`) every 100 ms, when asked for
+    /// (a time range's check keeps them so ranges can be joined into a loudness range).
+    public private(set) var shortTerm: [(end: Double, lufs: Float)] = []
+    private let keepsShortTerm: Bool
     /// The weights in use, by channel name, as the report says them ("LFE excluded").
     public private(set) var excludedChannels: Set<String> = []
 
-    public init() {}
+    public init(keepsShortTerm: Bool = false) {
+        self.keepsShortTerm = keepsShortTerm
+    }
 
     deinit {
         for var s in states { ebur128_destroy(&s) }
@@ -65,6 +73,7 @@ public final class LoudnessMeter {
             states.append(state)
             current = (state, count, sampleRate, labels)
             framesSinceSecond = 0
+            steps = 0
         }
         let step = sampleRate / 10
         if pending.count != step * count { pending = [Float](repeating: 0, count: step * count) }
@@ -97,8 +106,10 @@ public final class LoudnessMeter {
         pendingFrames = 0
         var m = 0.0, s = 0.0
         if ebur128_loudness_momentary(state, &m) == 0, m.isFinite { maxMomentary = max(maxMomentary, m) }
-        if let time { momentary.append((time, Float(m.isFinite ? m : -200))) }
+        steps += 1
+        if let time, steps >= 4 { momentary.append((time, Float(m.isFinite ? m : -200))) }
         if ebur128_loudness_shortterm(state, &s) == 0, s.isFinite { maxShortTerm = max(maxShortTerm, s) }
+        if keepsShortTerm, let time { shortTerm.append((time, Float(s.isFinite ? s : -200))) }
         if framesSinceSecond >= rate {
             framesSinceSecond -= rate
             shortTermSeries.append(s.isFinite ? s : -70)
@@ -109,8 +120,11 @@ public final class LoudnessMeter {
     public func measure() -> LoudnessFigures {
         flush()
         guard !states.isEmpty else { return LoudnessFigures() }
-        var integrated = -Double.infinity, range = 0.0
-        _ = states.withUnsafeMutableBufferPointer { ebur128_loudness_global_multiple($0.baseAddress, $0.count, &integrated) }
+        // Integrated loudness gated from the blocks themselves rather than libebur128's histogram
+        // (whose 0.1 LU bins read a steady -23 LUFS tone as -22.95): exact, and the same sum a
+        // check joined from time ranges makes.
+        let integrated = gatedLoudness(momentary) { _ in true } ?? -Double.infinity
+        var range = 0.0
         _ = states.withUnsafeMutableBufferPointer { ebur128_loudness_range_multiple($0.baseAddress, $0.count, &range) }
         var peak = 0.0
         for case let state? in states {
@@ -136,6 +150,44 @@ public func gatedLoudness(_ blocks: [(end: Double, lufs: Float)], keep: (Double)
     let gated = kept.filter { 10 * log10($0) - 0.691 > threshold }
     guard !gated.isEmpty else { return nil }
     return 10 * log10(gated.reduce(0, +) / Double(gated.count)) - 0.691
+}
+
+/// BS.1770-4 integrated loudness over gating blocks given as loudness values with how many
+/// blocks measured each (a histogram): the absolute gate at -70 LUFS, then the relative gate
+/// 10 LU under their mean.
+public func integratedLoudness(_ values: [(lufs: Double, count: Int)]) -> Double? {
+    func energy(_ l: Double) -> Double { pow(10, (l + 0.691) / 10) }
+    func mean(_ v: [(lufs: Double, count: Int)]) -> Double? {
+        let n = v.reduce(0) { $0 + $1.count }
+        return n == 0 ? nil : 10 * log10(v.reduce(0.0) { $0 + energy($1.lufs) * Double($1.count) } / Double(n)) - 0.691
+    }
+    guard let ungated = mean(values.filter { $0.lufs > -70 }) else { return nil }
+    return mean(values.filter { $0.lufs > -70 && $0.lufs > ungated - 10 })
+}
+
+/// EBU Tech 3342 loudness range over short-term values (3 s blocks every 100 ms), each given
+/// with how many blocks measured it: the absolute gate at -70 LUFS, the relative gate 20 LU under
+/// their mean energy, then the spread from the 10th to the 95th percentile.
+public func loudnessRange(_ values: [(lufs: Double, count: Int)]) -> Double? {
+    func energy(_ l: Double) -> Double { pow(10, (l + 0.691) / 10) }
+    let kept = values.filter { $0.lufs > -70 }.sorted { $0.lufs < $1.lufs }
+    let total = kept.reduce(0) { $0 + $1.count }
+    guard total > 0 else { return nil }
+    let mean = kept.reduce(0.0) { $0 + energy($1.lufs) * Double($1.count) } / Double(total)
+    let gate = 10 * log10(mean) - 0.691 - 20
+    let gated = kept.filter { $0.lufs > gate }
+    let n = gated.reduce(0) { $0 + $1.count }
+    guard n > 0 else { return nil }
+    func percentile(_ p: Double) -> Double {
+        let rank = Int((Double(n - 1) * p).rounded())
+        var seen = 0
+        for v in gated {
+            seen += v.count
+            if seen > rank { return v.lufs }
+        }
+        return gated.last!.lufs
+    }
+    return percentile(0.95) - percentile(0.10)
 }
 
 /// What a ``LoudnessMeter`` measured; nil where the programme gave nothing to measure (silence).

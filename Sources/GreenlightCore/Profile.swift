@@ -397,9 +397,8 @@ extension Profile {
                                                   : "ranges overlap at \(formatSeconds(r.start))")
             }
             covered = r.end ?? .infinity
-            if r.reachedEnd { covered = .infinity }
         }
-        if covered.isFinite { problems.append("nothing after \(formatSeconds(covered)) was checked (the last range must reach the end)") }
+        if covered.isFinite && parts.last?.range?.reachedEnd != true { problems.append("nothing after \(formatSeconds(covered)) was checked (the last range must reach the end)") }
         guard problems.isEmpty else {
             report.error = "The time ranges do not make up the file: \(problems.joined(separator: "; "))."
             return report

@@ -80,6 +80,15 @@ public enum SummaryValue: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Named values (one window: its time, offset and confidence).
     case record([String: SummaryValue])
 
+    /// The value as a number, whichever way it was written (JSON writes 2.0 as 2, read back as an integer).
+    public var number: Double? {
+        switch self {
+        case .number(let v): return v
+        case .integer(let v): return Double(v)
+        default: return nil
+        }
+    }
+
     public init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
         if let b = try? c.decode(Bool.self) { self = .flag(b) }

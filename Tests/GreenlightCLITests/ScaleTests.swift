@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import GreenlightCLI
+import GreenlightValues
+import Yams
 import GreenlightCore
 
 /// Batch runs, shards and merging (the scale issue).
@@ -159,5 +161,114 @@ struct ShardTests {
         #expect(run.files.allSatisfy { $0.error == nil })  // the file under way is listed unchecked, not half-reported
         // No temporary file left beside the reports.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["each", "media", "run.json"])
+    }
+}
+
+/// The scheduler examples in docs/scale run as written: each Job index (or array task) as a
+/// local process with the scheduler's variable set, then the merge, against one plain run.
+@Suite(.serialized) struct SchedulerManifestTests {
+    struct Step {
+        var env: [String: String]
+        var script: String
+        var completions: Int
+    }
+
+    /// Each Job of a Kubernetes manifest: its container's env, its `sh -c` script, its completions.
+    static func jobs(_ file: String) throws -> [String: Step] {
+        let text = try String(contentsOfFile: "\(repoRoot.path)/docs/scale/\(file)", encoding: .utf8)
+        var out: [String: Step] = [:]
+        for document in try Yams.load_all(yaml: text) {
+            guard let job = document as? [String: Any], job["kind"] as? String == "Job",
+                  let name = (job["metadata"] as? [String: Any])?["name"] as? String,
+                  let spec = job["spec"] as? [String: Any],
+                  let pod = (spec["template"] as? [String: Any])?["spec"] as? [String: Any],
+                  let container = (pod["containers"] as? [[String: Any]])?.first,
+                  container["command"] as? [String] == ["sh", "-c"], let script = (container["args"] as? [String])?.first
+            else { continue }
+            let env = (container["env"] as? [[String: Any]] ?? []).reduce(into: [String: String]()) { $0[$1["name"] as! String] = "\($1["value"]!)" }
+            out[name] = Step(env: env, script: script, completions: spec["completions"] as? Int ?? 1)
+        }
+        return out
+    }
+
+    /// `greenlight` on the PATH, as in the image.
+    var path: String { URL(fileURLWithPath: greenlightBinary).deletingLastPathComponent().path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin") }
+
+    func sh(_ script: String, _ env: [String: String]) throws -> Run {
+        try execute("/bin/sh", ["-c", script], environment: env.merging(["PATH": path]) { _, new in new })
+    }
+
+    func report(_ path: String) throws -> RunReport {
+        try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
+    }
+
+    /// Findings alike but for the loudness figures, which a merge gates from 0.01 LU histograms.
+    func expectSame(_ a: [Finding], _ b: [Finding], sourceLocation: SourceLocation = #_sourceLocation) {
+        func plain(_ f: Finding) -> Finding {
+            var f = f
+            if f.checker == "loudness" { f.measurements = [:] }
+            return f
+        }
+        #expect(a.map(plain) == b.map(plain), sourceLocation: sourceLocation)
+        for (x, y) in zip(a, b) where x.checker == "loudness" {
+            for (key, value) in x.measurements { #expect(abs(value - (y.measurements[key] ?? .nan)) <= 0.05, "\(key)", sourceLocation: sourceLocation) }
+        }
+    }
+
+    @Test func theKubernetesJobsMergeIntoASingleRunsReport() throws {
+        let dir = try BatchCLITests().folder()
+        let jobs = try Self.jobs("kubernetes.yaml")
+        let dailies = try #require(jobs["greenlight-dailies"]), master = try #require(jobs["greenlight-master"])
+        #expect(dailies.completions == 4 && master.completions == 4)
+        let reports = dir.appendingPathComponent("reports").path
+        let media = dir.appendingPathComponent("media").path
+        let feature = "\(sampleMedia)/silence.mov"  // silence at 5.5-8 s and 9-11.5 s: across the cuts at 7 s and 10.52 s
+        for i in 0..<4 {
+            let a = try sh(dailies.script, dailies.env.merging(["MEDIA": media, "REPORTS": reports + "/dailies", "JOB_COMPLETION_INDEX": "\(i)"]) { _, n in n })
+            #expect(a.status == 0, "\(a.stderr)")
+            let b = try sh(master.script, master.env.merging(["MASTER": feature, "REPORTS": reports + "/master", "JOB_COMPLETION_INDEX": "\(i)"]) { _, n in n })
+            #expect(b.status == 0, "\(b.stderr)")
+        }
+        let merge = try #require(try Self.jobs("kubernetes-merge.yaml")["greenlight-merge"])
+        _ = try sh(merge.script, merge.env.merging(["REPORTS": reports]) { _, n in n })
+
+        // The shards: byte for byte what one run over the folder writes.
+        let single = try greenlight(["check", media, "--profile", dailies.env["PROFILE"]!, "--json", dir.appendingPathComponent("single.json").path, "--quiet"])
+        #expect(single.status <= 1, "\(single.stderr)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: reports + "/dailies.json")) == Data(contentsOf: dir.appendingPathComponent("single.json")))
+
+        // The ranges: the findings of one run over the whole file, each once and whole.
+        let whole = try greenlight(["check", feature, "--profile", master.env["PROFILE"]!, "--checkers", master.env["CHECKERS"]!,
+                                    "--json", dir.appendingPathComponent("whole.json").path, "--quiet"])
+        #expect(whole.status <= 1, "\(whole.stderr)")
+        let joined = try report(reports + "/master.json").files[0], one = try report(dir.appendingPathComponent("whole.json").path).files[0]
+        #expect(joined.range == nil && joined.error == nil)
+        expectSame(joined.findings, one.findings)
+        #expect(joined.findings.map(\.code) == ["loudness.integrated", "silence.segment", "silence.segment", "silence.segment"])
+        let crossing = try #require(joined.findings.first { $0.start == 5.5 })
+        #expect(crossing.end == 8)  // one finding, though 7 s cuts it in two
+        #expect(joined.verdict == one.verdict)
+        for key in ["integratedLUFS", "truePeakDBTP"] {
+            #expect(abs((joined.summaries["loudness"]?[key]?.number ?? .nan) - (one.summaries["loudness"]?[key]?.number ?? 0)) <= 0.05, "\(key)")
+        }
+        // Every report format renders from the merge.
+        for name in ["dailies.xml", "dailies.html", "master.xml", "master.html"] {
+            #expect(FileManager.default.fileExists(atPath: reports + "/" + name), "\(name)")
+        }
+    }
+
+    @Test func theSlurmArrayMergesIntoASingleRunsReport() throws {
+        let dir = try BatchCLITests().folder()
+        let reports = dir.appendingPathComponent("reports/dailies").path
+        let env = ["MEDIA": dir.appendingPathComponent("media").path, "REPORTS": reports, "PROFILE": "default"]
+        for task in 1...4 {
+            let r = try sh("\(repoRoot.path)/docs/scale/slurm.sbatch", env.merging(["SLURM_ARRAY_TASK_ID": "\(task)", "SLURM_ARRAY_TASK_MIN": "1"]) { _, n in n })
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        let merge = try sh("\(repoRoot.path)/docs/scale/slurm-merge.sbatch", env)
+        #expect(merge.status <= 1, "\(merge.stderr)")
+        let single = try greenlight(["check", env["MEDIA"]!, "--json", dir.appendingPathComponent("single.json").path, "--quiet"])
+        #expect(single.status <= 1)
+        #expect(try Data(contentsOf: dir.appendingPathComponent("reports/dailies.json")) == Data(contentsOf: dir.appendingPathComponent("single.json")))
     }
 }

@@ -16,16 +16,32 @@ public final class LoudnessChecker: Checker {
         options: optionSpecs)
     public static let features: FeatureSet = [.audioSamples]
 
-    private let options: Options
+    let options: Options
     private let context: CheckContext
-    private var meters: [Int: LoudnessMeter] = [:]
-    private var spans: [Int: (start: MediaTime, end: MediaTime)] = [:]
+    private(set) var meters: [Int: LoudnessMeter] = [:]
+    private(set) var spans: [Int: (start: MediaTime, end: MediaTime)] = [:]
     /// Speech intervals per stream, from the shared speech analyzer.
-    private var speech: [Int: [ClosedRange<Double>]] = [:]
+    private(set) var speech: [Int: [ClosedRange<Double>]] = [:]
+
+    /// In a time range's check: the 100 ms grid points (from the programme's start) at or after
+    /// its start and end. The range measures the gating blocks that start between them.
+    private let grid: (start: MediaTime, end: MediaTime?)?
+    /// Where the last samples measured end, per stream.
+    private var fedTo: MediaTime?
 
     public init(options: Options, context: CheckContext) {
         self.options = options
         self.context = context
+        grid = context.range.map { r in
+            func up(_ t: MediaTime) -> MediaTime { MediaTime(value: Int64((t.seconds * 10 - 1e-6).rounded(.up)), timescale: 10) }
+            return (up(r.start), r.end.map(up))
+        }
+    }
+
+    /// A range reads on until the short-term blocks that start in it (3 s long) are whole.
+    public var openSince: MediaTime? {
+        guard let end = grid?.end, !meters.isEmpty else { return nil }
+        return (fedTo ?? .zero) < end + MediaTime(value: 3, timescale: 1) ? end - MediaTime(value: 1, timescale: 10) : nil
     }
 
     public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [.sound(SpeechAnalyzer.self, NoParameters())] }
@@ -35,14 +51,28 @@ public final class LoudnessChecker: Checker {
     }
 
     public func consume(samples: AudioSampleBlock) {
-        let meter = meters[samples.streamIndex] ?? LoudnessMeter()
+        var channels = samples.channels
+        var start = samples.start
+        if let grid {
+            // A range measures from its first grid point on, so its blocks fall where a check of
+            // the whole file has them.
+            guard samples.end > grid.start else { return }
+            if start < grid.start {
+                let skip = min(channels.first?.count ?? 0, Int(((grid.start - start).seconds * Double(samples.format.sampleRate)).rounded()))
+                channels = channels.map { Array($0[skip...]) }
+                start = grid.start
+            }
+        }
+        let meter = meters[samples.streamIndex] ?? LoudnessMeter(keepsShortTerm: grid != nil)
         meters[samples.streamIndex] = meter
-        meter.add(samples.channels, sampleRate: samples.format.sampleRate, names: samples.format.channelNames, start: samples.start.seconds)
+        meter.add(channels, sampleRate: samples.format.sampleRate, names: samples.format.channelNames, start: start.seconds)
         let span = spans[samples.streamIndex]
-        spans[samples.streamIndex] = (span?.start ?? samples.start, samples.end)
+        spans[samples.streamIndex] = (span?.start ?? start, samples.end)
+        fedTo = max(fedTo ?? samples.end, samples.end)
     }
 
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
+        if let grid { return rangeState(grid) }
         var findings: [Finding] = []
         var summary: [String: SummaryValue] = ["standard": .text(options.standard)]
         var perStream: [SummaryValue] = []
@@ -61,10 +91,7 @@ public final class LoudnessChecker: Checker {
             // Each short-term value is the 3 s ending at a whole second of the stream.
             var line = SeriesBuilder(span: 1)
             for (i, v) in meter.shortTermSeries.enumerated() { line.add(v, at: span.start.seconds + Double(i + 1)) }
-            series.append(Series(id: "loudness.short-term.\(stream)", checker: Self.description.id, title: "Short-term loudness, stream \(stream)",
-                                 unit: "LUFS", stream: stream, points: line.points,
-                                 guides: [Series.Guide(value: options.target, label: "target (\(options.standard))")],
-                                 shade: [Self.description.id], lower: -60, upper: 0))
+            series.append(shortTermSeries(stream: stream, points: line.points))
             if !meter.excludedChannels.isEmpty { s["excludedChannels"] = .text(meter.excludedChannels.sorted().joined(separator: ", ")) }
             if figures.integrated == nil { s["note"] = .text("nothing above the -70 LUFS gate: no programme loudness") }
             var dialogue: Double?
@@ -76,29 +103,30 @@ public final class LoudnessChecker: Checker {
                 // Blocks at least half speech.
                 var index = 0
                 dialogue = gatedLoudness(meter.momentary) { end in
-                    let start = end - 0.4
-                    while index < ranges.count, ranges[index].upperBound <= start { index += 1 }
-                    var covered = 0.0, j = index
-                    while j < ranges.count, ranges[j].lowerBound < end {
-                        covered += min(ranges[j].upperBound, end) - max(ranges[j].lowerBound, start)
-                        j += 1
-                    }
-                    return covered >= 0.2
+                    while index < ranges.count, ranges[index].upperBound <= end - 0.4 { index += 1 }
+                    return Self.isSpeech(blockEnd: end, ranges[index...].prefix { $0.lowerBound < end })
                 }
                 if let dialogue { s["dialogueLUFS"] = .number(dialogue) }
             }
             perStream.append(.record(s))
             if stream == meters.keys.min() { for (k, v) in s where k != "stream" { summary[k] = v } }
-            findings += judge(figures, dialogue: dialogue, stream: stream, span: span)
+            findings += Self.judge(figures, dialogue: dialogue, stream: stream, span: span, options: options, context: context)
         }
         if perStream.count > 1 { summary["streams"] = .list(perStream) }
         return CheckerResult(findings: findings, summary: summary, series: series)
     }
 
-    private func judge(_ f: LoudnessFigures, dialogue: Double?, stream: Int, span: (start: MediaTime, end: MediaTime)) -> [Finding] {
+    func shortTermSeries(stream: Int, points: [Series.Point]) -> Series {
+        Series(id: "loudness.short-term.\(stream)", checker: Self.description.id, title: "Short-term loudness, stream \(stream)",
+               unit: "LUFS", stream: stream, points: points, guides: [Series.Guide(value: options.target, label: "target (\(options.standard))")],
+               shade: [Self.description.id], lower: -60, upper: 0)
+    }
+
+    static func judge(_ f: LoudnessFigures, dialogue: Double?, stream: Int, span: (start: MediaTime, end: MediaTime),
+                              options: Options, context: CheckContext) -> [Finding] {
         var out: [Finding] = []
         func add(_ code: String, _ message: String, _ measurements: [String: Double]) {
-            out.append(context.finding(checker: Self.description.id, code: code, severity: .warning, placement: .whole,
+            out.append(context.finding(checker: description.id, code: code, severity: .warning, placement: .whole,
                                        start: max(.zero, span.start), end: span.end, message: message, measurements: measurements, stream: stream))
         }
         if options.dialogueGated {
