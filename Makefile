@@ -1,5 +1,5 @@
 # Greenlight: `make demo` and `make test` are all a new user needs on Debian 12.
-.PHONY: deps build demo demo-png test memcheck bench samples clean
+.PHONY: deps build demo demo-png test memcheck plugin-test bench samples clean
 
 deps:
 	@scripts/deps.sh
@@ -27,10 +27,15 @@ demo-png: demo
 test: deps
 	@scripts/deps.sh chromium xmllint jsonschema
 	scripts/memcheck.sh
+	scripts/test-plugin.sh
 	swift test
 
 memcheck: deps
 	scripts/memcheck.sh
+
+# The SwiftPM plugin (release build): a passing check passes, a failing gate fails the command.
+plugin-test: deps
+	scripts/test-plugin.sh
 
 bench:
 	@scripts/deps.sh ffmpeg time

@@ -69,7 +69,6 @@ let package = Package(
                 intent: .custom(verb: "greenlight-qc", description: "Run Greenlight QC over media folders"),
                 permissions: [.writeToPackageDirectory(reason: "Writes QC reports to reports/")]
             ),
-            dependencies: ["greenlight"],
             path: "Plugins/GreenlightQC"
         ),
         .testTarget(name: "GreenlightMediaTests", dependencies: ["GreenlightMedia", "GreenlightValues"]),

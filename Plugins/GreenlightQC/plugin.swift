@@ -3,13 +3,23 @@ import PackagePlugin
 
 /// `swift package --allow-writing-to-package-directory greenlight-qc [MEDIA...] [check options]`
 ///
-/// Builds `greenlight`, checks MEDIA (default: the package's sample-media folder) and writes
-/// reports/qc.json and reports/qc.xml (JUnit) in the package. Fails the command, so a CI job
-/// fails, when greenlight exits non-zero: 1 for an error-severity finding, 2 for unreadable media.
+/// Builds `greenlight` in release (its pixel loops are far too slow in a debug build), checks
+/// MEDIA (default: the package's sample-media folder) and writes reports/qc.json and
+/// reports/qc.xml (JUnit) in the package, printing greenlight's summary. Fails the command, so a
+/// CI job fails, when greenlight exits non-zero: 1 for an error-severity finding (the gate),
+/// 2 for unreadable media or a usage error.
 @main
 struct GreenlightQC: CommandPlugin {
     func performCommand(context: PluginContext, arguments: [String]) async throws {
-        let tool = try context.tool(named: "greenlight")
+        let build = try packageManager.build(.product("greenlight"), parameters: .init(configuration: .release, logging: .concise))
+        guard build.succeeded else {
+            Diagnostics.error("greenlight-qc: building greenlight in release failed:\n\(build.logText)")
+            throw QCFailure(status: 2)
+        }
+        guard let tool = build.builtArtifacts.first(where: { $0.kind == .executable && $0.url.lastPathComponent == "greenlight" }) else {
+            Diagnostics.error("greenlight-qc: the release build made no greenlight executable")
+            throw QCFailure(status: 2)
+        }
         let root = context.package.directoryURL
         let reports = root.appending(path: "reports")
         try FileManager.default.createDirectory(at: reports, withIntermediateDirectories: true)
@@ -29,7 +39,7 @@ struct GreenlightQC: CommandPlugin {
         case 0:
             print("greenlight-qc: passed; reports in \(reports.path)")
         case 1:
-            Diagnostics.error("greenlight-qc: a finding reached error severity; see \(reports.path)/qc.json")
+            Diagnostics.error("greenlight-qc: a finding reached error severity (the gate failed); see \(reports.path)")
             throw QCFailure(status: 1)
         default:
             Diagnostics.error("greenlight-qc: greenlight exited \(process.terminationStatus) (unreadable media or a usage error)")
