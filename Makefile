@@ -28,6 +28,7 @@ test: deps
 	@scripts/deps.sh chromium xmllint jsonschema
 	scripts/memcheck.sh
 	scripts/test-plugin.sh
+	swift test --package-path Examples/SlateCheck
 	swift test
 
 memcheck: deps
