@@ -41,6 +41,7 @@ plugin-test: deps
 bench:
 	@scripts/deps.sh ffmpeg time
 	@scripts/bench.sh
+	@scripts/bench-batch.sh
 
 # Remakes the sample clips (and needs manifest.json to stay true).
 samples:
