@@ -272,3 +272,56 @@ struct ShardTests {
         #expect(try Data(contentsOf: dir.appendingPathComponent("reports/dailies.json")) == Data(contentsOf: dir.appendingPathComponent("single.json")))
     }
 }
+
+@Suite struct RangeCLITests {
+    let clip = "\(sampleMedia)/black-8bit-limited.mp4"  // black 0-1 s, at 3 s (one frame), 5-5.48 s; 25 fps, 8 s
+
+    func findings(_ arguments: [String]) throws -> (Run, [Finding]) {
+        let dir = try temporaryDirectory()
+        let json = dir.appendingPathComponent("r.json").path
+        let r = try greenlight(["check", clip, "--checkers", "black,freeze", "--json", json, "--quiet"] + arguments)
+        let report = try? JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+        return (r, report?.files.first?.findings ?? [])
+    }
+
+    @Test func aRangeInTimecodeIsTheSameAsInSeconds() throws {
+        let (a, inSeconds) = try findings(["--range", "3-6"])
+        let (b, inTimecode) = try findings(["--range", "00:00:03:00-00:00:06:00"])
+        #expect(a.status == 0 && b.status == 0)
+        #expect(inSeconds == inTimecode)
+        #expect(inSeconds.map(\.startFrame) == [75, 125])
+        // A cut inside the 5-5.48 s run: the range holding its start reports it whole.
+        let (_, before) = try findings(["--range", "0-5.2"])
+        let (_, after) = try findings(["--range", "5.2-"])
+        #expect(before.last?.startFrame == 125 && before.last?.endFrame == 137)
+        #expect(after.isEmpty)
+    }
+
+    @Test func badRangesAreUsageErrors() throws {
+        for (range, message) in [("6-3", "the end is not after the start"), ("10-", "the file is 8 s long"),
+                                 ("x-3", "neither seconds nor a timecode"), ("5/4", "--range")] {
+            let (r, _) = try findings(["--range", range])
+            #expect(r.status == 2, "\(range)")
+            #expect(r.stderr.contains(message), "\(range): \(r.stderr)")
+        }
+        let two = try greenlight(["check", clip, clip, "--range", "0-1"])
+        #expect(two.status == 2)
+        #expect(two.stderr.contains("--range belongs to a single MEDIA file"))
+    }
+
+    @Test func partReportsMatchTheSchema() throws {
+        guard (try? tool("python3", ["-c", "import jsonschema"]))?.status == 0 else {
+            print("skipped: Python's jsonschema is not installed (make test installs it with pip)")
+            return
+        }
+        let dir = try temporaryDirectory()
+        let range = dir.appendingPathComponent("range.json").path, shard = dir.appendingPathComponent("shard.json").path
+        #expect(try greenlight(["check", clip, "--range", "2/4", "--json", range, "--quiet"]).status == 0)
+        #expect(try greenlight(["check", clip, "\(sampleMedia)/freeze.mp4", "--shard", "1/2", "--json", shard, "--quiet"]).status == 0)
+        let valid = try tool(repoRoot.appendingPathComponent("scripts/validate-report.py").path, [range, shard])
+        #expect(valid.status == 0, "\(valid.stdout)\(valid.stderr)")
+        let text = try String(contentsOfFile: range, encoding: .utf8)
+        #expect(text.contains("\"range\""))
+        #expect(text.contains("\"checkers\""))
+    }
+}
