@@ -49,9 +49,8 @@ struct Check: AsyncParsableCommand {
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        if range != nil && (media.count != 1 || shard != nil) {
-            throw ValidationError("--range belongs to a single MEDIA file (and not to --shard); \(media.count) were given")
-        }
+        if range != nil && media.count != 1 { throw ValidationError("--range belongs to a single MEDIA file; \(media.count) were given") }
+        if range != nil && shard != nil { throw ValidationError("--range and --shard split a run two ways: give one") }
         if (subtitles != nil || reference != nil) && media.count != 1 {
             throw ValidationError("--subtitles and --reference belong to a single MEDIA file; \(media.count) were given")
         }
@@ -89,24 +88,8 @@ struct Check: AsyncParsableCommand {
         if runFiles.isEmpty { throw ValidationError("no media files found in \(media.map(printable).joined(separator: ", "))") }
         let shard = try self.shard?.resolved(environment: ProcessInfo.processInfo.environment)
         let paths = shard.map { Shard.share(of: runFiles, index: $0.index!, count: $0.count) } ?? runFiles
-        if let jsonDir {
-            var isFolder: ObjCBool = false
-            if FileManager.default.fileExists(atPath: jsonDir, isDirectory: &isFolder), !isFolder.boolValue {
-                throw ValidationError("--json-dir \(printable(jsonDir)) is not a folder")
-            }
-            try FileManager.default.createDirectory(atPath: jsonDir, withIntermediateDirectories: true)
-        }
-        var checkRange: CheckRange?
-        if let range {
-            guard paths.count == 1, let info = try? Engine.probe(path: paths[0]) else {
-                throw ValidationError("--range needs one readable media file: \(printable(media[0]))")
-            }
-            checkRange = try range.resolve(media: info, environment: ProcessInfo.processInfo.environment)
-            let skipped = chosen.checkers.filter { $0.type.type.needsWholeProgramme }.map(\.type.description.id)
-            if !skipped.isEmpty && !output.quiet {
-                warn("note: \(skipped.joined(separator: ", ")) need\(skipped.count == 1 ? "s" : "") the whole programme and \(skipped.count == 1 ? "is" : "are") not run on a time range.")
-            }
-        }
+        try prepareJSONDirectory()
+        let checkRange = try range.map { try resolve($0, paths: paths, profile: chosen) }
         let perFileJSON = jsonDir.map { dir in JSONDirectory.names(for: runFiles).mapValues { dir + "/" + $0 } } ?? [:]
 
         // Reports never land on an input, on each other, or on anything but a regular file.
@@ -174,6 +157,32 @@ struct Check: AsyncParsableCommand {
                             part: shard.map { RunReport.Part(shard: $0.index!, shards: $0.count, runFiles: runFiles) })
         try output.finish(run, checkers: chosen.checkers.map(\.type.description.id), targets: targets, alreadyUnwritten: unwrittenFiles,
                           signal: interruption.received)
+    }
+}
+
+extension Check {
+    /// `--json-dir`: made when missing; refused when something else is there.
+    private func prepareJSONDirectory() throws {
+        guard let jsonDir else { return }
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: jsonDir, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ValidationError("--json-dir \(printable(jsonDir)) is not a folder")
+        }
+        try FileManager.default.createDirectory(atPath: jsonDir, withIntermediateDirectories: true)
+    }
+
+    /// `--range` in the single file's programme time, with a note naming the checkers a range leaves out.
+    private func resolve(_ range: RangeArgument, paths: [String], profile: Profile) throws -> CheckRange {
+        let info: MediaInfo
+        do { info = try Engine.probe(path: paths[0]) } catch {
+            throw ValidationError("--range: cannot read \(printable(paths[0])): \(error)")
+        }
+        let resolved = try range.resolve(media: info, environment: ProcessInfo.processInfo.environment)
+        let skipped = profile.checkers.filter { $0.type.type.needsWholeProgramme }.map(\.type.description.id)
+        if !skipped.isEmpty && !output.quiet {
+            warn("note: \(skipped.joined(separator: ", ")) need\(skipped.count == 1 ? "s" : "") the whole programme and \(skipped.count == 1 ? "is" : "are") not run on a time range.")
+        }
+        return resolved
     }
 }
 

@@ -72,8 +72,7 @@ extension LoudnessChecker {
             }
         }
         var findings: [Finding] = []
-        var summary: [String: SummaryValue] = ["standard": .text(options.standard)]
-        var perStream: [SummaryValue] = []
+        var perStream: [[String: SummaryValue]] = []
         for stream in byStream.keys.sorted() {
             let parts = byStream[stream]!
             func number(_ s: [String: SummaryValue], _ key: String) -> Double? { s[key]?.number }
@@ -85,14 +84,8 @@ extension LoudnessChecker {
                                           maxShortTerm: parts.compactMap { number($0, "maxShortTermLUFS") }.max())
             let span = (start: MediaTime(seconds: parts.compactMap { number($0, "spanStart") }.min() ?? 0),
                         end: MediaTime(seconds: parts.compactMap { number($0, "spanEnd") }.max() ?? 0))
-            var s: [String: SummaryValue] = ["stream": .integer(Int64(stream))]
-            if let v = figures.integrated { s["integratedLUFS"] = .number(v) }
-            if let v = figures.range { s["rangeLU"] = .number(v) }
-            if let v = figures.truePeak { s["truePeakDBTP"] = .number(v) }
-            if let v = figures.maxMomentary { s["maxMomentaryLUFS"] = .number(v) }
-            if let v = figures.maxShortTerm { s["maxShortTermLUFS"] = .number(v) }
-            if let v = parts.compactMap({ if case .text(let t)? = $0["excludedChannels"] { return t }; return nil }).first { s["excludedChannels"] = .text(v) }
-            if figures.integrated == nil { s["note"] = .text("nothing above the -70 LUFS gate: no programme loudness") }
+            let excluded = parts.compactMap { if case .text(let t)? = $0["excludedChannels"] { return t }; return nil }.first
+            var s = streamSummary(stream, figures, excluded: excluded.map { [$0] } ?? [])
             var dialogue: Double?
             if parts.contains(where: { $0["speechSeconds"] != nil }) {
                 let speech = parts.compactMap { number($0, "speechSeconds") }.reduce(0, +)
@@ -100,11 +93,10 @@ extension LoudnessChecker {
                 dialogue = integratedLoudness(parts.flatMap { counted($0["dialogueBlocks"]) })
                 if let dialogue { s["dialogueLUFS"] = .number(dialogue) }
             }
-            perStream.append(.record(s))
-            if stream == byStream.keys.min() { for (k, v) in s where k != "stream" { summary[k] = v } }
+            perStream.append(s)
             findings += judge(figures, dialogue: dialogue, stream: stream, span: span, options: options, context: context)
         }
-        if perStream.count > 1 { summary["streams"] = .list(perStream) }
+        var summary = runSummary(perStream, standard: options.standard)
         summary["note"] = .text("joined from \(ranges.count) time ranges: gated from every range's blocks together")
         return CheckerResult(findings: findings, summary: summary, series: mergeByDefault(ranges).series)
     }

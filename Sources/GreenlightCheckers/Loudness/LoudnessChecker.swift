@@ -74,26 +74,18 @@ public final class LoudnessChecker: Checker {
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
         if let grid { return rangeState(grid) }
         var findings: [Finding] = []
-        var summary: [String: SummaryValue] = ["standard": .text(options.standard)]
-        var perStream: [SummaryValue] = []
+        var perStream: [[String: SummaryValue]] = []
         var series: [Series] = []
         for stream in meters.keys.sorted() {
             let meter = meters[stream]!
             let figures = meter.measure()
             let span = spans[stream]!
-            var s: [String: SummaryValue] = ["stream": .integer(Int64(stream))]
-            if let v = figures.integrated { s["integratedLUFS"] = .number(v) }
-            if let v = figures.range { s["rangeLU"] = .number(v) }
-            if let v = figures.truePeak { s["truePeakDBTP"] = .number(v) }
-            if let v = figures.maxMomentary { s["maxMomentaryLUFS"] = .number(v) }
-            if let v = figures.maxShortTerm { s["maxShortTermLUFS"] = .number(v) }
+            var s = Self.streamSummary(stream, figures, excluded: meter.excludedChannels.sorted())
             s["shortTermLUFS"] = .list(meter.shortTermSeries.map { .number($0) })
             // Each short-term value is the 3 s ending at a whole second of the stream.
             var line = SeriesBuilder(span: 1)
             for (i, v) in meter.shortTermSeries.enumerated() { line.add(v, at: span.start.seconds + Double(i + 1)) }
             series.append(shortTermSeries(stream: stream, points: line.points))
-            if !meter.excludedChannels.isEmpty { s["excludedChannels"] = .text(meter.excludedChannels.sorted().joined(separator: ", ")) }
-            if figures.integrated == nil { s["note"] = .text("nothing above the -70 LUFS gate: no programme loudness") }
             var dialogue: Double?
             if let ranges = speech[stream] {
                 let covered = ranges.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
@@ -108,12 +100,31 @@ public final class LoudnessChecker: Checker {
                 }
                 if let dialogue { s["dialogueLUFS"] = .number(dialogue) }
             }
-            perStream.append(.record(s))
-            if stream == meters.keys.min() { for (k, v) in s where k != "stream" { summary[k] = v } }
+            perStream.append(s)
             findings += Self.judge(figures, dialogue: dialogue, stream: stream, span: span, options: options, context: context)
         }
-        if perStream.count > 1 { summary["streams"] = .list(perStream) }
-        return CheckerResult(findings: findings, summary: summary, series: series)
+        return CheckerResult(findings: findings, summary: Self.runSummary(perStream, standard: options.standard), series: series)
+    }
+
+    /// One stream's figures as its summary says them.
+    static func streamSummary(_ stream: Int, _ figures: LoudnessFigures, excluded: [String]) -> [String: SummaryValue] {
+        var s: [String: SummaryValue] = ["stream": .integer(Int64(stream))]
+        if let v = figures.integrated { s["integratedLUFS"] = .number(v) }
+        if let v = figures.range { s["rangeLU"] = .number(v) }
+        if let v = figures.truePeak { s["truePeakDBTP"] = .number(v) }
+        if let v = figures.maxMomentary { s["maxMomentaryLUFS"] = .number(v) }
+        if let v = figures.maxShortTerm { s["maxShortTermLUFS"] = .number(v) }
+        if !excluded.isEmpty { s["excludedChannels"] = .text(excluded.joined(separator: ", ")) }
+        if figures.integrated == nil { s["note"] = .text("nothing above the -70 LUFS gate: no programme loudness") }
+        return s
+    }
+
+    /// The checker's summary: the first stream's figures at the top, every stream's under `streams` when there are several.
+    static func runSummary(_ perStream: [[String: SummaryValue]], standard: String) -> [String: SummaryValue] {
+        var summary: [String: SummaryValue] = ["standard": .text(standard)]
+        if let first = perStream.first { for (k, v) in first where k != "stream" { summary[k] = v } }
+        if perStream.count > 1 { summary["streams"] = .list(perStream.map { .record($0) }) }
+        return summary
     }
 
     func shortTermSeries(stream: Int, points: [Series.Point]) -> Series {
