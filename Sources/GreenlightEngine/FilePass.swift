@@ -239,6 +239,7 @@ final class FilePass {
         let hasVideo = reader.videoStream != nil
         let frameRate = context.frameRate
         var conclusion = Conclusion()
+        var aligned: Set<Int> = []
         do {
             var lastWatermark: MediaTime?
             while let item = try ordered.next() {
@@ -267,8 +268,17 @@ final class FilePass {
                         queue.push(.picture(kept, followsGap: followsGap, reference: nil))
                     }
                     report(time)
-                case .audio(let chunk):
+                case .audio(var chunk):
                     guard let segmenter = segmenters[chunk.streamIndex] else { continue }
+                    if context.range != nil, !aligned.contains(chunk.streamIndex) {
+                        // A range's sound starts on the 100 ms grid of programme time, so its
+                        // envelope windows and loudness blocks fall where a whole-file check's do.
+                        let rate = Double(max(chunk.format.sampleRate, 1)), t = (chunk.time - origin).seconds
+                        let skip = Int((((t * 10 - 1e-6).rounded(.up) / 10 - t) * rate).rounded())
+                        if skip >= chunk.sampleCount { continue }
+                        chunk = chunk.dropping(first: skip)
+                        aligned.insert(chunk.streamIndex)
+                    }
                     audioSamples += Int64(chunk.sampleCount)
                     for e in segmenter.add(chunk, origin: origin) { events.append(TimelineEvent(stream: chunk.streamIndex, e)) }
                     for block in segmenter.takeSamples() { queue.push(.samples(block)) }

@@ -13,6 +13,15 @@ public struct AudioChunk: Sendable {
     public let channels: [[Float]]
 
     public var sampleCount: Int { channels.first?.count ?? 0 }
+
+    /// The chunk without its first `count` samples (it starts that much later).
+    public func dropping(first count: Int) -> AudioChunk {
+        let n = min(max(0, count), sampleCount)
+        return AudioChunk(streamIndex: streamIndex, format: format,
+                          time: time + MediaTime(value: Int64(n), timescale: Int64(max(format.sampleRate, 1))),
+                          isStamped: isStamped, channels: channels.map { Array($0[n...]) })
+    }
+
     public var end: MediaTime { time + MediaTime(value: Int64(sampleCount), timescale: Int64(max(format.sampleRate, 1))) }
 }
 

@@ -39,7 +39,9 @@ extension LoudnessChecker {
             let shortTerm = meter.shortTerm.filter { owned($0.end - 3) && abs(($0.end - 3) - ($0.end - 3).rounded()) < 0.05 }
             var s: [String: SummaryValue] = [
                 "stream": .integer(Int64(stream)), "blocks": Self.histogram(blocks.map(\.lufs)), "shortTerm": Self.histogram(shortTerm.map(\.lufs)),
-                "spanStart": .number(span.start.seconds), "spanEnd": .number(span.end.seconds),
+                // Exact (value, timescale): the merged finding spans the programme to the sample.
+                "spanStart": .list([.integer(span.start.value), .integer(span.start.timescale)]),
+                "spanEnd": .list([.integer(span.end.value), .integer(span.end.timescale)]),
             ]
             if let p = figures.truePeak { s["truePeakDBTP"] = .number(p) }
             if let m = meter.shortTerm.filter({ owned($0.end - 3) }).map(\.lufs).max(), m > -200 { s["maxShortTermLUFS"] = .number(Double(m)) }
@@ -78,12 +80,15 @@ extension LoudnessChecker {
             func number(_ s: [String: SummaryValue], _ key: String) -> Double? { s[key]?.number }
             let blocks = parts.flatMap { counted($0["blocks"]) }
             let shortTerm = parts.flatMap { counted($0["shortTerm"]) }
-            let figures = LoudnessFigures(integrated: integratedLoudness(blocks), range: loudnessRange(shortTerm),
+            let figures = LoudnessFigures(integrated: integratedLoudness(blocks), range: loudnessRange(shortTerm) ?? (shortTerm.isEmpty ? nil : 0),  // silence: 0 LU, as libebur128 says
                                           truePeak: parts.compactMap { number($0, "truePeakDBTP") }.max(),
                                           maxMomentary: blocks.filter { $0.lufs > -200 }.map(\.lufs).max(),
                                           maxShortTerm: parts.compactMap { number($0, "maxShortTermLUFS") }.max())
-            let span = (start: MediaTime(seconds: parts.compactMap { number($0, "spanStart") }.min() ?? 0),
-                        end: MediaTime(seconds: parts.compactMap { number($0, "spanEnd") }.max() ?? 0))
+            func time(_ s: [String: SummaryValue], _ key: String) -> MediaTime? {
+                guard case .list(let v)? = s[key], v.count == 2, case .integer(let value) = v[0], case .integer(let scale) = v[1], scale > 0 else { return nil }
+                return MediaTime(value: value, timescale: scale)
+            }
+            let span = (start: parts.compactMap { time($0, "spanStart") }.min() ?? .zero, end: parts.compactMap { time($0, "spanEnd") }.max() ?? .zero)
             let excluded = parts.compactMap { if case .text(let t)? = $0["excludedChannels"] { return t }; return nil }.first
             var s = streamSummary(stream, figures, excluded: excluded.map { [$0] } ?? [])
             var dialogue: Double?
