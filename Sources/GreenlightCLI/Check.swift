@@ -101,6 +101,7 @@ struct Check: AsyncParsableCommand {
         requested += paths.compactMap { perFileJSON[$0].map { ("--json-dir", $0) } }
         let targets = try ReportTargets(requested: requested, inputs: inputs)
 
+        let checkerIDs = chosen.checkers.map(\.type.description.id)
         let cores = ProcessInfo.processInfo.activeProcessorCount
         let jobs = min(self.jobs ?? cores, paths.count)
         let interruption = Interruption()
@@ -135,7 +136,7 @@ struct Check: AsyncParsableCommand {
                 if let error = report.error { board?.clear(); warn("greenlight: \(printable(report.path)): \(printable(error))") }
                 if let target = perFileJSON[report.path] {
                     do {
-                        try JSONReporter().write(RunReport(profile: chosen.name, checkers: chosen.checkers.map(\.type.description.id), files: [report]),
+                        try JSONReporter().write(RunReport(profile: chosen.name, checkers: checkerIDs, files: [report]),
                                                  to: targets.resolved(target))
                     } catch {
                         board?.clear()
@@ -152,10 +153,10 @@ struct Check: AsyncParsableCommand {
             : RunReport.Incomplete(reason: interruption.reason, unchecked: paths.indices.filter { reports[$0] == nil }.map { paths[$0] })
         // Files of one run set against each other (dailies from one camera tagged differently):
         // a shard sees only its share, so `merge` does it for a sharded run.
-        let run = RunReport(profile: chosen.name, checkers: chosen.checkers.map(\.type.description.id), files: shard == nil ? ColourMetadataChecker.crossCheck(checked, profile: chosen) : checked,
+        let run = RunReport(profile: chosen.name, checkers: checkerIDs, files: shard == nil ? ColourMetadataChecker.crossCheck(checked, profile: chosen) : checked,
                             incomplete: incomplete,
                             part: shard.map { RunReport.Part(shard: $0.index!, shards: $0.count, runFiles: runFiles) })
-        try output.finish(run, checkers: chosen.checkers.map(\.type.description.id), targets: targets, alreadyUnwritten: unwrittenFiles,
+        try output.finish(run, targets: targets, alreadyUnwritten: unwrittenFiles,
                           signal: interruption.received)
     }
 }

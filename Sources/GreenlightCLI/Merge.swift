@@ -59,7 +59,7 @@ struct Merge: AsyncParsableCommand {
         var inputs = parts.map { ("part", $0) }
         if let profile { inputs.append(("profile", profile)) }
         let targets = try ReportTargets(requested: output.requested(files: run.files.map(\.path)), inputs: inputs)
-        try output.finish(run, checkers: chosen.checkers.map(\.type.description.id), targets: targets)
+        try output.finish(run, targets: targets)
     }
 
     private func describe(_ error: DecodingError) -> String {

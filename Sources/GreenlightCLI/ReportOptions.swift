@@ -44,8 +44,9 @@ struct ReportOptions: ParsableArguments {
     /// Writes every report asked for, each on its own (one that cannot be written does not stop
     /// the others), prints the summary, and ends as the run's verdict says: 2 when a report could
     /// not be written or a file not read, 1 when the gate failed, 128 + the signal when interrupted.
-    func finish(_ run: RunReport, checkers: [String], targets: ReportTargets, alreadyUnwritten: Int = 0, signal: Int32? = nil) throws {
+    func finish(_ run: RunReport, targets: ReportTargets, alreadyUnwritten: Int = 0, signal: Int32? = nil) throws {
         var unwritten = alreadyUnwritten
+        let checkers = run.checkers ?? []
         func attempt(_ what: String, _ path: String, _ write: () throws -> Void) {
             do { try write() } catch {
                 unwritten += 1

@@ -78,7 +78,7 @@ final class FilePass {
         if let range, range.start > .zero {
             // Strictly before the start, so a finding that began before the range is seen to.
             let from = max(.zero, range.start - warmUp)
-            do { try file.seek(to: file.origin + from - (file.info.startTime.map { MediaTime(seconds: $0) } ?? .zero)) } catch {
+            do { try file.seek(toProgrammeTime: from) } catch {
                 return .failure(.undecodable(file.info, "Cannot seek to \(formatSeconds(from.seconds)) for --range: \(error.message) (\(error.call))."))
             }
         }

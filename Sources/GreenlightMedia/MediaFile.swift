@@ -91,6 +91,12 @@ public final class MediaFile {
         return .zero
     }
 
+    /// Seeks every stream to the key frame at or before `time` from the programme's first frame
+    /// (``origin``), the time reports and checkers count in.
+    public func seek(toProgrammeTime time: MediaTime) throws(MediaError) {
+        try seek(to: origin + time - (info.startTime.map { MediaTime(seconds: $0) } ?? .zero))
+    }
+
     /// Seeks every stream to the key frame at or before `time` (seconds from the container's start).
     public func seek(to time: MediaTime) throws(MediaError) {
         let ts = time.converted(to: Int64(cff_time_base())).value + (context.pointee.start_time == cff_nopts_value() ? 0 : context.pointee.start_time)

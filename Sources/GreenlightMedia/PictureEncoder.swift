@@ -96,7 +96,7 @@ extension MediaFile {
         let file = try MediaFile(path: path)
         let target = file.origin + time
         // The first picture needs no seek (and a seek in a pipe-like demuxer, a lone JPEG's, can skip it).
-        if time > .zero { try file.seek(to: target - (file.info.startTime.map { MediaTime(seconds: $0) } ?? .zero)) }
+        if time > .zero { try file.seek(toProgrammeTime: time) }
         let reader = try MediaReader(file: file, selection: ReadSelection(video: true, audio: false, subtitles: false))
         struct Found: Error { let picture: Picture }
         var last: Picture?

@@ -36,7 +36,8 @@ extension LoudnessChecker {
             let blocks = meter.momentary.filter { owned($0.end - 0.4) }
             // libebur128's loudness range reads a 3 s block every second of the stream (from its
             // first sample, here the programme's start): the range keeps those.
-            let shortTerm = meter.shortTerm.filter { owned($0.end - 3) && abs(($0.end - 3) - ($0.end - 3).rounded()) < 0.05 }
+            let ownedShortTerm = meter.shortTerm.filter { owned($0.end - 3) }
+            let shortTerm = ownedShortTerm.filter { abs(($0.end - 3) - ($0.end - 3).rounded()) < 0.05 }
             var s: [String: SummaryValue] = [
                 "stream": .integer(Int64(stream)), "blocks": Self.histogram(blocks.map(\.lufs)), "shortTerm": Self.histogram(shortTerm.map(\.lufs)),
                 // Exact (value, timescale): the merged finding spans the programme to the sample.
@@ -44,11 +45,10 @@ extension LoudnessChecker {
                 "spanEnd": .list([.integer(span.end.value), .integer(span.end.timescale)]),
             ]
             if let p = figures.truePeak { s["truePeakDBTP"] = .number(p) }
-            if let m = meter.shortTerm.filter({ owned($0.end - 3) }).map(\.lufs).max(), m > -200 { s["maxShortTermLUFS"] = .number(Double(m)) }
+            if let m = ownedShortTerm.map(\.lufs).max(), m > -200 { s["maxShortTermLUFS"] = .number(Double(m)) }
             if !meter.excludedChannels.isEmpty { s["excludedChannels"] = .text(meter.excludedChannels.sorted().joined(separator: ", ")) }
             if let ranges = speech[stream] {
-                let inside = ranges.map { max($0.lowerBound, from)...max(max($0.lowerBound, from), min($0.upperBound, to)) }
-                s["speechSeconds"] = .number(inside.reduce(0) { $0 + $1.upperBound - $1.lowerBound })
+                s["speechSeconds"] = .number(ranges.reduce(0) { $0 + max(0, min($1.upperBound, to) - max($1.lowerBound, from)) })
                 s["dialogueBlocks"] = Self.histogram(blocks.filter { Self.isSpeech(blockEnd: $0.end, ranges) }.map(\.lufs))
             }
             streams.append(.record(s))
