@@ -9,8 +9,10 @@ struct GreenlightCommand: AsyncParsableCommand {
         commandName: "greenlight",
         abstract: "Post-production QC: black, freeze, silence and more, in one decode pass per file.",
         discussion: """
-        Exit codes of `check`: 0 every file passed or only warned; 1 a finding reached error \
-        severity (the gate); 2 a usage error, or a file that could not be read.
+        Exit codes of `check` and `merge`: 0 every file passed or only warned; 1 a finding reached \
+        error severity (the gate); 2 a usage error, a file that could not be read or a report that \
+        could not be written; 128 + the signal (130) when Ctrl-C or SIGTERM stopped the run after \
+        writing the reports for what was done, marked incomplete.
         """,
         version: Greenlight.version,
         subcommands: [Check.self, Merge.self, Probe.self, Checkers.self, Profiles.self, ProfileCommand.self, Features.self, Cues.self],

@@ -7,7 +7,7 @@ import GreenlightValues
 
 struct Merge: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Join the JSON reports of a run's parts (shards, per-file reports) into the report one run would have written.",
+        abstract: "Join the JSON reports of a run's parts (shards, time ranges, per-file reports) into the report one run would have written.",
         discussion: """
         Files come out in the whole run's order; run-level checks across files (colour tags that \
         differ within one camera's dailies) are made again over all of them; every report format \
