@@ -5,8 +5,8 @@ import GreenlightValues
 /// excursion away from neutral (0 = grey): what the luma thumbnail does not see, so that a cut
 /// between two shots of equal brightness but different colour still shows.
 ///
-/// A sparse grid of the chroma planes is read (about 24 × 24 samples a block): block means need
-/// no more. A picture without chroma planes (grey) gives zeros.
+/// About 24 rows of each block are read: block means need no more. A picture without chroma
+/// planes (grey) gives zeros.
 public final class ChromaThumbnailAnalyzer: PictureAnalyzer {
     public static let id = "chroma-thumbnail"
     public static let columns = 16
@@ -38,34 +38,28 @@ public final class ChromaThumbnailAnalyzer: PictureAnalyzer {
         return Output(blocks: blocks)
     }
 
-    /// Block means from a sparse grid of samples: about 24 × 24 per block at most.
+    /// Block means from about 24 evenly spaced rows of each block, every sample of them (summed
+    /// in loops the optimiser vectorises: faster than a sparse grid of single samples).
     static func blockMeans(_ p: PlaneLayout, range: ColorRange) -> [Float] {
         let cols = columns, rows = rows
         guard p.width >= cols, p.height >= rows else { return [Float](repeating: 0, count: cols * rows) }
-        let stepX = max(1, p.width / (cols * 24)), stepY = max(1, p.height / (rows * 24))
+        let stepY = max(1, p.height / (rows * 24))
+        // The columns of each block column: sample x falls in block column x * cols / width.
+        let spans = (0..<cols).map { c in ((c * p.width + cols - 1) / cols)..<(((c + 1) * p.width + cols - 1) / cols) }
         var sums = [Int](repeating: 0, count: cols * rows)
         var counts = [Int](repeating: 0, count: cols * rows)
-        sums.withUnsafeMutableBufferPointer { sums in
-            counts.withUnsafeMutableBufferPointer { counts in
-                for y in stride(from: 0, to: p.height, by: stepY) {
-                    let base = (y * rows / p.height) * cols
-                    var x = 0
-                    if p.bytesPerSample == 1 {
-                        let row = p.row8(y)
-                        while x < p.width {
-                            let b = base + x * cols / p.width
-                            sums[b] &+= Int(row[x]); counts[b] &+= 1
-                            x += stepX
-                        }
-                    } else {
-                        let row = p.row16(y)
-                        while x < p.width {
-                            let b = base + x * cols / p.width
-                            sums[b] &+= Int(row[x]); counts[b] &+= 1
-                            x += stepX
-                        }
-                    }
+        for y in stride(from: 0, to: p.height, by: stepY) {
+            let base = (y * rows / p.height) * cols
+            for (c, span) in spans.enumerated() {
+                var t: UInt32 = 0
+                if p.bytesPerSample == 1 {
+                    let row = p.row8(y)
+                    for x in span { t &+= UInt32(row[x]) }
+                } else {
+                    let row = p.row16(y)
+                    for x in span { t &+= UInt32(row[x]) }
                 }
+                sums[base + c] &+= Int(t); counts[base + c] &+= span.count
             }
         }
         let scale = Double(1 << (p.bitDepth - 8))

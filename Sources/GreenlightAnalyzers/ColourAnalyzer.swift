@@ -63,8 +63,11 @@ public final class ColourAnalyzer: PictureAnalyzer {
     public static let blockGrid = 8
 
     private var converter: LabConverter?
+    private let histograms = UnsafeMutableBufferPointer<Int32>.allocate(capacity: 400 + 1024 + 1024 + 800)
 
     public init(parameters: NoParameters, context: CheckContext) {}
+
+    deinit { histograms.deallocate() }
 
 
     public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> ColourMeasurement? {
@@ -76,67 +79,73 @@ public final class ColourAnalyzer: PictureAnalyzer {
         if converter?.reading != reading { converter = LabConverter(reading) }
         // Locals, not properties, in the loop below: no exclusivity checks per sample.
         let converter = self.converter!
-        var lHist = [Int32](repeating: 0, count: 400), aHist = [Int32](repeating: 0, count: 1024)
-        var bHist = [Int32](repeating: 0, count: 1024), cHist = [Int32](repeating: 0, count: 800)
+        // The four histograms (L*, a*, b* of the mid-tones, C* of all) in one reused buffer.
+        histograms.update(repeating: 0)
+        let lHist = histograms.baseAddress!, aHist = lHist + 400, bHist = aHist + 1024, cHist = bHist + 1024
 
         // Y'CbCr to R'G'B' with the stream's matrix and range (as the gamut check reads it).
         let signal = features.signal
         let black = Double(signal.blackLevel), white = Double(signal.whiteLevel)
         let depthScale = Double(1 << (luma.bitDepth - 8))
-        let chromaMid = 128 * depthScale, chromaRange = (signal.range == .full ? 255 : 224) * depthScale
+        let chromaMid = 128 * depthScale, chromaScale = 1 / ((signal.range == .full ? 255 : 224) * depthScale)
+        let lumaScale = 1 / (white - black)
         let (kr, kb) = Colorimetry.lumaCoefficients(features.colour?.matrix, height: luma.height)
         let sx = max(1, luma.width / cbPlane.width), sy = max(1, luma.height / cbPlane.height)
 
-        // About 4,000 samples, nearest, on a regular grid (about 60 in each of the 64 blocks).
+        // About 4,000 samples, nearest, on a regular grid (about 60 in each of the 64 blocks);
+        // the columns' chroma positions and blocks worked out once.
         let step = max(1, Int((Double(luma.width * luma.height) / 4_000).squareRoot().rounded(.up)))
         let grid = Self.blockGrid
+        let columns = Array(stride(from: step / 2, to: luma.width, by: step))
+        let chromaColumns = columns.map { min(cbPlane.width - 1, $0 / sx) }
+        let blockColumns = columns.map { $0 * grid / luma.width }
         var blockSums = [Double](repeating: 0, count: grid * grid * 3), blockCounts = [Int](repeating: 0, count: grid * grid)
         var sumX = 0.0, sumY = 0.0, sumZ = 0.0
         var mid = 0, all = 0, neutral = 0
         for py in stride(from: step / 2, to: luma.height, by: step) {
             let by = py * grid / luma.height
             let cy = min(cbPlane.height - 1, py / sy)
-            for px in stride(from: step / 2, to: luma.width, by: step) {
-                let cx = min(cbPlane.width - 1, px / sx)
-                let yv = (Double(luma.sample(px, py)) - black) / (white - black)
-                let pb = (Double(cbPlane.sample(cx, cy)) - chromaMid) / chromaRange
-                let pr = (Double(crPlane.sample(cx, cy)) - chromaMid) / chromaRange
+            for (i, px) in columns.enumerated() {
+                let cx = chromaColumns[i]
+                let yv = (Double(luma.sample(px, py)) - black) * lumaScale
+                let pb = (Double(cbPlane.sample(cx, cy)) - chromaMid) * chromaScale
+                let pr = (Double(crPlane.sample(cx, cy)) - chromaMid) * chromaScale
                 let rgb = Colorimetry.rgb(y: yv, pb: pb, pr: pr, kr: kr, kb: kb)
                 let (X, Y, Z) = converter.xyz(rgb.r, rgb.g, rgb.b)
                 let lab = converter.lab((X, Y, Z))
                 let L = lab.L, a = lab.a, bb = lab.b
                 all += 1
-                cHist[min(cHist.count - 1, Int((a * a + bb * bb).squareRoot() * 4))] += 1
-                let block = by * grid + px * grid / luma.width
+                cHist[min(799, Int((a * a + bb * bb).squareRoot() * 4))] &+= 1
+                let block = by * grid + blockColumns[i]
                 blockSums[block * 3] += L
                 blockSums[block * 3 + 1] += a
                 blockSums[block * 3 + 2] += bb
                 blockCounts[block] += 1
                 guard L >= 20, L <= 85 else { continue }
                 mid += 1
-                lHist[min(lHist.count - 1, Int(L * 4))] += 1
-                aHist[max(0, min(1023, Int((a + 128) * 4)))] += 1
-                bHist[max(0, min(1023, Int((bb + 128) * 4)))] += 1
+                lHist[min(399, Int(L * 4))] &+= 1
+                aHist[max(0, min(1023, Int((a + 128) * 4)))] &+= 1
+                bHist[max(0, min(1023, Int((bb + 128) * 4)))] &+= 1
                 // Grey world leaning on the near-neutral pixels, where a white-balance shift shows
                 // and the scene's own colours do not.
-                let c2 = (a * a + bb * bb) / 100
+                let c2 = (a * a + bb * bb) * 0.01
                 if c2 < 1.44 { neutral += 1 }
                 let weight = 1 / (1 + c2)
                 sumX += X * weight; sumY += Y * weight; sumZ += Z * weight
             }
         }
-        func median(_ h: [Int32], count: Int, offset: Double) -> Double {
+        func median(_ h: UnsafeMutablePointer<Int32>, bins: Int, count: Int, offset: Double) -> Double {
             guard count > 0 else { return 0 }
             var seen = 0
-            for (i, c) in h.enumerated() {
+            for (i, c) in UnsafeBufferPointer(start: h, count: bins).enumerated() {
                 seen += Int(c)
                 if seen * 2 >= count { return (Double(i) + 0.5) / 4 - offset }
             }
-            return Double(h.count) / 4 - offset
+            return Double(bins) / 4 - offset
         }
         var chromaP95 = 0.0
         var seen = 0
-        for (i, c) in cHist.enumerated() {
+        for (i, c) in UnsafeBufferPointer(start: cHist, count: 800).enumerated() {
             seen += Int(c)
             if Double(seen) >= 0.95 * Double(all) { chromaP95 = (Double(i) + 0.5) / 4; break }
         }
@@ -148,7 +157,8 @@ public final class ColourAnalyzer: PictureAnalyzer {
         }
         let levels = features.histogram.map { (signal.percent(Double($0.percentile(0.01))), signal.percent(Double($0.percentile(0.99)))) } ?? (0, 100)
         return ColourMeasurement(
-            midTones: Lab(L: median(lHist, count: mid, offset: 0), a: median(aHist, count: mid, offset: 128), b: median(bHist, count: mid, offset: 128)),
+            midTones: Lab(L: median(lHist, bins: 400, count: mid, offset: 0), a: median(aHist, bins: 1024, count: mid, offset: 128),
+                             b: median(bHist, bins: 1024, count: mid, offset: 128)),
             midToneShare: all > 0 ? Double(mid) / Double(all) : 0,
             blackLevel: levels.0, whiteLevel: levels.1, chromaP95: chromaP95,
             x: x, y: y, kelvin: neutral * 20 >= max(1, mid) ? Colorimetry.correlatedColourTemperature(x: x, y: y) : nil, blocks: blocks)

@@ -43,10 +43,42 @@ public final class GamutAnalyzer: PictureAnalyzer {
 
     private let low: Double
     private let high: Double
+    /// Column sums of the rows under one row of footprints, reused picture to picture.
+    private var columns: UnsafeMutableRawBufferPointer = .allocate(byteCount: 0, alignment: 16)
 
     public init(parameters: Parameters, context: CheckContext) {
         low = parameters.low
         high = parameters.high
+    }
+
+    deinit { columns.deallocate() }
+
+    /// The column-sum buffer, `width` sums of type `A`.
+    private func columnSums<A: FixedWidthInteger>(_ width: Int, _: A.Type) -> UnsafeMutableBufferPointer<A> {
+        if columns.count < width * MemoryLayout<A>.stride {
+            columns.deallocate()
+            columns = .allocate(byteCount: width * MemoryLayout<A>.stride, alignment: 16)
+        }
+        return UnsafeMutableBufferPointer(start: columns.baseAddress!.assumingMemoryBound(to: A.self), count: width)
+    }
+
+    /// Sums `rows` of plane `p` (samples of type `S`) column by column into `columns`, then each
+    /// run of `width` columns into `sums`.
+    @inline(__always)
+    private static func footprintSums<S: FixedWidthInteger & UnsignedInteger, A: FixedWidthInteger & UnsignedInteger>(
+        _ p: PlaneLayout, rows: Range<Int>, width: Int, _: S.Type, columns: UnsafeMutableBufferPointer<A>, into sums: inout [Int]
+    ) {
+        columns.update(repeating: 0)
+        for y in rows {
+            let row = (p.baseAddress + y * p.bytesPerRow).assumingMemoryBound(to: S.self)
+            for x in 0..<columns.count { columns[x] &+= A(truncatingIfNeeded: row[x]) }
+        }
+        for bx in sums.indices {
+            var t = 0
+            let x0 = bx * width
+            for x in x0..<min(columns.count, x0 + width) { t &+= Int(columns[x]) }
+            sums[bx] = t
+        }
     }
 
     public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> Measurement? {
@@ -73,27 +105,15 @@ public final class GamutAnalyzer: PictureAnalyzer {
         // Chroma samples under one footprint (4:2:0: 4×4, 4:2:2: 4×8, 4:4:4: 8×8).
         let cw = max(1, footW / sx), ch = max(1, footH / sy)
         var lumaSums = [Int](repeating: 0, count: cols), cbSums = [Int](repeating: 0, count: cols), crSums = [Int](repeating: 0, count: cols)
-        /// Adds `count` rows from `top` of plane `p` into per-footprint sums, `width` samples a footprint.
+        /// Adds `count` rows from `top` of plane `p` into per-footprint sums, `width` samples a
+        /// footprint: the rows are added column by column first (a loop the optimiser vectorises,
+        /// in 16-bit lanes up to 12-bit samples: 8 rows of 4095 fit), then each footprint's columns.
         func sumRows(_ p: PlaneLayout, top: Int, count: Int, width: Int, into sums: inout [Int]) {
-            for i in sums.indices { sums[i] = 0 }
-            for y in top..<min(p.height, top + count) {
-                if p.bytesPerSample == 1 {
-                    let row = p.row8(y)
-                    for bx in 0..<cols {
-                        var t = 0
-                        let x0 = bx * width
-                        for x in x0..<min(p.width, x0 + width) { t &+= Int(row[x]) }
-                        sums[bx] &+= t
-                    }
-                } else {
-                    let row = p.row16(y)
-                    for bx in 0..<cols {
-                        var t = 0
-                        let x0 = bx * width
-                        for x in x0..<min(p.width, x0 + width) { t &+= Int(row[x]) }
-                        sums[bx] &+= t
-                    }
-                }
+            let rows = top..<min(p.height, top + count)
+            switch (p.bytesPerSample, p.bitDepth <= 12) {
+            case (1, _): Self.footprintSums(p, rows: rows, width: width, UInt8.self, columns: columnSums(p.width, UInt16.self), into: &sums)
+            case (_, true): Self.footprintSums(p, rows: rows, width: width, UInt16.self, columns: columnSums(p.width, UInt16.self), into: &sums)
+            default: Self.footprintSums(p, rows: rows, width: width, UInt16.self, columns: columnSums(p.width, UInt32.self), into: &sums)
             }
         }
         let lumaCount = Double(footW * footH), chromaCount = Double(cw * ch)

@@ -1,4 +1,5 @@
 import Foundation
+@testable import GreenlightCLI
 import Testing
 
 /// Runs a program from the PATH (or an absolute path) and returns its status and output.
@@ -190,7 +191,18 @@ func have(_ name: String) -> Bool {
         #expect(verbose.stdout.contains("  black: blackFrames 65, blackSeconds 2.6, frames 250"))
         let quiet = try greenlight(two + ["--quiet", "--progress", "always"])
         #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty)
-        #expect(shown.stderr.contains(" ETA 0:"))  // after the first second, the run and each file get an ETA
+    }
+
+    /// The progress line's ETAs, from a state rather than a clock: none before the first second
+    /// or 2 %; the run's from the files done plus the fractions under way, each file's from its own.
+    @Test func progressLineETAs() {
+        let early = ProgressBoard.line(files: 2, done: 0, active: [("a.mp4", 0.5, 0.4)], elapsed: 0.5, width: 200)
+        #expect(early == "[0/2] ▕████░░░░░░░░░░░░░░░░▏ 20% · a.mp4 40%")
+        let later = ProgressBoard.line(files: 2, done: 1, active: [("b.mov", 10, 0.25)], elapsed: 30, width: 200)
+        // Run: 1.25 of 2 in 30 s, 18 s to go; b.mov: a quarter in 10 s, 30 s to go.
+        #expect(later == "[1/2] ▕████████████░░░░░░░░▏ 62% ETA 0:18 · b.mov 25% ETA 0:30")
+        #expect(ProgressBoard.eta(elapsed: 3600, fraction: 0.25) == "3:00:00")
+        #expect(ProgressBoard.line(files: 2, done: 1, active: [("b.mov", 10, 0.25)], elapsed: 30, width: 30).count == 30)
     }
 }
 

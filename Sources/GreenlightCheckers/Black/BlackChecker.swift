@@ -7,7 +7,7 @@ public final class BlackChecker: Checker {
     public static let description = CheckerDescription(
         id: "black",
         title: "Black frames",
-        catches: "Runs of black pictures: a picture is black when at least 98% of its pixels are at or below 10% of the nominal luma range above black level (limited or full range as the stream declares, any bit depth). Reported with frame-exact start and end.",
+        catches: "Runs of black pictures: a picture is black when at least 98% of its pixels (over 1280×720: of a regular grid of about 130,000) are at or below 10% of the nominal luma range above black level (limited or full range as the stream declares, any bit depth). Reported with frame-exact start and end.",
         why: "Black in the middle of a programme is usually a dropped shot, a bad edit or a playout gap; black at head and tail is expected padding but its length matters for delivery specs.",
         defaultSeverity: .warning,
         codes: ["black.segment"],

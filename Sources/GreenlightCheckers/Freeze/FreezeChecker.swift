@@ -6,7 +6,7 @@ public final class FreezeChecker: Checker {
     public static let description = CheckerDescription(
         id: "freeze",
         title: "Frozen pictures",
-        catches: "Runs of pictures that repeat the one before, for at least 2 s. A picture is the same as the previous one when the whole-picture and the worst 32×32-block luma differences are both under the noise thresholds, almost no pixel (1%) changed its code at all (a repeated picture decodes to identical codes; a still live shot renews its noise everywhere), and it has not drifted from the run's first picture; a key frame, which re-codes the held picture, gets a wider allowance. Black runs are left to the black checker. Pictures over 1280×720 are compared on half their lines, both fields.",
+        catches: "Runs of pictures that repeat the one before, for at least 2 s. A picture is the same as the previous one when the whole-picture and the worst 32×32-block luma differences are both under the noise thresholds, almost no pixel (1%) changed its code at all (a repeated picture decodes to identical codes; a still live shot renews its noise everywhere), and it has not drifted from the run's first picture; a key frame, which re-codes the held picture, gets a wider allowance. Black runs are left to the black checker. Pictures over 1280×720 are compared on about 270 of their lines (8 of every 32, in pairs so both fields count).",
         why: "A frozen picture mid-programme is a failed playout, a dropped feed or a render that stalled; sensor noise on a locked-off shot is live picture and is not reported.",
         defaultSeverity: .warning,
         codes: ["freeze.segment"],
