@@ -1,5 +1,5 @@
 # Greenlight: `make demo` and `make test` are all a new user needs on Debian 12.
-.PHONY: deps build demo demo-png test memcheck plugin-test bench samples clean
+.PHONY: deps build demo demo-png test memcheck plugin-test bench bench-check samples clean
 
 deps:
 	@scripts/deps.sh
@@ -38,10 +38,16 @@ memcheck: deps
 plugin-test: deps
 	scripts/test-plugin.sh
 
+# Speed and memory side by side with FFmpeg (about ten minutes; clips are made once in bench-media/).
 bench:
-	@scripts/deps.sh ffmpeg time
+	@scripts/deps.sh ffmpeg time chromium
 	@scripts/bench.sh
 	@scripts/bench-batch.sh
+
+# The benchmark-regression check CI runs: fails when the check's CPU relative to decoding alone
+# is 20 % over scripts/bench-baseline.txt.
+bench-check: deps
+	@scripts/bench-check.sh
 
 # Remakes the sample clips (and needs manifest.json to stay true).
 samples:
