@@ -22,7 +22,7 @@ mb() { awk -v kb="$1" 'BEGIN{printf "%.0f", kb / 1024}'; }
 echo "make bench, $(date -u '+%Y-%m-%d %H:%M UTC'): $(lscpu | sed -n 's/^Model name: *//p' | head -1), $cores cores," \
   "$(free -g | awk '/^Mem:/{print $2}') GiB; $(ffmpeg -version | head -1 | cut -d' ' -f1-3); greenlight $(git describe --always --dirty 2>/dev/null || echo '?')"
 echo "wall time (median of $runs) and peak RSS; the filter chain is blackdetect,freezedetect,signalstats,scdet + ebur128=peak=true,silencedetect"
-printf '%-44s %15s %15s %15s %15s %7s %7s\n' "clip" "decode (auto)" "decode ($cores thr)" "filter chain" "greenlight" "gl/dec" "ch/gl"
+printf '%-48s %15s %15s %15s %15s %7s %7s\n' "clip" "decode (auto)" "decode ($cores thr)" "filter chain" "greenlight" "gl/dec" "ch/gl"
 
 worst_ratio=0; worst_chain=1000; misses=()
 # bench_clip LABEL NAME RSS_LIMIT_MB: one table line.
@@ -44,7 +44,7 @@ bench_clip() {
   local ratio chainRatio
   ratio=$(awk -v g="$gm" -v d="$decode" 'BEGIN{printf "%.2f", g / d}')
   chainRatio=$(awk -v g="$gm" -v c="$c" 'BEGIN{printf "%.1f", c / g}')
-  printf '%-44s %7.2fs %4s MB %7.2fs %4s MB %7.2fs %4s MB %7.2fs %4s MB %6sx %6sx\n' "$label" \
+  printf '%-48s %7.2fs %4s MB %7.2fs %4s MB %7.2fs %4s MB %7.2fs %4s MB %6sx %6sx\n' "$label" \
     "$am" "$(mb "$akb")" "$nm" "$(mb "$nkb")" "$c" "$(mb "$ckb")" "$gm" "$(mb "$gkb")" "$ratio" "$chainRatio"
   worst_ratio=$(awk -v a="$worst_ratio" -v b="$ratio" 'BEGIN{print (b > a) ? b : a}')
   worst_chain=$(awk -v a="$worst_chain" -v b="$chainRatio" 'BEGIN{print (b < a) ? b : a}')
@@ -57,11 +57,11 @@ bench_clip() {
 bench_clip "1080p24 H.264 + stereo AAC, 60 s" h264-1080p24-60s.mp4 300
 short_rss=$last_rss
 bench_clip "2160p24 ProRes 422 HQ + PCM, 10 s" prores-2160p24-10s.mov 800
-bench_clip "1080i25 10-bit XAVC-like MXF + 2 mono PCM, 10 s" xavc-1080i25-10s.mxf 300
+bench_clip "1080i25 10-bit XAVC-like MXF, 2 mono PCM, 10 s" xavc-1080i25-10s.mxf 300
 
 long=$(make_clip h264-1080p24-600s.mp4)
 read -r s kb _ < <(measure "$bin" check "$long" --quiet)
-printf '%-44s %49s %7.2fs %4s MB   (peak RSS %.2fx the 60 s clip)\n' "1080p24 H.264 + stereo AAC, 600 s (memory)" "" "$s" "$(mb "$kb")" \
+printf '%-48s %49s %7.2fs %4s MB   (peak RSS %.2fx the 60 s clip)\n' "1080p24 H.264 + stereo AAC, 600 s (memory)" "" "$s" "$(mb "$kb")" \
   "$(awk -v a="$kb" -v b="$short_rss" 'BEGIN{print a / b}')"
 [ "$(mb "$kb")" -gt 300 ] && misses+=("600 s clip: peak RSS $(mb "$kb") MB over 300 MB")
 
