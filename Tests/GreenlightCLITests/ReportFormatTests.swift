@@ -183,7 +183,9 @@ func have(_ name: String) -> Bool {
     @Test func progressVerboseAndQuiet() throws {
         let two = ["check", file, "\(sampleMedia)/colour-shots-warm.mp4", "--checkers", "black,freeze,colour-consistency"]
         let shown = try greenlight(two + ["--progress", "always", "--jobs", "2"])
-        #expect(shown.stderr.contains("[0/2] ▕") && shown.stderr.contains("[1/2] ▕"))
+        // How many lines are drawn, and whether one falls between the two files' ends, depends on
+        // the clock; the count of files done is checked on the line itself (progressLineETAs).
+        #expect(shown.stderr.contains("[0/2] ▕"))
         #expect(shown.stderr.contains("· freeze.mp4 ") || shown.stderr.contains("· colour-shots-warm.mp4 "))
         #expect(shown.stderr.hasSuffix("\r\u{1B}[K"))  // the line is cleared before the summary
         let verbose = try greenlight(["check", file, "--checkers", "black,freeze", "--verbose"])
