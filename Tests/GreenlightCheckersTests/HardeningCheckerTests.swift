@@ -42,8 +42,11 @@ func residentBytes() -> Int {
         let long = try feedDoubledFrames(pairs: 50_000)
         #expect(short.closed == 4_999 && long.closed == 49_999)
         #expect(short.held == 0 && long.held == 0)
-        // Keeping a reference picture (8 KB) per run would grow by about 400 MB here.
-        #expect(long.growth - short.growth < 64 << 20, "grew \(long.growth >> 20) MB vs \(short.growth >> 20) MB")
+        // Keeping a reference picture (8 KB) per run would grow by about 360 MB more over the
+        // 45,000 extra runs. Resident memory is the whole process's, and other suites run beside
+        // this one (their pictures and reports count too: 67 MB once the suite got faster and
+        // more of it overlapped), so the bound sits halfway between.
+        #expect(long.growth - short.growth < 192 << 20, "grew \(long.growth >> 20) MB vs \(short.growth >> 20) MB")
     }
 }
 
