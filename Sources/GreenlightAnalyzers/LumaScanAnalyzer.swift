@@ -52,8 +52,8 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
 
     /// Geometry of the sampling grid, recomputed when the picture size or depth changes.
     private struct Layout {
-        /// Lines: pairs out of every `2 × step`; histogram: every `histogramStep`-th pixel of them.
-        var width: Int, height: Int, bitDepth: Int, step: Int, histogramStep: Int
+        /// Lines: pairs out of every `2 × step`; histogram: every `step`-th pixel of them.
+        var width: Int, height: Int, bitDepth: Int, step: Int
         var blockColumns: Int, blockRows: Int
         /// Pixels summed into each 32×32 block (whole rows, of the lines read).
         var blockCounts: [Int32]
@@ -129,10 +129,10 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
     /// The single pass, row by sampled row: first the luma sums (the thumbnail) and absolute
     /// differences to the previous picture (the block differences) over the whole row, 32 pixels
     /// at a time in vectorisable loops, which also brings the row into cache; then the histogram
-    /// from every `histogramStep`-th pixel of it. Returns the total difference.
+    /// from every `step`-th pixel of it. Returns the total difference.
     @inline(__always)
     private func scan<T: FixedWidthInteger & UnsignedInteger>(_: T.Type, _ luma: PlaneLayout, _ prev: PlaneLayout?, _ layout: Layout) -> (Int64, Int64) {
-        let step = layout.step, hStep = layout.histogramStep
+        let step = layout.step
         let width = luma.width, height = luma.height
         let shift = max(0, luma.bitDepth - 10)
         let maxBin = UInt32(Self.binCount - 1)
@@ -187,26 +187,26 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
                 // shift: no over-shift check per pixel) and clamp.
                 var x = 0
                 if T.bitWidth == 8 {
-                    while x &+ hStep < width {
+                    while x &+ step < width {
                         hist[Int(row[x])] &+= 1
-                        hist2[Int(row[x &+ hStep])] &+= 1
-                        x &+= hStep &* 2
+                        hist2[Int(row[x &+ step])] &+= 1
+                        x &+= step &* 2
                     }
                     if x < width { hist[Int(row[x])] &+= 1 }
                 } else if shift == 0 {
                     // Up to 10 bits: no shift, only the clamp against stray high bits.
-                    while x &+ hStep < width {
+                    while x &+ step < width {
                         hist[Int(min(UInt32(truncatingIfNeeded: row[x]), maxBin))] &+= 1
-                        hist2[Int(min(UInt32(truncatingIfNeeded: row[x &+ hStep]), maxBin))] &+= 1
-                        x &+= hStep &* 2
+                        hist2[Int(min(UInt32(truncatingIfNeeded: row[x &+ step]), maxBin))] &+= 1
+                        x &+= step &* 2
                     }
                     if x < width { hist[Int(min(UInt32(truncatingIfNeeded: row[x]), maxBin))] &+= 1 }
                 } else {
                     let s32 = UInt32(shift)
-                    while x &+ hStep < width {
+                    while x &+ step < width {
                         hist[Int(min(UInt32(truncatingIfNeeded: row[x]) &>> s32, maxBin))] &+= 1
-                        hist2[Int(min(UInt32(truncatingIfNeeded: row[x &+ hStep]) &>> s32, maxBin))] &+= 1
-                        x &+= hStep &* 2
+                        hist2[Int(min(UInt32(truncatingIfNeeded: row[x &+ step]) &>> s32, maxBin))] &+= 1
+                        x &+= step &* 2
                     }
                     if x < width { hist[Int(min(UInt32(truncatingIfNeeded: row[x]) &>> s32, maxBin))] &+= 1 }
                 }
@@ -274,14 +274,13 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
         if let l = layout, l.width == luma.width, l.height == luma.height, l.bitDepth == luma.bitDepth { return l }
         let w = luma.width, h = luma.height
         let step = w * h > 2560 * 1440 ? 8 : w * h > 1280 * 720 ? 4 : 1
-        let histogramStep = step == 1 ? 1 : step
         let bc = (w + 31) / 32, br = (h + 31) / 32
         var blockCounts = [Int32](repeating: 0, count: bc * br)
         var samples = 0, pixels = 0
         var y = 0
         while y < h {
             defer { y += Self.nextRowStep(y, step) }
-            samples += (w + histogramStep - 1) / histogramStep
+            samples += (w + step - 1) / step
             pixels += w
             for b in 0..<bc { blockCounts[(y >> 5) * bc + b] += Int32(min(32, w - b * 32)) }
         }
@@ -289,7 +288,7 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
         blockSums.deallocate()
         thumbSums = .allocate(capacity: bc * br)
         blockSums = .allocate(capacity: bc * br)
-        let l = Layout(width: w, height: h, bitDepth: luma.bitDepth, step: step, histogramStep: histogramStep, blockColumns: bc, blockRows: br,
+        let l = Layout(width: w, height: h, bitDepth: luma.bitDepth, step: step, blockColumns: bc, blockRows: br,
                        blockCounts: blockCounts, samples: samples, pixels: pixels)
         layout = l
         return l
