@@ -3,8 +3,8 @@
 # time of each (best of 3), their ratio, and whether both runs wrote the same JSON report.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product greenlight >/dev/null
-bin="$(swift build -c release --show-bin-path)/greenlight"
+source scripts/bench-lib.sh
+bin=$(release_tool greenlight)
 dir=bench-media/batch-12
 rm -rf "$dir"; mkdir -p "$dir"
 clips=(freeze.mp4 silence.mov colour-shots-warm.mp4 sync-flash-25-late80.mp4 gamut-excursions.mp4 black-8bit-limited.mp4

@@ -14,8 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
 scripts/deps.sh ffmpeg time
-swift build -c release --product greenlight >/dev/null
-bin="$(swift build -c release --show-bin-path)/greenlight"
+bin=$(release_tool greenlight)
 clip=$(make_clip h264-1080p24-10s.mp4)
 baseline_file=scripts/bench-baseline.txt
 runs=7

@@ -4,8 +4,8 @@
 # clips with findings, checked with the default profile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product greenlight >/dev/null
-bin="$(swift build -c release --show-bin-path)/greenlight"
+source scripts/bench-lib.sh
+bin=$(release_tool greenlight)
 dir=bench-media/html-300
 rm -rf "$dir"; mkdir -p "$dir"
 clips=(freeze.mp4 silence.mov colour-shots-warm.mp4 sync-flash-25-late80.mp4 gamut-excursions.mp4

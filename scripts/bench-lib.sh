@@ -2,6 +2,12 @@
 
 bench_dir=bench-media
 
+# release_tool PRODUCT: builds the product in release (quietly) and prints its path.
+release_tool() {
+  swift build -c release --product "$1" >/dev/null
+  echo "$(swift build -c release --show-bin-path)/$1"
+}
+
 # make_clip NAME: makes bench-media/NAME the first time it is asked for (written to a temporary
 # name and moved, so an interrupted run leaves no half clip), prints its path.
 make_clip() {

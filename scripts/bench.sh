@@ -10,11 +10,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bench-lib.sh
-swift build -c release --product greenlight >/dev/null
-swift build -c release --product greenlight-pixel-pass >/dev/null
-bin="$(swift build -c release --show-bin-path)/greenlight"
+bin=$(release_tool greenlight)
 # greenlight plus one more checker whose analyzer reads every pixel once.
-pixel="$(swift build -c release --show-bin-path)/greenlight-pixel-pass"
+pixel=$(release_tool greenlight-pixel-pass)
 cores=$(nproc)
 runs=3
 
