@@ -23,9 +23,10 @@ demo-png: demo
 	@echo "reports/qc.png written; browser console messages: $$(wc -l < reports/qc-console.log)"
 
 # The sanitizer run first, so the last line is Swift Testing's own summary. The report tests
-# want a browser, xmllint and Python's jsonschema (each test says so and skips when one is missing).
+# want a browser, xmllint and Python's jsonschema, the hostile-input corpus the ffmpeg CLI (each
+# test says so and skips when one is missing).
 test: deps
-	@scripts/deps.sh chromium xmllint jsonschema
+	@scripts/deps.sh chromium xmllint jsonschema ffmpeg
 	scripts/memcheck.sh
 	scripts/test-plugin.sh
 	swift test --package-path Examples/SlateCheck

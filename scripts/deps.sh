@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs with apt-get what the build needs and pkg-config cannot find: the FFmpeg -dev
 # packages, libebur128-dev (and pkg-config itself). Extra words add tools: `ffmpeg` (the CLI, for sample-media
-# and benchmarks), `time` (GNU time, for peak memory), and for the report tests `chromium` (the HTML
+# the hostile-input corpus and benchmarks), `time` (GNU time, for peak memory), and for the report tests `chromium` (the HTML
 # report in a headless browser), `xmllint` (JUnit XML against its schema) and `jsonschema` (Python's
 # validator, from PyPI, for the JSON report's schema).
 set -euo pipefail

@@ -207,12 +207,14 @@ public struct Profile: Sendable {
 
     /// Reads a YAML or JSON profile file.
     public static func load(path: String, registry: [AnyCheckerType]) throws -> Profile {
-        let size = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-        guard size <= maximumBytes else {
-            throw ProfileError(source: path, key: "(file)", message: "the profile is \(size) bytes; a profile may be at most \(maximumBytes) bytes (1 MB)")
+        let data: Data
+        do {
+            data = try InputFile.contents(path, limit: maximumBytes, kind: "a profile")
+        } catch {
+            throw ProfileError(source: path, key: "(file)", message: "cannot read the profile: \(error.description)")
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ProfileError(source: path, key: "(file)", message: "cannot read the profile file (or it is not UTF-8 text)")
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ProfileError(source: path, key: "(file)", message: "the profile is not UTF-8 text")
         }
         return try parse(text, source: path, registry: registry)
     }
@@ -237,7 +239,9 @@ public struct Profile: Sendable {
         } catch let error as ProfileError {
             throw error
         } catch {
-            throw ProfileError(source: source, key: "(file)", message: "not valid YAML or JSON: \(error)")
+            // The parser quotes the offending line, which in a hostile file is megabytes long.
+            let why = "\(error)"
+            throw ProfileError(source: source, key: "(file)", message: "not valid YAML or JSON: \(why.count > 400 ? why.prefix(400) + "…" : why)")
         }
         guard let top = stringKeyed(root ?? [String: Any]()) else {
             throw ProfileError(source: source, key: "(top level)", message: "must be a mapping with name, checkers and severity")

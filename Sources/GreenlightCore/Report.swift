@@ -104,6 +104,37 @@ extension Finding {
     public static func reportOrder(_ a: Finding, _ b: Finding) -> Bool {
         (a.start, a.checker, a.stream ?? -1, a.channel ?? "") < (b.start, b.checker, b.stream ?? -1, b.channel ?? "")
     }
+
+    /// Findings of one code a file's report lists; past it, the last listed says how many more
+    /// there were and until when (a subtitle file of 100,000 cues off the frame grid would
+    /// otherwise be 100,000 lines in every report).
+    public static let listedPerCode = 500
+
+    /// `findings` (in report order) with at most ``listedPerCode`` of each code: the first ones,
+    /// the last of them saying what was left out.
+    public static func listed(_ findings: [Finding]) -> [Finding] {
+        var seen: [String: Int] = [:]
+        var lastListed: [String: Int] = [:]
+        var unlisted: [String: (count: Int, end: Double)] = [:]
+        var out: [Finding] = []
+        for f in findings {
+            let n = seen[f.code, default: 0] + 1
+            seen[f.code] = n
+            if n <= listedPerCode {
+                out.append(f)
+                lastListed[f.code] = out.count - 1
+            } else {
+                let more = unlisted[f.code, default: (0, f.end)]
+                unlisted[f.code] = (more.count + 1, max(more.end, f.end))
+            }
+        }
+        for (code, more) in unlisted {
+            let i = lastListed[code]!
+            out[i].message += " \(more.count) more \(code) finding(s), up to \(formatSeconds(more.end)), are not listed (a report lists \(listedPerCode) of each kind)."
+            out[i].measurements["unlisted"] = Double(more.count)
+        }
+        return out
+    }
 }
 
 /// The time range a report of part of a file covers: it holds the findings that start in it.

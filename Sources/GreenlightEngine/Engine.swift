@@ -146,7 +146,8 @@ public struct Engine: Sendable {
         for i in findings.indices { findings[i].severity = profile.severity(for: findings[i]) }
         findings.sort(by: Finding.reportOrder)
         let verdict: Verdict = health.stopError != nil ? .error : Verdict(findings: findings)
-        var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: info, findings: findings, summaries: summaries)
+        var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: info,
+                                findings: Finding.listed(findings), summaries: summaries)
         report.series = series
         if let range {
             report.range = RangeReport(start: range.start.seconds, end: range.end?.seconds, reachedEnd: !conclusion.rangeEnded)
@@ -182,9 +183,9 @@ public struct Engine: Sendable {
 
 /// A flag one thread sets and another reads.
 final class Flag: Sendable {
-    private let value = Mutex(false)
-    func set() { value.withLock { $0 = true } }
-    var isSet: Bool { value.withLock { $0 } }
+    private let value = Atomic(false)
+    func set() { value.store(true, ordering: .releasing) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
 }
 
 /// How much work one check did (tests read it to see what was decoded and measured).

@@ -361,7 +361,11 @@ final class FilePass {
             return "No picture or sound could be decoded from the file."
         }
         // Half a second plus a frame absorbs audio padding and edit-list rounding, not missing media.
-        let slack = 0.5 + (context.frameRate.map { 1 / $0.doubleValue } ?? 0)
+        // Pictures need no such room where the container's durations are exact (not guessed from
+        // the bit rate): two frames, so an MP4 cut 0.4 s before its end is not called complete.
+        let frame = context.frameRate.map { 1 / $0.doubleValue } ?? 0
+        let slack = 0.5 + frame
+        let pictureSlack = file.info.durationIsEstimate == true || frame == 0 ? slack : 2 * frame
         let containerStart = file.info.startTime ?? origin.seconds
         var undeclared: [MediaTime] = []
         for (stream, end) in decoded {
@@ -371,7 +375,7 @@ final class FilePass {
             let absoluteEnd = (origin + end).seconds
             if let duration = stream.duration, duration > 0 {
                 let declaredEnd = (stream.startTime ?? containerStart) + duration
-                if absoluteEnd < declaredEnd - slack {
+                if absoluteEnd < declaredEnd - (stream.type == .video ? pictureSlack : slack) {
                     return "The file is truncated or damaged: \(describe(stream)) stops \(position(end)) but the stream declares \(formatSeconds(declaredEnd - origin.seconds))."
                 }
             } else {

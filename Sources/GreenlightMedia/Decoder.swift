@@ -7,6 +7,9 @@ final class StreamDecoder {
     let timeBase: Rational
     let context: UnsafeMutablePointer<AVCodecContext>
     let frame: UnsafeMutablePointer<AVFrame>
+    /// The time of the last packet sent that had one: where damage is placed when the decoder
+    /// reports it later (frame threads) or on a packet without a time.
+    var lastPacketTime: MediaTime?
 
     init(file: MediaFile, streamIndex: Int, threads: Int) throws(MediaError) {
         let stream = file.stream(streamIndex)

@@ -26,9 +26,11 @@ public struct MediaError: Error, Sendable, Hashable, CustomStringConvertible {
         self.path = path
     }
 
-    /// An error carrying FFmpeg's text for `code`.
-    init(ffmpeg code: Int32, call: String, path: String? = nil) {
-        self.init(code: code, message: MediaError.text(for: code), call: call, path: path)
+    /// An error carrying FFmpeg's text for `code`, and what FFmpeg logged while failing
+    /// (`Invalid data found when processing input; FFmpeg: "moov atom not found"`).
+    init(ffmpeg code: Int32, call: String, path: String? = nil, saying lines: [String] = []) {
+        let said = lines.isEmpty ? "" : "; FFmpeg: " + lines.map { "\"\($0)\"" }.joined(separator: ", ")
+        self.init(code: code, message: MediaError.text(for: code) + said, call: call, path: path)
     }
 
     public var description: String {

@@ -18,11 +18,26 @@ public final class MediaFile {
     let context: UnsafeMutablePointer<AVFormatContext>
 
     public init(path: String) throws(MediaError) {
-        MediaFile.quietOnce
+        FFmpegLog.installed
         self.path = path
         try MediaFile.requireRegularFile(path)
         var ctx: UnsafeMutablePointer<AVFormatContext>?
-        try check(avformat_open_input(&ctx, path, nil, nil), "avformat_open_input", path: path)
+        // The path is a file, never a URL: "file:" keeps a name like `take:2.mov` or `concat:a|b`
+        // from being read as a protocol, and the whitelist keeps a playlist inside the file (HLS,
+        // ffconcat) from opening anything but local files.
+        var options: OpaquePointer?
+        av_dict_set(&options, "protocol_whitelist", "file", 0)
+        defer { av_dict_free(&options) }
+        let opened = FFmpegLog.capturing { avformat_open_input(&ctx, "file:" + path, nil, &options) }
+        if opened.code < 0 {
+            var error = MediaError(ffmpeg: opened.code, call: "avformat_open_input", path: path, saying: opened.lines)
+            if opened.lines.contains("moov atom not found") {
+                error.message += ": the index (moov) is missing, so the file was cut short or never finished writing"
+            } else if opened.lines.isEmpty && opened.code == cff_averror_invaliddata() {
+                error.message += ": no container format was recognised in the file"
+            }
+            throw error
+        }
         guard let owned = ctx else { throw MediaError(code: cff_averror_enomem(), message: "no context", call: "avformat_open_input", path: path) }
         // Until `context` is stored, this initialiser owns the demuxer and frees it on every
         // early exit; once stored, only deinit frees it (a throw after that point runs deinit).
@@ -31,8 +46,8 @@ public final class MediaFile {
             avformat_close_input(&doomed)
             return error
         }
-        let rc = avformat_find_stream_info(owned, nil)
-        if rc < 0 { throw fail(MediaError(ffmpeg: rc, call: "avformat_find_stream_info", path: path)) }
+        let found = FFmpegLog.capturing { avformat_find_stream_info(owned, nil) }
+        if found.code < 0 { throw fail(MediaError(ffmpeg: found.code, call: "avformat_find_stream_info", path: path, saying: found.lines)) }
         let info = MediaFile.probe(owned, path: path)
         if info.streams.allSatisfy({ $0.type != .video && $0.type != .audio && $0.type != .subtitle }) {
             let what = info.streams.isEmpty ? "the container holds no streams"
@@ -52,22 +67,8 @@ public final class MediaFile {
             let code = errno
             throw MediaError(code: -code, message: String(cString: strerror(code)), call: "stat", path: path)
         }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG:
-            if st.st_size == 0 { throw MediaError(code: 0, message: "the file is empty (0 bytes)", call: "open", path: path) }
-        case S_IFDIR:
-            throw MediaError(code: 0, message: "is a folder, not a media file", call: "open", path: path)
-        case S_IFIFO:
-            throw MediaError(code: 0, message: "not a regular file (a FIFO); greenlight reads only regular files", call: "open", path: path)
-        case S_IFCHR, S_IFBLK:
-            throw MediaError(code: 0, message: "not a regular file (a device); greenlight reads only regular files", call: "open", path: path)
-        default:
-            throw MediaError(code: 0, message: "not a regular file; greenlight reads only regular files", call: "open", path: path)
-        }
+        if let why = InputFile.problem(at: path) { throw MediaError(code: 0, message: why, call: "open", path: path) }
     }
-
-    /// FFmpeg's own log lines are silenced once: Greenlight reports what matters in its own words.
-    private static let quietOnce: Void = cff_log_errors_only(0)
 
     deinit {
         var ctx: UnsafeMutablePointer<AVFormatContext>? = context

@@ -223,6 +223,10 @@ public final class MediaReader {
     /// Sends one packet (or the drain signal) and hands every frame that comes out to `deliver`.
     private func feed(_ d: StreamDecoder, _ packet: UnsafeMutablePointer<AVPacket>?, _ outcome: inout ReadOutcome,
                       _ deliver: (inout ReadOutcome) throws -> Void) throws {
+        if let p = packet {
+            let time = p.pointee.pts != cff_nopts_value() ? p.pointee.pts : p.pointee.dts
+            if time != cff_nopts_value() { d.lastPacketTime = MediaTime(time, timeBase: d.timeBase) }
+        }
         var rc = d.send(packet)
         if rc < 0 && rc != cff_averror_eagain() && rc != cff_averror_eof() {
             noteDecodeError(rc, "avcodec_send_packet", d, packet, &outcome)
@@ -247,6 +251,8 @@ public final class MediaReader {
         }
         if let p = packet, p.pointee.pts != cff_nopts_value() {
             noteDamage(at: MediaTime(p.pointee.pts, timeBase: d.timeBase), &outcome)
+        } else if let time = d.lastPacketTime {
+            noteDamage(at: time, &outcome)
         }
     }
 

@@ -18,9 +18,16 @@ public enum SubtitleFile {
     /// The extensions read; sidecars are looked for with these (`.xml` only when named).
     public static let recognised = ["srt", "vtt", "ttml", "dfxp", "xml", "scc", "stl"]
 
+    /// Subtitle files are text (or STL's small blocks): a real one is well under a megabyte, a
+    /// feature's worth of cues a few. Anything larger is refused before it is read.
+    public static let maximumBytes = 64 << 20
+
     public static func read(path: String) throws -> SubtitleDocument {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ReadError.unreadable(path, FileManager.default.fileExists(atPath: path) ? "permission denied or not a file" : "no such file")
+        let data: Data
+        do {
+            data = try InputFile.contents(path, limit: maximumBytes, kind: "a subtitle file")
+        } catch {
+            throw ReadError.unreadable(path, error.description)
         }
         return try read(data, name: (path as NSString).lastPathComponent)
     }

@@ -33,8 +33,12 @@ func execute(_ executable: String, _ arguments: [String], in directory: URL? = n
     p.standardOutput = out
     p.standardError = err
     try p.run()
+    // Both pipes drained at once: a child filling one while the other is read would block forever.
+    nonisolated(unsafe) var e = Data()
+    let stderrRead = DispatchGroup()
+    DispatchQueue.global().async(group: stderrRead) { e = err.fileHandleForReading.readDataToEndOfFile() }
     let o = out.fileHandleForReading.readDataToEndOfFile()
-    let e = err.fileHandleForReading.readDataToEndOfFile()
+    stderrRead.wait()
     p.waitUntilExit()
     return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
 }
