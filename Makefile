@@ -1,5 +1,5 @@
 # Greenlight: `make demo` and `make test` are all a new user needs on Debian 12.
-.PHONY: deps build demo demo-png test memcheck plugin-test bench bench-check samples clean
+.PHONY: deps build demo demo-png test memcheck sanitize fuzz plugin-test bench bench-check samples clean
 
 deps:
 	@scripts/deps.sh
@@ -35,6 +35,16 @@ test: deps
 memcheck: deps
 	scripts/memcheck.sh
 
+# The whole test suite under AddressSanitizer + LeakSanitizer, then ThreadSanitizer (about 25 min).
+sanitize: deps
+	@scripts/deps.sh chromium xmllint jsonschema ffmpeg
+	scripts/sanitize.sh
+
+# libFuzzer over every parser (subtitle formats, profiles, media through FFmpeg's demuxers),
+# FUZZ_SECONDS each (default 60); crashes are left in .build-fuzz/artifacts/.
+fuzz: deps
+	scripts/fuzz.sh
+
 # The SwiftPM plugin (release build): a passing check passes, a failing gate fails the command.
 plugin-test: deps
 	scripts/test-plugin.sh
@@ -56,4 +66,4 @@ samples:
 	sample-media/make-samples.sh
 
 clean:
-	rm -rf .build .build-asan reports bench-media
+	rm -rf .build .build-asan .build-tsan .build-fuzz reports bench-media

@@ -7,6 +7,9 @@ let package = Package(
     products: [
         .executable(name: "greenlight", targets: ["greenlight"]),
         .library(name: "GreenlightValues", targets: ["GreenlightValues"]),
+        // The media and subtitle layers are products for the fuzz targets (Fuzz/), which feed them directly.
+        .library(name: "GreenlightSubtitles", targets: ["GreenlightSubtitles"]),
+        .library(name: "GreenlightMedia", targets: ["GreenlightMedia"]),
         .library(name: "GreenlightCore", targets: ["GreenlightCore"]),
         .library(name: "GreenlightAnalyzers", targets: ["GreenlightAnalyzers"]),
         .library(name: "GreenlightEngine", targets: ["GreenlightEngine"]),
@@ -78,7 +81,7 @@ let package = Package(
         .testTarget(name: "GreenlightSubtitlesTests", dependencies: ["GreenlightSubtitles", "GreenlightValues"]),
         .testTarget(name: "GreenlightCoreTests", dependencies: ["GreenlightCore", "GreenlightValues"]),
         .testTarget(name: "GreenlightAnalyzersTests", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightValues"]),
-        .testTarget(name: "GreenlightEngineTests", dependencies: ["GreenlightEngine", "GreenlightMedia", "GreenlightCore", "GreenlightValues", "GreenlightCheckers"]),
+        .testTarget(name: "GreenlightEngineTests", dependencies: ["GreenlightEngine", "GreenlightMedia", "GreenlightCore", "GreenlightValues", "GreenlightCheckers", "GreenlightSubtitles"]),
         .testTarget(name: "GreenlightCheckersTests", dependencies: ["GreenlightCheckers", "GreenlightEngine", "GreenlightCore", "GreenlightSubtitles", "GreenlightValues"]),
         .testTarget(name: "GreenlightReportsTests", dependencies: ["GreenlightReports", "GreenlightCore", "GreenlightValues"], exclude: ["Golden"]),
         .testTarget(name: "GreenlightCLITests", dependencies: ["greenlight", "GreenlightCLI", "GreenlightCore", "GreenlightValues", .product(name: "Yams", package: "Yams")]),

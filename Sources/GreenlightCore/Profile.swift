@@ -228,12 +228,11 @@ public struct Profile: Sendable {
         do {
             // Compose first: aliases stay shared references, so counting the expanded size is cheap
             // and stops at the cap; only a profile within it is constructed.
+            // Keys that are not plain text (`? [a, b]: c`) are refused here too: the constructor
+            // traps on them (the fuzzer found it).
             if let node = try Yams.compose(yaml: text) {
                 var budget = maximumNodes
-                guard withinBudget(node, &budget) else {
-                    throw ProfileError(source: source, key: "(file)",
-                                       message: "the profile expands to more than \(maximumNodes) YAML nodes once its aliases are followed (an alias or merge-key bomb?); refused without expanding it")
-                }
+                if let why = unconstructable(node, &budget) { throw ProfileError(source: source, key: "(file)", message: why) }
             }
             root = try Yams.load(yaml: text)
         } catch let error as ProfileError {
@@ -356,19 +355,27 @@ public struct Profile: Sendable {
     }
 }
 
-/// Counts `node` and everything under it against `budget`, stopping as soon as it runs out.
-private func withinBudget(_ node: Node, _ budget: inout Int) -> Bool {
+/// Why `node` cannot be constructed, or nil: it expands past `budget` nodes (counted as it is
+/// walked, stopping as soon as it runs out), or a mapping has a key that is not a scalar.
+private func unconstructable(_ node: Node, _ budget: inout Int) -> String? {
     budget -= 1
-    guard budget >= 0 else { return false }
+    guard budget >= 0 else {
+        return "the profile expands to more than \(Profile.maximumNodes) YAML nodes once its aliases are followed (an alias or merge-key bomb?); refused without expanding it"
+    }
     switch node {
     case .scalar, .alias:
-        return true
+        return nil
     case .sequence(let items):
-        for item in items where !withinBudget(item, &budget) { return false }
-        return true
+        for item in items { if let why = unconstructable(item, &budget) { return why } }
+        return nil
     case .mapping(let pairs):
-        for (key, value) in pairs where !withinBudget(key, &budget) || !withinBudget(value, &budget) { return false }
-        return true
+        for (key, value) in pairs {
+            guard case .scalar = key else {
+                return "the key at line \(key.mark.map { "\($0.line)" } ?? "?") is not plain text (a list, mapping or alias); profile keys are names"
+            }
+            if let why = unconstructable(value, &budget) { return why }
+        }
+        return nil
     }
 }
 

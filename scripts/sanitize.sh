@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# make sanitize: the whole test suite under AddressSanitizer (with LeakSanitizer), then under
+# ThreadSanitizer (the engine decodes on one thread and analyses on another; --jobs checks files
+# side by side). The greenlight binary the CLI tests run is built with the same sanitizer, so
+# every process the suite starts is checked; each writes its reports to a log file, and any
+# report, or any failing test, fails the run. `scripts/sanitize.sh thread` runs one.
+# GREENLIGHT_SANITIZER tells the tests: bounds on memory (which the sanitizers inflate) and on
+# time are relaxed there, and say so.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kinds=("$@")
+[ ${#kinds[@]} -gt 0 ] || kinds=(address thread)
+status=0
+for kind in "${kinds[@]}"; do
+  case "$kind" in
+    address) scratch=.build-asan ;;
+    thread) scratch=.build-tsan ;;
+    *) echo "sanitize: unknown sanitizer '$kind' (address, thread)" >&2; exit 2 ;;
+  esac
+  logs="$(mktemp -d)"
+  swift build --build-tests --sanitize="$kind" --scratch-path "$scratch"
+  started=$SECONDS
+  rc=0
+  GREENLIGHT_SANITIZER="$kind" \
+    ASAN_OPTIONS="detect_leaks=1:log_path=$logs/report" LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp" \
+    TSAN_OPTIONS="halt_on_error=0:log_path=$logs/report" \
+    swift test --skip-build --sanitize="$kind" --scratch-path "$scratch" > "$logs/test.log" 2>&1 || rc=$?
+  reports=$(find "$logs" -name 'report.*' | wc -l)
+  grep -E "^✘|Test run with" "$logs/test.log" | tail -15
+  if [ "$rc" -ne 0 ] || [ "$reports" -gt 0 ]; then
+    for f in $(find "$logs" -name 'report.*' | head -3); do head -60 "$f" >&2; done
+    echo "sanitize $kind: FAILED (tests exit $rc, $reports process(es) with sanitizer reports; logs in $logs)" >&2
+    status=1
+  else
+    echo "sanitize $kind: clean: the test suite passed with no sanitizer report in $((SECONDS - started)) s"
+    rm -rf "$logs"
+  fi
+done
+exit $status
