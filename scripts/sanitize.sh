@@ -10,6 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 kinds=("$@")
 [ ${#kinds[@]} -gt 0 ] || kinds=(address thread)
+# A log holding only "Suppressions used" (a leak listed in lsan.supp) is not a report.
+reported='ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer'
 status=0
 for kind in "${kinds[@]}"; do
   case "$kind" in
@@ -25,11 +27,10 @@ for kind in "${kinds[@]}"; do
     ASAN_OPTIONS="detect_leaks=1:log_path=$logs/report" LSAN_OPTIONS="suppressions=$PWD/scripts/lsan.supp" \
     TSAN_OPTIONS="halt_on_error=0:log_path=$logs/report" \
     swift test --skip-build --sanitize="$kind" --scratch-path "$scratch" > "$logs/test.log" 2>&1 || rc=$?
-  # A log holding only "Suppressions used" (a leak listed in lsan.supp) is not a report.
-  reports=$({ grep -l -E "ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer" "$logs"/report.* 2>/dev/null || true; } | wc -l)
+  reports=$({ grep -l -E "$reported" "$logs"/report.* 2>/dev/null || true; } | wc -l)
   { grep -E "^✘|Test run with" "$logs/test.log" || true; } | tail -15
   if [ "$rc" -ne 0 ] || [ "$reports" -gt 0 ]; then
-    for f in $({ grep -l -E "ERROR: (Address|Leak)Sanitizer|WARNING: ThreadSanitizer" "$logs"/report.* 2>/dev/null || true; } | head -3); do
+    for f in $({ grep -l -E "$reported" "$logs"/report.* 2>/dev/null || true; } | head -3); do
       head -60 "$f" >&2
     done
     echo "sanitize $kind: FAILED (tests exit $rc, $reports process(es) with sanitizer reports; logs in $logs)" >&2
