@@ -41,7 +41,8 @@ sanitize: deps
 	scripts/sanitize.sh
 
 # libFuzzer over every parser (subtitle formats, profiles, media through FFmpeg's demuxers),
-# FUZZ_SECONDS each (default 60); crashes are left in .build-fuzz/artifacts/.
+# a fixed seed and input count (~1 min each), or FUZZ_SECONDS each exploring with a random
+# seed; crashes are left in .build-fuzz/artifacts/.
 fuzz: deps
 	scripts/fuzz.sh
 

@@ -196,7 +196,11 @@ struct RangeArgument: ExpressibleByArgument {
 
     /// Seconds from the first frame: a number, or a timecode of the file (its start timecode counts as 0).
     private func seconds(_ text: String, context: CheckContext) throws -> Double {
-        if let s = Double(text), s >= 0, s.isFinite { return s }
+        if let s = Double(text), s >= 0, s.isFinite {
+            // Past a year no file has frames; the frame arithmetic of 1e300 s would overflow.
+            guard s < 366 * 86_400 else { throw ValidationError("--range \(self.text): \(text) s is past the end of any file") }
+            return s
+        }
         guard let start = context.startTimecode, let tc = Timecode(parsing: text, rate: start.rate) else {
             throw ValidationError("--range \(self.text): \(text) is neither seconds nor a timecode of this file\(context.startTimecode == nil ? " (it has no timecode)" : "")")
         }

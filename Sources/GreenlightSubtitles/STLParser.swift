@@ -122,7 +122,8 @@ public enum STLParser {
     private static func cyrillicScalar(_ b: UInt8) -> Unicode.Scalar? {
         switch b {
         case 0xA0: return Unicode.Scalar(0xA0)
-        case 0xA1...0xAC, 0xAE...0xFF where b != 0xF0 && b != 0xFD: return Unicode.Scalar(UInt32(b) - 0xA0 + 0x400)
+        case 0xA1...0xAC: return Unicode.Scalar(UInt32(b) - 0xA0 + 0x400)
+        case 0xAE...0xFF where b != 0xF0 && b != 0xFD: return Unicode.Scalar(UInt32(b) - 0xA0 + 0x400)
         default: return nil
         }
     }

@@ -11,15 +11,30 @@ import GreenlightValues
 /// and `ttp:tickRate`; `begin`/`end`/`dur` on any timed element, relative to the parent's begin;
 /// `timeContainer="seq"` children one after another. A document whose first cue starts at or
 /// after 10:00:00:00 (or 01:00:00:00) has that programme start subtracted, and says so.
-/// DOCTYPEs with entity declarations are refused (no entity expansion, no external entities).
+/// DOCTYPEs declaring entities, notations or attribute lists are refused (no entity expansion,
+/// no external entities, and none of the declarations FoundationXML dies on).
 public enum TTMLParser {
+    /// The first DTD declaration anywhere in the document that is refused, with its line.
+    /// Entities expand (a billion laughs) or fetch (`SYSTEM "file:///etc/passwd"`); FoundationXML
+    /// on Linux reads a null pointer for a notation's missing public ID or an attribute list's
+    /// missing default, which kills the process (found by trying each declaration after the
+    /// fuzzer found one). TTML needs none of them. The whole document is searched: a DOCTYPE may
+    /// follow any amount of comment.
+    static func refusedDeclaration(_ data: Data) -> (line: Int, message: String)? {
+        let kinds = [("<!ENTITY", "XML entities, which are refused (entity expansion)"),
+                     ("<!NOTATION", "an XML notation, which is refused"), ("<!ATTLIST", "an XML attribute list, which is refused")]
+        let found = kinds.compactMap { kind in data.range(of: Data(kind.0.utf8)).map { ($0.lowerBound, kind.1) } }
+        guard let (at, what) = found.min(by: { $0.0 < $1.0 }) else { return nil }
+        let line = data[data.startIndex..<at].reduce(1) { $0 + ($1 == 0x0A ? 1 : 0) }
+        return (line, "the document declares \(what)")
+    }
+
     public static func parse(_ data: Data, source: String) -> (cues: [SubtitleCue], errors: [SubtitleParseError], offset: Double) {
-        if let head = String(data: data.prefix(4096), encoding: .utf8) ?? String(data: data.prefix(4096), encoding: .isoLatin1),
-           head.contains("<!ENTITY") {
-            return ([], [SubtitleParseError(line: 1, message: "the document declares XML entities, which are refused (entity expansion)")], 0)
+        if let refused = refusedDeclaration(data) {
+            return ([], [SubtitleParseError(line: refused.line, message: refused.message)], 0)
         }
         let delegate = Reader(source: source)
-        let parser = XMLParser(data: data)
+        let parser = XMLParser(data: givingEveryInstructionData(data))
         parser.shouldResolveExternalEntities = false
         parser.delegate = delegate
         let parsed = parser.parse()
@@ -45,6 +60,31 @@ public enum TTMLParser {
         return (cues, delegate.errors, offset)
     }
 
+    /// `data` with a space after the target of every processing instruction that has no data
+    /// (`<?x?>` becomes `<?x ?>`). libxml2 reports such an instruction with a null data pointer,
+    /// which FoundationXML on Linux reads as a C string: the process dies (found by the fuzzer).
+    /// Instructions mean nothing to TTML; the space changes nothing else.
+    static func givingEveryInstructionData(_ data: Data) -> Data {
+        let bytes = [UInt8](data)
+        var out: [UInt8] = []
+        var copied = 0
+        var i = 0
+        while i + 1 < bytes.count {
+            defer { i += 1 }
+            guard bytes[i] == UInt8(ascii: "<"), bytes[i + 1] == UInt8(ascii: "?") else { continue }
+            var j = i + 2
+            while j < bytes.count, ![0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "?")].contains(bytes[j]) { j += 1 }
+            if j > i + 2, j + 1 < bytes.count, bytes[j] == UInt8(ascii: "?"), bytes[j + 1] == UInt8(ascii: ">") {
+                out += bytes[copied..<j]
+                out.append(0x20)
+                copied = j
+            }
+        }
+        if copied == 0 { return data }
+        out += bytes[copied...]
+        return Data(out)
+    }
+
     /// Timing parameters from the `<tt>` element.
     struct Rates {
         var frameRate = 30.0
@@ -57,9 +97,15 @@ public enum TTMLParser {
         var clockTimeBase = false
     }
 
-    /// Seconds of a TTML time expression, or nil when it does not read.
+    /// Seconds of a TTML time expression, or nil when it does not read or is not a time from 0 to
+    /// ``SubtitleCue/latestSeconds`` (`99999999999999h`, or frames at a rate of `inf` × 0).
     /// - Parameter lenient: called when the expression is read although TTML does not allow it.
     static func seconds(_ expression: String, _ rates: Rates, lenient: (() -> Void)? = nil) -> Double? {
+        guard let s = anySeconds(expression, rates, lenient: lenient), s.isFinite, s >= 0, s <= SubtitleCue.latestSeconds else { return nil }
+        return s
+    }
+
+    private static func anySeconds(_ expression: String, _ rates: Rates, lenient: (() -> Void)?) -> Double? {
         let e = expression.trimmingCharacters(in: .whitespaces)
         // Lenient where real files are (Apple's iTT writes "19.764" and "3:58.640"): a bare number
         // is seconds, and two clock fields are minutes and seconds.
@@ -118,7 +164,7 @@ public enum TTMLParser {
             let documentEnd = times.max() ?? 0
             for (begin, text, line) in openEnded where !text.isEmpty {
                 if documentEnd > begin {
-                    add(begin: begin, end: documentEnd, text: text)
+                    add(begin: begin, end: documentEnd, text: text, line: line)
                 } else {
                     errors.append(SubtitleParseError(line: line, message: "a paragraph with no end, here or on any parent, that begins at the document's last time: it would stay on screen to the end of the programme"))
                 }
@@ -210,10 +256,10 @@ public enum TTMLParser {
                 paragraph = nil
                 let text = clean(p.text)
                 if p.node.timed, let end = p.node.end, end.isFinite {
-                    add(begin: p.node.begin, end: end, text: text)
+                    add(begin: p.node.begin, end: end, text: text, line: p.line)
                 } else if !p.timedSpans.isEmpty {
                     for (s, t) in p.timedSpans {
-                        if let end = s.end, end.isFinite { add(begin: s.begin, end: end, text: clean(t)) } else { openEnded.append((s.begin, clean(t), p.line)) }
+                        if let end = s.end, end.isFinite { add(begin: s.begin, end: end, text: clean(t), line: p.line) } else { openEnded.append((s.begin, clean(t), p.line)) }
                     }
                 } else if p.node.timed {
                     // No end here or above: active until the document ends (settled at the end).
@@ -236,7 +282,12 @@ public enum TTMLParser {
                 .filter { !$0.isEmpty }.joined(separator: "\n")
         }
 
-        private func add(begin: Double, end: Double, text: String) {
+        /// A cue, unless nesting and sequences added its times up past ``SubtitleCue/latestSeconds``.
+        private func add(begin: Double, end: Double, text: String, line: Int) {
+            guard begin <= SubtitleCue.latestSeconds, end <= SubtitleCue.latestSeconds else {
+                errors.append(SubtitleParseError(line: line, message: "the paragraph's times add up to more than 10 000 hours"))
+                return
+            }
             cues.append(SubtitleCue(source: source, number: cues.count + 1, start: MediaTime(seconds: begin), end: MediaTime(seconds: end), text: text))
         }
     }

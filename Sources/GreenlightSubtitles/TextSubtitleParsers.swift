@@ -47,7 +47,7 @@ func visibleText(_ raw: String) -> String {
 }
 
 /// Reads `[[hh:]mm:]ss[,.]fff`; `strictVTT` asks for WebVTT's form (mm:ss.fff or hh:mm:ss.fff,
-/// three digits after the point).
+/// three digits after the point). Hours past ``SubtitleCue/latestSeconds`` do not read.
 func parseClock(_ s: Substring, strictVTT: Bool) -> MediaTime? {
     let text = s.trimmingCharacters(in: .whitespaces)
     let sep: Character = strictVTT ? "." : (text.contains(",") ? "," : ".")
@@ -59,7 +59,7 @@ func parseClock(_ s: Substring, strictVTT: Bool) -> MediaTime? {
     let numbers = fields.compactMap { Int64($0) }
     guard numbers.count == fields.count else { return nil }
     let (h, m, sec) = numbers.count == 3 ? (numbers[0], numbers[1], numbers[2]) : (0, numbers[0], numbers[1])
-    guard m < 60, sec < 60 else { return nil }
+    guard m < 60, sec < 60, Double(h) * 3600 < SubtitleCue.latestSeconds else { return nil }
     if strictVTT {
         guard fields.last!.count == 2, fields[fields.count - 2].count == 2, numbers.count == 2 || fields[0].count >= 2 else { return nil }
     }

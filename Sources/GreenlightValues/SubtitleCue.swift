@@ -22,6 +22,11 @@ public struct SubtitleCue: Sendable, Hashable, Codable {
         self.isBitmap = isBitmap
     }
 
+    /// The latest time a subtitle file may give: 10 000 hours. A later time is a damaged or
+    /// hostile file (no programme runs that long), and its arithmetic in ticks could overflow,
+    /// so parsers refuse it as an unreadable time.
+    public static let latestSeconds: Double = 36_000_000
+
     public var lines: [String] { text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) }
     public var duration: MediaTime { end - start }
 }

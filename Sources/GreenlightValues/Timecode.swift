@@ -61,7 +61,9 @@ public struct Timecode: Sendable, Hashable, CustomStringConvertible {
         return (negative ? "-" : "") + "\(pad(h, 2)):\(pad(m, 2)):\(pad(s, 2)).\(pad(f, 3))"
     }
 
-    /// Parses `HH:MM:SS:FF`; a `;` or `.` before the frames marks drop-frame.
+    /// Parses `HH:MM:SS:FF`; a `;` or `.` before the frames marks drop-frame. Every field is in
+    /// SMPTE's range (hours 00–23): a label out of range, such as a file's `timecode` tag of
+    /// `999999999999999:00:00:00`, is not a timecode.
     public init?(parsing text: String, rate: Rational) {
         let trimmed = text.trimmingCharacters(in: .whitespaces)
         let separators: Set<Character> = [":", ";", "."]
@@ -70,7 +72,7 @@ public struct Timecode: Sendable, Hashable, CustomStringConvertible {
               let s = Int64(fields[2]), let f = Int64(fields[3]), rate.isValid else { return nil }
         let drop = trimmed.contains(";") || trimmed.contains(".")
         let fps = Int64(rate.doubleValue.rounded())
-        guard m < 60, s < 60, f < fps, h >= 0 else { return nil }
+        guard (0..<24).contains(h), (0..<60).contains(m), (0..<60).contains(s), (0..<fps).contains(f) else { return nil }
         let isDrop = drop && Timecode.supportsDropFrame(rate)
         var count = ((h * 60 + m) * 60 + s) * fps + f
         if isDrop {

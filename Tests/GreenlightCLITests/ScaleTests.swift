@@ -299,7 +299,8 @@ struct ShardTests {
 
     @Test func badRangesAreUsageErrors() throws {
         for (range, message) in [("6-3", "the end is not after the start"), ("10-", "the file is 8 s long"),
-                                 ("x-3", "neither seconds nor a timecode"), ("5/4", "--range")] {
+                                 ("x-3", "neither seconds nor a timecode"), ("5/4", "--range"),
+                                 ("1e300-", "1e300 s is past the end of any file")] {
             let (r, _) = try findings(["--range", range])
             #expect(r.status == 2, "\(range)")
             #expect(r.stderr.contains(message), "\(range): \(r.stderr)")

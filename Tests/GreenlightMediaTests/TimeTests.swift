@@ -49,6 +49,12 @@ import GreenlightValues
         #expect(start.dropFrame == false)
         #expect(start.adding(frames: 190).description == "10:00:07:15")
         #expect(Timecode(parsing: "00:00:00:25", rate: Rational(25, 1)) == nil)  // frames past the rate
+        // Fields outside SMPTE's ranges are not timecode (a file's tag can say anything; this one
+        // overflowed the frame count and trapped).
+        for label in ["24:00:00:00", "999999999999999:00:00:00", "00:-1:00:00", "00:00:00:-1", "00:00:60:00"] {
+            #expect(Timecode(parsing: label, rate: Rational(25, 1)) == nil, "\(label)")
+        }
+        #expect(Timecode(parsing: "23:59:59:24", rate: Rational(25, 1))?.frameCount == Int64(2_159_999))
         #expect(Timecode(parsing: "01:00:00;00", rate: Rational(25, 1))?.dropFrame == false)  // no drop-frame at 25
     }
 

@@ -194,6 +194,12 @@ case("corrupt packets, a lost cluster", "an MP4 with 3000 random bytes over pack
      {"{corrupt-packets.mp4}": {"codes": ["decode.damaged"]}, "{lost-cluster.mkv}": {"codes": ["decode.gap"]}},
      "`decode.damaged` with its time span (error); `decode.gap` with the missing range (warning)")
 
+# --- A timecode tag no SMPTE label can be (it overflowed the frame count and trapped) ---
+ffmpeg("-i", path("base.mkv"), "-c", "copy", "-metadata", "timecode=999999999999999:00:00:00", path("absurd-timecode.mkv"))
+case("absurd timecode tag", "Matroska whose timecode tag says 999999999999999:00:00:00",
+     ["check", "{absurd-timecode.mkv}", "{base.mkv}"], 0, [], {"{absurd-timecode.mkv}": {"same-as": "{base.mkv}"}},
+     "the tag is not a timecode (SMPTE hours are 00–23): checked and reported as the same file without it")
+
 # --- Sound whose layout and rate change mid-stream ---
 ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=2", "-af", "pan=5.1|c0=c0|c1=c0|c2=c0|c3=c0|c4=c0|c5=c0",
        "-c:a", "ac3", path("part-51.ac3"))
@@ -222,6 +228,11 @@ write("invalid-utf8.srt", b"1\n00:00:01,000 --> 00:00:02,000\nna\xefve caf\xe9 \
 case("invalid UTF-8", "a SubRip file with bytes that are not UTF-8",
      ["cues", "{invalid-utf8.srt}"], 0, [], {}, stdout=["(detected), 1 cue(s), 0 parse error(s)"],
      gets="read as the Windows code page its bytes fit, and `cues` says which was assumed")
+write("past-10000-hours.srt", cue % "A cue that reads." + "2\n99999999999999999:00:00,000 --> 99999999999999999:00:01,000\nLate\n")
+case("times past 10 000 hours", "a SubRip cue at hour 99999999999999999 (its tick count overflowed and trapped)",
+     ["check", GOOD, "--subtitles", "{past-10000-hours.srt}"], 0, [],
+     {GOOD: {"codes": ["subtitle.parse-error"], "message": "cannot read the times"}},
+     "`subtitle.parse-error` for that cue (times past 10 000 hours are not read); the other cues checked")
 write("nested.ttml", '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s" end="2s">'
       + "<span>" * 100_000 + "deep" + "</span>" * 100_000 + "</p></div></body></tt>")
 case("deeply nested TTML", "TTML with 100 000 nested spans",
