@@ -5,9 +5,9 @@
 # .build-fuzz/artifacts/ (copy it into Fuzz/regressions/TARGET/ once fixed: the test suite
 # replays that folder). `scripts/fuzz.sh srt vtt` runs only those targets.
 #
-# Two modes. By default (CI) the run is reproducible: a fixed seed, a fixed number of inputs per
+# Two modes. By default (CI) the run is seeded: a fixed seed, a fixed number of inputs per
 # target (about a minute each here), deterministic Swift hashing and an empty corpus, so a clean
-# clone explores exactly what a developer's run did and a green run here is green there.
+# clone walks nearly what a developer's run did (libFuzzer is not bit-exact: ~1 % apart).
 # FUZZ_SECONDS=N explores instead: a random seed for N seconds per target, keeping what it finds
 # in .build-fuzz/corpus/TARGET for the next run. Run that to look for new bugs.
 set -euo pipefail

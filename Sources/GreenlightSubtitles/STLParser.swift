@@ -32,8 +32,8 @@ public enum STLParser {
         /// Seconds of an 8-character "HHMMSSFF" time code in the GSI.
         func gsiTime(_ at: Int) -> Double? {
             let t = ascii(at..<(at + 8))
-            guard t.count == 8, t.allSatisfy(\.isNumber) else { return nil }
-            let d = t.compactMap { $0.wholeNumberValue }
+            let d = t.compactMap { $0.isASCII ? $0.wholeNumberValue : nil }
+            guard d.count == 8, t.count == 8 else { return nil }
             let h = d[0] * 10 + d[1], m = d[2] * 10 + d[3], s = d[4] * 10 + d[5], f = d[6] * 10 + d[7]
             guard m < 60, s < 60, f < rate else { return nil }
             return Double(h * 3600 + m * 60 + s) + Double(f) / Double(rate)
