@@ -198,11 +198,14 @@ extension MediaFile {
             // FFmpeg describes a layout it does not know as "N channels": that is no layout.
             let layout = cString { cff_codecpar_layout_name(st.pointee.codecpar, $0, $1) }
             s.channelLayout = layout?.hasSuffix(" channels") == true ? nil : layout
-            let labels = (0..<channels).map { c in cString { cff_codecpar_channel_name(st.pointee.codecpar, Int32(c), $0, $1) } ?? "" }
-            s.channelNames = labels.contains("") ? nil : labels
+            // A damaged header can declare a negative count (the fuzzer made one): no names then.
+            let labels = (0..<max(0, channels)).map { c in cString { cff_codecpar_channel_name(st.pointee.codecpar, Int32(c), $0, $1) } ?? "" }
+            s.channelNames = labels.isEmpty || labels.contains("") ? nil : labels
             s.sampleFormat = string(cff_sample_fmt_name(par.format))
             if st.pointee.duration > 0, par.sample_rate > 0 {
-                s.sampleCount = (MediaTime(st.pointee.duration, timeBase: s.timeBase).converted(to: Int64(par.sample_rate))).value
+                // In doubles: a damaged header's duration times its time base can pass Int64.
+                let samples = (Double(st.pointee.duration) * s.timeBase.doubleValue * Double(par.sample_rate)).rounded()
+                if samples < 0x1p53 { s.sampleCount = Int64(samples) }
             }
         default:
             break

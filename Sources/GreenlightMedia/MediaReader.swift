@@ -78,7 +78,7 @@ public final class MediaReader {
         if selection.audio {
             for s in info.audioStreams {
                 guard (s.channels ?? 0) > 0 else {
-                    unreadable.append((s, "the stream declares 0 channels"))
+                    unreadable.append((s, "the stream declares \(s.channels ?? 0) channels"))
                     continue
                 }
                 do {
