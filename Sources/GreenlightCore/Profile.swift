@@ -363,7 +363,13 @@ private func unconstructable(_ node: Node, _ budget: inout Int) -> String? {
         return "the profile expands to more than \(Profile.maximumNodes) YAML nodes once its aliases are followed (an alias or merge-key bomb?); refused without expanding it"
     }
     switch node {
-    case .scalar, .alias:
+    case .scalar(let scalar):
+        // YAML 1.1 reads `1:30` as 90 (base 60); Yams' constructor does that arithmetic with
+        // trapping overflow, so a long one such as `226622666666266662:6` killed the process
+        // (the fuzzer found it).
+        guard scalar.style == .plain, scalar.string.contains(":"), baseSixtyOverflows(scalar.string) else { return nil }
+        return "the number \"\(scalar.string.prefix(40))\" at line \(node.mark.map { "\($0.line)" } ?? "?") is too large (YAML reads a:b as base 60)"
+    case .alias:
         return nil
     case .sequence(let items):
         for item in items { if let why = unconstructable(item, &budget) { return why } }
@@ -373,10 +379,29 @@ private func unconstructable(_ node: Node, _ budget: inout Int) -> String? {
             guard case .scalar = key else {
                 return "the key at line \(key.mark.map { "\($0.line)" } ?? "?") is not plain text (a list, mapping or alias); profile keys are names"
             }
-            if let why = unconstructable(value, &budget) { return why }
+            if let why = unconstructable(key, &budget) ?? unconstructable(value, &budget) { return why }
         }
         return nil
     }
+}
+
+/// Whether Yams' reading of a base-60 integer would overflow: it sums each part times a base
+/// that it multiplies by 60 after every part, the last included.
+private func baseSixtyOverflows(_ text: String) -> Bool {
+    var digits = text.replacingOccurrences(of: "_", with: "")
+    if digits.hasPrefix("-") || digits.hasPrefix("+") { digits.removeFirst() }
+    let parts = digits.split(separator: ":", omittingEmptySubsequences: false)
+    let numbers = parts.compactMap { Int($0) }
+    guard numbers.count == parts.count else { return false }  // not read as a number at all
+    var base = 1, value = 0
+    for n in numbers.reversed() {
+        let (term, o1) = n.multipliedReportingOverflow(by: base)
+        let (sum, o2) = value.addingReportingOverflow(term)
+        let (next, o3) = base.multipliedReportingOverflow(by: 60)
+        if o1 || o2 || o3 { return true }
+        (value, base) = (sum, next)
+    }
+    return false
 }
 
 private func stringKeyed(_ value: Any) -> [String: Any]? {

@@ -198,8 +198,9 @@ extension MediaFile {
             // FFmpeg describes a layout it does not know as "N channels": that is no layout.
             let layout = cString { cff_codecpar_layout_name(st.pointee.codecpar, $0, $1) }
             s.channelLayout = layout?.hasSuffix(" channels") == true ? nil : layout
-            // A damaged header can declare a negative count (the fuzzer made one): no names then.
-            let labels = (0..<max(0, channels)).map { c in cString { cff_codecpar_channel_name(st.pointee.codecpar, Int32(c), $0, $1) } ?? "" }
+            // A damaged header can declare -1249361729 or 2^31 channels (the fuzzer made both):
+            // no names then, rather than a trap or a 17 GB list. 1024 is past any real layout.
+            let labels = (0..<(channels <= 1024 ? max(0, channels) : 0)).map { c in cString { cff_codecpar_channel_name(st.pointee.codecpar, Int32(c), $0, $1) } ?? "" }
             s.channelNames = labels.isEmpty || labels.contains("") ? nil : labels
             s.sampleFormat = string(cff_sample_fmt_name(par.format))
             if st.pointee.duration > 0, par.sample_rate > 0 {

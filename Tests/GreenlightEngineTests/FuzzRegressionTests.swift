@@ -78,6 +78,10 @@ import GreenlightMedia
         // Found by the fuzzer: a mapping used as a key (`? gamut: false`) trapped inside Yams.
         #expect(refused["mapping-as-key.yaml"]?.contains("is not plain text") == true, "\(refused)")
         #expect(refused["delivery.yaml"] == nil && refused["ci.json"] == nil, "\(refused)")
+        // Found by the seeded run: YAML's base-60 integers overflowed inside Yams, by a long
+        // first part or by more than ten parts.
+        #expect(refused["base-sixty-overflow.yaml"] == "the number \"226622666666266662:6\" at line 4 is too large (YAML reads a:b as base 60)", "\(refused)")
+        #expect(refused["base-sixty-many-parts.yaml"]?.contains("is too large") == true, "\(refused)")
     }
 
     @Test func mediaInputsOpenAndDecode() throws {
