@@ -93,8 +93,11 @@ struct Check: AsyncParsableCommand {
         let perFileJSON = jsonDir.map { dir in JSONDirectory.names(for: runFiles).mapValues { dir + "/" + $0 } } ?? [:]
 
         // Reports never land on an input, on each other, or on anything but a regular file.
-        var inputs = paths.map { ("media file", $0) }
+        // Inputs are everything the whole run reads (every shard's media, the sidecars found
+        // beside each, the named files), compared by device and inode, so no spelling gets past.
+        var inputs = runFiles.map { ("media file", $0) }
         if let subtitles { inputs.append(("subtitle file", subtitles)) }
+        else { inputs += runFiles.flatMap { SubtitleFile.sidecarPaths(for: $0).map { ("sidecar subtitle file", $0) } } }
         if let reference { inputs.append(("reference file", reference)) }
         if !Profile.builtInNames.contains(profile) { inputs.append(("profile", profile)) }
         var requested = output.requested(files: paths)
