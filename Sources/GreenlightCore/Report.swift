@@ -26,7 +26,7 @@ public enum Verdict: String, Sendable, Hashable, Codable, Comparable {
 /// checker `decode` and one of these codes (profiles may remap their severity).
 public enum FileHealth {
     public static let checker = "decode"
-    public static let codes = ["decode.damaged", "decode.gap", "decode.stream-unreadable", "audio.layout-change"]
+    public static let codes = ["decode.damaged", "decode.gap", "decode.stream-unreadable", "decode.end-unverified", "audio.layout-change"]
 }
 
 public enum Greenlight {

@@ -327,6 +327,7 @@ final class FilePass {
         if stopError == nil, outcome.decodeErrors > 0 || outcome.concealedFrames > 0 {
             findings.append(damageFinding(outcome))
         }
+        if stopError == nil, !rangeEnded, let note = unverifiedEnd(transportStreamEnd) { findings.append(note) }
         findings += timelineFindings()
         for (stream, reason) in reader.unreadableStreams {
             findings.append(context.finding(
@@ -388,7 +389,34 @@ final class FilePass {
                 return "The file is truncated or damaged: decoding stopped \(position(end)) but the container declares \(formatSeconds(declaredEnd - origin.seconds))."
             }
         }
+        // A transport stream has no index and its duration comes from its last timestamps, so a
+        // cut TS looks whole to everything above: its last packets and its last picture say otherwise.
+        if let tail = transportStreamEnd {
+            if let why = tail.truncation {
+                return "The file is truncated: decoding stopped \(position(lastEnd)) where the transport stream is cut (\(why))."
+            }
+            if let end = videoEnd, let damage = outcome.lastDamage.map({ $0 - origin }), frame > 0,
+               damage.seconds >= end.seconds - 2.5 * frame {
+                return "The file is truncated: decoding stopped \(position(lastEnd)) on a picture the decoder had to conceal damage in: "
+                    + "the transport stream ends on a whole packet but partway through its last picture (its video packets declare no length, so only the picture shows the cut)."
+            }
+        }
         return nil
+    }
+
+    /// What the last packets of a transport stream say (nil for any other container).
+    private var transportStreamEnd: TransportStreamEnd? {
+        file.info.container == "mpegts" ? TransportStreamEnd.inspect(path: path) : nil
+    }
+
+    /// An MPEG-TS whose end looks whole but whose video PES packets declare no length: a cut
+    /// exactly between two pictures cannot be told from the real end, and the report says so.
+    private func unverifiedEnd(_ tail: TransportStreamEnd?) -> Finding? {
+        guard let tail, tail.truncation == nil, !tail.unboundedPIDs.isEmpty, let end = videoEnd else { return nil }
+        return context.finding(
+            checker: FileHealth.checker, code: "decode.end-unverified", severity: .info, placement: nil, start: end, end: end,
+            message: "A transport stream has no index: its end was checked by its last packets (whole \(tail.packetSize)-byte packets, every PES packet that declares a length complete, the last picture decoded cleanly), but its video PES packets declare no length, so a cut exactly between two pictures cannot be told from the real end.",
+            measurements: ["packetSize": Double(tail.packetSize)])
     }
 
     private func describe(_ stream: StreamInfo) -> String {

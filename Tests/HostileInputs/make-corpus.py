@@ -109,6 +109,58 @@ case("truncated Matroska and MXF", "Matroska and MXF cut in half (their indexes 
      {"{cut-50.mkv}": {"error": "truncated or damaged"}, "{cut-50.mxf}": {"error": "truncated or damaged"}},
      "verdict `error` naming the stream and where it stops")
 
+# A transport stream has no index: a cut is read from its last packets (a partial 188-byte
+# packet, a PES packet shorter than it declares) or its last picture (concealed by the decoder).
+ffmpeg(*V, *A, *H264, "-c:a", "aac", "-ac", "2", "-shortest", path("base.ts"))
+ts = read("base.ts")
+
+
+def ts_cut(kind, where):
+    """The first 188-byte boundary after byte `where` that cuts the file as `kind` says:
+    "mid-picture" (the video PES, PID 256, goes on past the cut), "mid-audio" (an audio PES,
+    PID 257, is open: fewer of its bytes before the cut than it declares), "between" (the next
+    packet starts a video PES and no audio PES is open: a cut no packet can show)."""
+    audio_left = 0  # bytes the open audio PES still declares
+    for at in range(0, len(ts) - 188, 188):
+        pid, pusi = (ts[at + 1] & 0x1F) << 8 | ts[at + 2], ts[at + 1] & 0x40
+        payload = at + 4 + (1 + ts[at + 4] if ts[at + 3] & 0x20 else 0)
+        if pid == 257:
+            if pusi:
+                audio_left = (ts[payload + 4] << 8 | ts[payload + 5]) + 6
+            audio_left -= at + 188 - payload
+        nxt_pid, nxt_pusi = (ts[at + 189] & 0x1F) << 8 | ts[at + 190], ts[at + 189] & 0x40
+        if at + 188 < where:
+            continue
+        if kind == "mid-picture" and nxt_pid == 256 and not nxt_pusi and audio_left <= 0:
+            return at + 188
+        if kind == "mid-audio" and pid == 257 and audio_left > 0:
+            return at + 188
+        if kind == "between" and nxt_pid == 256 and nxt_pusi and audio_left <= 0:
+            return at + 188
+    raise SystemExit(f"no {kind} cut in base.ts")
+
+
+for pct in (10, 50, 90):
+    n = len(ts) * pct // 100
+    write(f"cut-mid-packet-{pct}.ts", ts[: n if n % 188 else n + 1])
+case("truncated transport stream, mid-packet", "a TS cut at 10 %, 50 % and 90 %, inside a 188-byte packet",
+     ["check"] + ["{cut-mid-packet-%d.ts}" % p for p in (10, 50, 90)] + [GOOD], 2, ["the transport stream is cut"],
+     {"{cut-mid-packet-%d.ts}" % p: {"error": "bytes into a 188-byte packet"} for p in (10, 50, 90)},
+     "verdict `error`: \"The file is truncated … it ends 112 bytes into a 188-byte packet\"")
+for kind, pct in (("mid-picture", 30), ("mid-picture", 70), ("mid-audio", 50)):
+    write(f"cut-{kind}-{pct}.ts", ts[: ts_cut(kind, len(ts) * pct // 100)])
+case("truncated transport stream, on a packet boundary", "a TS cut between whole packets: inside a picture at 30 % and 70 %, inside an audio PES packet at 50 %",
+     ["check", "{cut-mid-picture-30.ts}", "{cut-mid-picture-70.ts}", "{cut-mid-audio-50.ts}", GOOD], 2, ["The file is truncated"],
+     {"{cut-mid-picture-30.ts}": {"error": "partway through its last picture"},
+      "{cut-mid-picture-70.ts}": {"error": "partway through its last picture"},
+      "{cut-mid-audio-50.ts}": {"error": "the last PES packet of PID 257 holds"}},
+     "verdict `error`: the last picture is incomplete, or the last audio PES packet is shorter than it declares")
+write("cut-between-pictures.ts", ts[: ts_cut("between", len(ts) * 60 // 100)])
+case("transport stream cut between pictures", "a whole TS, and one cut on a packet boundary just before a picture starts",
+     ["check", "{base.ts}", "{cut-between-pictures.ts}", GOOD], 0, [],
+     {"{base.ts}": {"codes": ["decode.end-unverified"]}, "{cut-between-pictures.ts}": {"codes": ["decode.end-unverified"]}},
+     "checked; `decode.end-unverified` (info) says that a cut between two pictures of a TS cannot be told from its end")
+
 
 def box(data, tag):
     """Offset and size of the first MP4 box named tag (searched as bytes)."""
