@@ -102,6 +102,32 @@ public struct OptionSpec: Sendable, Hashable {
     }
 }
 
+/// An option's value as a profile file wrote it, beside what the YAML constructor made of it.
+public struct ScalarLiteral: Sendable, Hashable {
+    public var text: String
+    /// Written in single or double quotes: text, whatever it spells.
+    public var quoted: Bool
+
+    public init(text: String, quoted: Bool) {
+        self.text = text
+        self.quoted = quoted
+    }
+
+    /// A plain decimal number (`10`, `-5`, `0.15`, `1e3`): not hexadecimal, octal, base 60 or `.inf`.
+    var isDecimal: Bool {
+        var rest = Substring(text)
+        if rest.first == "-" || rest.first == "+" { rest = rest.dropFirst() }
+        let mantissa = rest.prefix { $0 != "e" && $0 != "E" }
+        let exponent = rest.dropFirst(mantissa.count)
+        let digits = mantissa.filter { $0 != "." }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber), mantissa.filter({ $0 == "." }).count <= 1 else { return false }
+        guard !exponent.isEmpty else { return true }
+        var e = exponent.dropFirst()
+        if e.first == "-" || e.first == "+" { e = e.dropFirst() }
+        return !e.isEmpty && e.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+}
+
 /// The option values a checker runs with: defaults overlaid with a profile's settings, each
 /// checked against the checker's ``OptionSpec``s.
 public struct OptionValues: Sendable, Hashable {
@@ -114,24 +140,32 @@ public struct OptionValues: Sendable, Hashable {
 
     /// Sets `name` from a raw profile value, converting it to the option's kind.
     /// - Throws: ``ProfileError`` naming the key when the option is unknown or the value has the wrong kind.
-    public mutating func set(_ name: String, raw: Any, specs: [OptionSpec], checker: String, source: String) throws {
+    /// - Parameter literal: the value as the profile wrote it, when known: a number must be
+    ///   written as a plain decimal (not `"10"`, `0x10`, `0o17` or `1:30`), a flag as `true` or `false`.
+    public mutating func set(_ name: String, raw: Any, literal: ScalarLiteral? = nil, specs: [OptionSpec], checker: String, source: String) throws {
         guard let spec = specs.first(where: { $0.name == name }) else {
             let known = specs.map(\.name).joined(separator: ", ")
             throw ProfileError(source: source, key: "checkers.\(checker).\(name)",
                                message: "unknown option '\(name)' for checker '\(checker)' (known: \(known.isEmpty ? "none" : known))")
         }
         let bad = ProfileError(source: source, key: "checkers.\(checker).\(name)",
-                               message: "'\(raw)' is not \(spec.defaultValue.kindName)")
+                               message: "'\(literal?.text ?? "\(raw)")' is not \(spec.defaultValue.kindName)")
         let key = "checkers.\(checker).\(name)"
         let value: OptionValue
         switch spec.defaultValue {
         case .number:
             let n: Double
+            let range = spec.range.map { " \(formatNumber($0.lowerBound))…\(formatNumber($0.upperBound)) \(spec.unit)" } ?? ""
+            let allowed = "allowed:\(range.isEmpty ? " any finite number" : range)"
+            if let literal, literal.quoted {
+                throw ProfileError(source: source, key: key, message: "'\(literal.text)' is quoted text, not a number (\(allowed)); write it without quotes")
+            }
             if let d = raw as? Double { n = d }
             else if let i = raw as? Int { n = Double(i) }
-            else if let s = raw as? String, let d = Double(s.trimmingCharacters(in: .whitespaces)) { n = d }
             else { throw bad }
-            let range = spec.range.map { " \(formatNumber($0.lowerBound))…\(formatNumber($0.upperBound)) \(spec.unit)" } ?? ""
+            if let literal, n.isFinite, !literal.isDecimal {
+                throw ProfileError(source: source, key: key, message: "'\(literal.text)' is not a decimal number (YAML reads it as \(raw); \(allowed)); write the number in decimal")
+            }
             guard n.isFinite else {
                 throw ProfileError(source: source, key: key, message: "'\(raw)' is not a finite number (allowed:\(range.isEmpty ? " any finite number" : range))")
             }
@@ -141,6 +175,10 @@ public struct OptionValues: Sendable, Hashable {
             value = .number(n)
         case .duration:
             let d: DurationValue
+            if let literal, !literal.quoted, !literal.isDecimal, raw is Int || (raw as? Double)?.isFinite == true {
+                throw ProfileError(source: source, key: key,
+                                   message: "'\(literal.text)' is not a duration such as 12f, 2s, 500ms or a decimal number of seconds (YAML reads it as \(raw))")
+            }
             if let n = raw as? Double { d = .seconds(n) }
             else if let n = raw as? Int { d = .seconds(Double(n)) }
             else if let s = raw as? String, let parsed = DurationValue(parsing: s) { d = parsed }
@@ -153,7 +191,7 @@ public struct OptionValues: Sendable, Hashable {
             }
             value = .duration(d)
         case .flag:
-            guard let b = raw as? Bool else { throw bad }
+            guard let b = raw as? Bool, literal.map({ !$0.quoted && ["true", "false"].contains($0.text) }) ?? true else { throw bad }
             value = .flag(b)
         case .text:
             guard let s = raw as? String else { throw bad }

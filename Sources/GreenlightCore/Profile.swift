@@ -225,15 +225,19 @@ public struct Profile: Sendable {
             throw ProfileError(source: source, key: "(file)", message: "the profile is \(text.utf8.count) bytes; a profile may be at most \(maximumBytes) bytes (1 MB)")
         }
         let root: Any?
+        var literals: [String: [String: ScalarLiteral]] = [:]
         do {
             // Compose first: aliases stay shared references, so counting the expanded size is cheap
             // and stops at the cap; only a profile within it is constructed.
             // Keys that are not plain text (`? [a, b]: c`) are refused here too: the constructor
             // traps on them (the fuzzer found it).
-            if let node = try Yams.compose(yaml: text) {
-                var budget = maximumNodes
-                if let why = unconstructable(node, &budget) { throw ProfileError(source: source, key: "(file)", message: why) }
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ProfileError(source: source, key: "(file)",
+                                   message: "the profile is empty; a profile is a mapping with name, checkers and severity (`--profile default` is the default profile)")
             }
+            var budget = maximumNodes
+            if let why = unconstructable(node, &budget) { throw ProfileError(source: source, key: "(file)", message: why) }
+            literals = optionLiterals(node)
             root = try Yams.load(yaml: text)
         } catch let error as ProfileError {
             throw error
@@ -247,6 +251,9 @@ public struct Profile: Sendable {
         }
         for key in top.keys where !["name", "description", "checkers", "severity"].contains(key) {
             throw ProfileError(source: source, key: key, message: "unknown key (known: name, description, checkers, severity)")
+        }
+        for key in ["name", "description"] where top[key] != nil && !(top[key] is String) {
+            throw ProfileError(source: source, key: key, message: "'\(top[key]!)' is not text")
         }
         let fallbackName = URL(fileURLWithPath: source).deletingPathExtension().lastPathComponent
         var profile = Profile(name: top["name"] as? String ?? fallbackName, description: top["description"] as? String,
@@ -267,7 +274,7 @@ public struct Profile: Sendable {
                 else if (entry as? Bool) == false { continue }
                 else if let options = stringKeyed(entry) {
                     for key in options.keys.sorted() {
-                        try values.set(key, raw: options[key]!, specs: specs, checker: id, source: source)
+                        try values.set(key, raw: options[key]!, literal: literals[id]?[key], specs: specs, checker: id, source: source)
                     }
                 } else {
                     throw ProfileError(source: source, key: "checkers.\(id)", message: "must be a mapping of options, true or false")
@@ -357,6 +364,21 @@ public struct Profile: Sendable {
 
 /// Why `node` cannot be constructed, or nil: it expands past `budget` nodes (counted as it is
 /// walked, stopping as soon as it runs out), or a mapping has a key that is not a scalar.
+/// How each checker option was written (`checkers.ID.OPTION`): the constructed value alone
+/// cannot tell `10` from `"10"` or `0x10` from `16`.
+private func optionLiterals(_ root: Node) -> [String: [String: ScalarLiteral]] {
+    var out: [String: [String: ScalarLiteral]] = [:]
+    guard let checkers = root.mapping?.first(where: { $0.key.scalar?.string == "checkers" })?.value.mapping else { return out }
+    for (checker, options) in checkers {
+        guard let id = checker.scalar?.string, let options = options.mapping else { continue }
+        for (key, value) in options {
+            guard let name = key.scalar?.string, let scalar = value.scalar else { continue }
+            out[id, default: [:]][name] = ScalarLiteral(text: scalar.string, quoted: scalar.style == .singleQuoted || scalar.style == .doubleQuoted)
+        }
+    }
+    return out
+}
+
 private func unconstructable(_ node: Node, _ budget: inout Int) -> String? {
     budget -= 1
     guard budget >= 0 else {

@@ -158,3 +158,47 @@ final class PickyChecker: Checker {
         #expect(parsed.low == 1 && parsed.high == 3)
     }
 }
+
+/// A value of the wrong kind is an error naming the file and key, whatever YAML would make of it.
+@Suite struct ProfileValueKindTests {
+    let registry = [AnyCheckerType(ProbeChecker.self)]
+
+    func refusal(_ text: String) -> String? {
+        do {
+            _ = try Profile.parse(text, source: "p.yaml", registry: registry)
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func quotedHexOctalAndBase60NumbersAreRefused() {
+        let cases: [(String, String)] = [
+            ("checkers: { probe: { limit: \"10\" } }", "p.yaml: checkers.probe.limit: '10' is quoted text, not a number"),
+            ("checkers: { probe: { limit: '10' } }", "p.yaml: checkers.probe.limit: '10' is quoted text, not a number"),
+            ("{\"checkers\": {\"probe\": {\"limit\": \"10\"}}}", "checkers.probe.limit: '10' is quoted text"),
+            ("checkers: { probe: { limit: 0x10 } }", "checkers.probe.limit: '0x10' is not a decimal number (YAML reads it as 16;"),
+            ("checkers: { probe: { limit: 0o17 } }", "checkers.probe.limit: '0o17' is not a decimal number"),
+            ("checkers: { probe: { span: 0x10 } }", "checkers.probe.span: '0x10' is not a duration such as 12f, 2s, 500ms"),
+            ("checkers: { probe: { span: 1:30 } }", "checkers.probe.span: '1:30' is not a duration"),
+            ("name: 12\n", "p.yaml: name: '12' is not text"),
+            ("", "p.yaml: (file): the profile is empty"),
+            ("# nothing but a comment\n", "p.yaml: (file): the profile is empty"),
+        ]
+        for (text, words) in cases {
+            let why = refusal(text)
+            #expect(why?.contains(words) == true, "\(text): \(why ?? "accepted")")
+        }
+    }
+
+    @Test func decimalNumbersAndDurationTextAreRead() throws {
+        for (text, limit, span) in [("checkers: { probe: { limit: 12.5, span: \"2s\" } }", 12.5, DurationValue.seconds(2)),
+                                    ("checkers: { probe: { limit: 1e1, span: 12f } }", 10, .frames(12)),
+                                    ("checkers: { probe: { limit: 0, span: 3 } }", 0, .seconds(3)),
+                                    ("{\"checkers\": {\"probe\": {\"limit\": 7, \"span\": \"500ms\"}}}", 7, .seconds(0.5))] {
+            let p = try Profile.parse(text, source: "p.yaml", registry: registry)
+            #expect(p.checkers.first?.options.number("limit") == limit, "\(text)")
+            #expect(p.checkers.first?.options.duration("span") == span, "\(text)")
+        }
+    }
+}

@@ -327,6 +327,17 @@ for name, words in (("alias-bomb.yaml", "alias or merge-key bomb"), ("deep.json"
          ["check", GOOD, "--profile", "{%s}" % name], 2, [words], {},
          "usage error (exit 2) naming the file; nothing is checked")
 
+# Values of the wrong kind: YAML would make a number of each, so each must be refused by name.
+for name, text, words in (("quoted-number.yaml", 'checkers:\n  black: { threshold: "10" }\n', "checkers.black.threshold: '10' is quoted text, not a number"),
+                          ("hex-duration.yaml", "checkers:\n  black: { min-duration: 0x10 }\n", "checkers.black.min-duration: '0x10' is not a duration"),
+                          ("base60-number.yaml", "checkers:\n  freeze: { noise: 1:30 }\n", "checkers.freeze.noise: '1:30' is not a decimal number"),
+                          ("yes-flag.yaml", "checkers:\n  subtitle-timing: { closed-gaps: yes }\n", "closed-gaps: 'yes' is not true or false"),
+                          ("empty.yaml", "", "the profile is empty")):
+    write(name, text)
+    case(f"profile {name}", f"a profile whose value is of the wrong kind: {text.strip() or '0 bytes'}",
+         ["check", GOOD, "--profile", "{%s}" % name], 2, [words], {},
+         "usage error (exit 2) naming the file and the key; nothing is checked")
+
 # --- Paths ---
 for name in ("with space.mp4", "ünïcødé 日本語.mp4", "quote's \"double\".mp4", "take:2.mp4", "concat:good.mp4|good.mp4",
              "new\nline.mp4", "-leading-dash.mp4"):
