@@ -21,6 +21,7 @@ public enum SCCParser {
         }
         var errors: [SubtitleParseError] = []
         var state = Decoder(source: source)
+        var previous: (frame: Int64, label: String)?
         for (i, raw) in lines.enumerated().dropFirst() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
@@ -29,7 +30,17 @@ public enum SCCParser {
                 errors.append(SubtitleParseError(line: i + 1, message: "expected a time code (00:00:01;02) at the start of the line, found '\(line.prefix(20))'"))
                 continue
             }
-            for (k, word) in fields.dropFirst().enumerated() {
+            // Each line's pairs are sent from its time code on: one earlier than the pairs before
+            // it is a time code going backwards, and what it takes down may never have appeared.
+            if let previous, tc.frameCount < previous.frame {
+                errors.append(SubtitleParseError(line: i + 1, message: "the time code \(tcField) is before the previous line's last pair (\(previous.label)): the file's time codes go backwards here"))
+            }
+            state.line = i + 1
+            let words = fields.dropFirst()
+            if !words.isEmpty {
+                previous = (tc.frameCount + Int64(words.count - 1), String(tcField))
+            }
+            for (k, word) in words.enumerated() {
                 guard word.count == 4, let value = UInt16(word, radix: 16) else {
                     errors.append(SubtitleParseError(line: i + 1, message: "'\(word.prefix(8))' is not a 4-digit hex byte pair"))
                     continue
@@ -39,6 +50,8 @@ public enum SCCParser {
             }
         }
         state.finish()
+        errors += state.errors
+        errors.sort { $0.line < $1.line }
         var cues = state.cues.sorted { $0.start < $1.start }
         var offset = 0.0
         if let start = cues.first?.start.seconds, start >= 3600 {
@@ -55,23 +68,35 @@ public enum SCCParser {
         let source: String
         var mode = Mode.popOn
         var loading: [String] = [""]          // non-displayed memory (pop-on)
-        var shown: (lines: [String], since: MediaTime)?  // displayed pop-on caption
-        var rolling: [(text: String, since: MediaTime)] = []  // displayed roll-up / paint-on rows
+        var shown: (lines: [String], since: MediaTime, line: Int)?  // displayed pop-on caption
+        var rolling: [(text: String, since: MediaTime, line: Int)] = []  // displayed roll-up / paint-on rows
         var cues: [SubtitleCue] = []
+        /// Captions that cannot be shown (taken down before they appear), by the line that showed them.
+        var errors: [SubtitleParseError] = []
+        /// The line whose pairs are being fed.
+        var line = 0
         var lastControl: (UInt8, UInt8)?
         var ignoreChannel2 = false
 
         init(source: String) { self.source = source }
 
-        mutating func emit(_ text: String, _ start: MediaTime, _ end: MediaTime) {
+        /// A cue for a caption shown from `start` (by the pairs on `line`) until `end`; one taken
+        /// down at or before it appears cannot be shown, and is a parse error naming its line.
+        mutating func emit(_ text: String, _ start: MediaTime, _ end: MediaTime, line shownOn: Int) {
             let t = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: "\n")
-            if !t.isEmpty, end > start { cues.append(SubtitleCue(source: source, number: cues.count + 1, start: start, end: end, text: t)) }
+            guard !t.isEmpty else { return }
+            if end > start {
+                cues.append(SubtitleCue(source: source, number: cues.count + 1, start: start, end: end, text: t))
+            } else {
+                let quoted = t.replacingOccurrences(of: "\n", with: " / ")
+                errors.append(SubtitleParseError(line: shownOn, message: "the caption \"\(quoted.prefix(40))\" appears at \(formatSeconds(start.seconds)) and is taken down at \(formatSeconds(end.seconds)) (line \(line)), \(end == start ? "the same moment" : "before it appears"): it is never shown"))
+            }
         }
 
         mutating func eraseDisplayed(_ t: MediaTime) {
-            if let s = shown { emit(s.lines.joined(separator: "\n"), s.since, t) }
+            if let s = shown { emit(s.lines.joined(separator: "\n"), s.since, t, line: s.line) }
             shown = nil
-            for r in rolling { emit(r.text, r.since, t) }
+            for r in rolling { emit(r.text, r.since, t, line: r.line) }
             rolling = []
         }
 
@@ -80,8 +105,8 @@ public enum SCCParser {
             case .popOn:
                 loading[loading.count - 1] += s
             case .rollUp, .paintOn:
-                if rolling.isEmpty { rolling.append(("", t)) }
-                if rolling[rolling.count - 1].text.isEmpty { rolling[rolling.count - 1].since = t }
+                if rolling.isEmpty { rolling.append(("", t, line)) }
+                if rolling[rolling.count - 1].text.isEmpty { rolling[rolling.count - 1].since = t; rolling[rolling.count - 1].line = line }
                 rolling[rolling.count - 1].text += s
             }
         }
@@ -115,16 +140,16 @@ public enum SCCParser {
             case (0x14, 0x2C): eraseDisplayed(t)  // EDM
             case (0x14, 0x2E): loading = [""]  // ENM
             case (0x14, 0x2F):  // EOC: swap memories, the loaded caption shows now
-                if let s = shown { emit(s.lines.joined(separator: "\n"), s.since, t) }
+                if let s = shown { emit(s.lines.joined(separator: "\n"), s.since, t, line: s.line) }
                 let loaded = loading.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
-                shown = loaded.isEmpty ? nil : (loaded, t)
+                shown = loaded.isEmpty ? nil : (loaded, t, line)
                 loading = [""]
             case (0x14, 0x2D):  // CR: roll up
                 if case .rollUp(let rows) = mode {
-                    rolling.append(("", t))
+                    rolling.append(("", t, line))
                     while rolling.count > rows {
                         let gone = rolling.removeFirst()
-                        emit(gone.text, gone.since, t)
+                        emit(gone.text, gone.since, t, line: gone.line)
                     }
                 }
             case (0x14, 0x21):  // backspace
@@ -146,8 +171,15 @@ public enum SCCParser {
         mutating func finish() {
             // Whatever is still on screen at the end has no erase: it ends with the last pair sent.
             let end = max(cues.map(\.end).max() ?? .zero, lastTime)
-            if let s = shown, end > s.since { emit(s.lines.joined(separator: "\n"), s.since, end) }
-            for r in rolling where end > r.since { emit(r.text, r.since, end) }
+            var open = rolling.map { ($0.text, $0.since, $0.line) }
+            if let s = shown { open.insert((s.lines.joined(separator: "\n"), s.since, s.line), at: 0) }
+            for (text, since, shownOn) in open {
+                if end > since { emit(text, since, end, line: shownOn); continue }
+                let t = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " / ")
+                if !t.isEmpty {
+                    errors.append(SubtitleParseError(line: shownOn, message: "the caption \"\(t.prefix(40))\" appears with the file's last pair and is never taken down: it has no time on screen"))
+                }
+            }
             shown = nil
             rolling = []
         }

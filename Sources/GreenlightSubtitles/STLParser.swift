@@ -42,6 +42,17 @@ public enum STLParser {
 
         var cues: [SubtitleCue] = []
         var pending: (number: Int, start: Double, end: Double, text: String, block: Int)?
+        func emit(_ p: (number: Int, start: Double, end: Double, text: String, block: Int)) {
+            let lines = p.text.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }.filter { !$0.isEmpty }
+            cues.append(SubtitleCue(source: source, number: cues.count + 1, start: MediaTime(seconds: p.start - programmeStart),
+                                    end: MediaTime(seconds: p.end - programmeStart), text: lines.joined(separator: "\n")))
+        }
+        // A subtitle whose extension blocks never reach the last one (EBN FF) is kept as it
+        // stands, and said: nothing read is dropped in silence.
+        func unfinished(_ p: (number: Int, start: Double, end: Double, text: String, block: Int), _ why: String) {
+            errors.append(SubtitleParseError(line: p.block, message: "TTI block \(p.block): subtitle \(p.number) has no last extension block (EBN FF) \(why); read as it stands"))
+            emit(p)
+        }
         var block = 0
         var at = 1024
         while at + 128 <= bytes.count {
@@ -67,15 +78,15 @@ public enum STLParser {
                 p.text += text
                 pending = p
             } else {
+                if let p = pending { unfinished(p, "before subtitle \(subtitleNumber) starts in block \(block)") }
                 pending = (subtitleNumber, tin, tout, text, block)
             }
             if extensionNumber == 0xFF, let p = pending {
-                let lines = p.text.split(separator: "\n").map { $0.split(separator: " ").joined(separator: " ") }.filter { !$0.isEmpty }
-                cues.append(SubtitleCue(source: source, number: cues.count + 1, start: MediaTime(seconds: p.start - programmeStart),
-                                        end: MediaTime(seconds: p.end - programmeStart), text: lines.joined(separator: "\n")))
+                emit(p)
                 pending = nil
             }
         }
+        if let p = pending { unfinished(p, "before the file ends") }
         if at < bytes.count {
             errors.append(SubtitleParseError(line: block + 1, message: "\(bytes.count - at) bytes after the last whole TTI block"))
         }

@@ -143,6 +143,7 @@ public enum TTMLParser {
             var begin: Double  // absolute
             var end: Double?   // absolute, when known
             var timed: Bool    // this element or an ancestor carries timing
+            var timingWritten = false  // … or tried to (a time that did not read is its own error)
             var sequential: Bool
             var nextChildBegin: Double  // for seq containers
         }
@@ -223,7 +224,8 @@ public enum TTMLParser {
                     }
                 }
             }
-            let node = Node(name: name, begin: begin, end: end, timed: timed, sequential: attribute("timeContainer") == "seq", nextChildBegin: begin)
+            var node = Node(name: name, begin: begin, end: end, timed: timed, sequential: attribute("timeContainer") == "seq", nextChildBegin: begin)
+            node.timingWritten = (parent?.timingWritten ?? false) || (inBody && (attribute("begin") ?? attribute("end") ?? attribute("dur")) != nil)
             stack.append(node)
             if name == "p" && inBody { paragraph = (node, "", parser.lineNumber, []) }
             if name == "span", paragraph != nil, attribute("begin") != nil || attribute("end") != nil || attribute("dur") != nil {
@@ -264,6 +266,8 @@ public enum TTMLParser {
                 } else if p.node.timed {
                     // No end here or above: active until the document ends (settled at the end).
                     openEnded.append((p.node.begin, text, p.line))
+                } else if !text.isEmpty, !p.node.timingWritten {
+                    errors.append(SubtitleParseError(line: p.line, message: "a paragraph with no begin, end or dur, here or on any parent: it has no time to be shown at (\"\(text.replacingOccurrences(of: "\n", with: " / ").prefix(40))\")"))
                 }
             }
             if name == "body" { inBody = false }

@@ -26,6 +26,34 @@ struct NumberedLines {
     }
 }
 
+/// A block split where a cue's text holds another cue's timing line: a cue missing the blank
+/// line before it is read as a cue, not swallowed into the previous cue's text. WebVTT as the
+/// W3C parser does (cue text ends at any line containing "-->"); SubRip at a line that reads as
+/// a timing (real files drop blank lines too), the number on the line before going with it.
+func splitAtTimingLines(_ first: Int, _ block: [Substring], strictVTT: Bool) -> [(Int, [Substring])] {
+    func isTiming(_ line: Substring) -> Bool {
+        guard let arrow = line.range(of: "-->") else { return false }
+        if strictVTT { return true }  // the W3C parser ends cue text at any line containing "-->"
+        let endField = line[arrow.upperBound...].trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
+        return parseClock(line[..<arrow.lowerBound], strictVTT: strictVTT) != nil && parseClock(endField, strictVTT: strictVTT) != nil
+    }
+    guard let timing = block.firstIndex(where: { $0.contains("-->") }) else { return [(first, block)] }
+    var out: [(Int, [Substring])] = []
+    var start = 0
+    var i = timing + 1
+    while i < block.count {
+        if isTiming(block[i]) {
+            let numbered = !strictVTT && i - 1 > start + 1 && block[i - 1].trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber)
+            let cut = numbered ? i - 1 : i
+            out.append((first + start, Array(block[start..<cut])))
+            start = cut
+        }
+        i += 1
+    }
+    out.append((first + start, Array(block[start...])))
+    return out
+}
+
 /// Markup a viewer does not see: tags (`<i>`, `<font …>`, `<v Bob>`), ASS overrides (`{\an8}`),
 /// and the common character references.
 func visibleText(_ raw: String) -> String {
@@ -72,7 +100,7 @@ public enum SRTParser {
     public static func parse(_ text: String, source: String) -> ([SubtitleCue], [SubtitleParseError]) {
         var cues: [SubtitleCue] = []
         var errors: [SubtitleParseError] = []
-        for (first, block) in NumberedLines(text).blocks {
+        for (first, block) in NumberedLines(text).blocks.flatMap({ splitAtTimingLines($0.0, $0.1, strictVTT: false) }) {
             var index = 0
             if !block[0].contains("-->") {
                 guard block[0].trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber), block.count > 1 else {
@@ -110,25 +138,34 @@ public enum WebVTTParser {
         }
         var cues: [SubtitleCue] = []
         var errors: [SubtitleParseError] = []
-        for (n, (first, block)) in lines.blocks.enumerated() {
-            if n == 0 { continue }  // the header block
-            let kind = block[0].split(separator: " ").first.map(String.init) ?? ""
-            if ["NOTE", "STYLE", "REGION"].contains(kind) || block[0] == "NOTE" { continue }
-            var index = 0
-            if !block[0].contains("-->") { index = 1 }
-            guard index < block.count, let arrow = block[index].range(of: "-->") else {
-                let at = min(index, block.count - 1)
-                errors.append(SubtitleParseError(line: first + at, message: "expected a cue timing line ('00:01.000 --> 00:02.000'), found '\(block[at].prefix(40))'"))
-                continue
+        for (n, (blockStart, whole)) in lines.blocks.enumerated() {
+            var cueBlocks: [(Int, [Substring])]
+            if n == 0 {
+                // The header block, up to a line with "-->": the first cue, when no blank line came before it.
+                guard let t = whole.dropFirst().firstIndex(where: { $0.contains("-->") }) else { continue }
+                cueBlocks = splitAtTimingLines(blockStart + t, Array(whole[t...]), strictVTT: true)
+            } else {
+                let kind = whole[0].split(separator: " ").first.map(String.init) ?? ""
+                if ["NOTE", "STYLE", "REGION"].contains(kind) || whole[0] == "NOTE" { continue }
+                cueBlocks = splitAtTimingLines(blockStart, whole, strictVTT: true)
             }
-            let timing = block[index]
-            let endField = timing[arrow.upperBound...].trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
-            guard let start = parseClock(timing[..<arrow.lowerBound], strictVTT: true), let end = parseClock(endField, strictVTT: true) else {
-                errors.append(SubtitleParseError(line: first + index, message: "cannot read the times in '\(timing.prefix(60))'"))
-                continue
+            for (first, block) in cueBlocks {
+                var index = 0
+                if !block[0].contains("-->") { index = 1 }
+                guard index < block.count, let arrow = block[index].range(of: "-->") else {
+                    let at = min(index, block.count - 1)
+                    errors.append(SubtitleParseError(line: first + at, message: "expected a cue timing line ('00:01.000 --> 00:02.000'), found '\(block[at].prefix(40))'"))
+                    continue
+                }
+                let timing = block[index]
+                let endField = timing[arrow.upperBound...].trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
+                guard let start = parseClock(timing[..<arrow.lowerBound], strictVTT: true), let end = parseClock(endField, strictVTT: true) else {
+                    errors.append(SubtitleParseError(line: first + index, message: "cannot read the times in '\(timing.prefix(60))'"))
+                    continue
+                }
+                let body = block[(index + 1)...].map { visibleText(String($0)) }.joined(separator: "\n")
+                cues.append(SubtitleCue(source: source, number: cues.count + 1, start: start, end: end, text: body))
             }
-            let body = block[(index + 1)...].map { visibleText(String($0)) }.joined(separator: "\n")
-            cues.append(SubtitleCue(source: source, number: cues.count + 1, start: start, end: end, text: body))
         }
         return (cues, errors)
     }

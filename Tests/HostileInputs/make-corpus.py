@@ -301,6 +301,16 @@ for name in ("billion-laughs.ttml", "external-entity.ttml"):
          "`subtitle.parse-error`: entity declarations are refused, nothing is expanded or fetched")
 
 
+# SCC whose time code goes backwards: the caption it takes down never appeared (it gave 0 cues
+# and no word); both the time code and the lost caption are parse errors with their lines.
+write("backwards.scc", "Scenarist_SCC V1.0\n\n00:00:03:00\t9420 9420 94ae 94ae 9452 9452 c8e5 ecec ef80 942f 942f\n\n"
+      "00:00:01:00\t942c 942c\n")
+case("SCC time code going backwards", "an SCC file whose second time code is before the first",
+     ["check", GOOD, "--subtitles", "{backwards.scc}"], 0, [],
+     {GOOD: {"codes": ["subtitle.parse-error"], "message": "the file's time codes go backwards here"}},
+     "`subtitle.parse-error` for the time code going backwards and for the caption it takes down before it appears")
+
+
 def timestamp(ms):
     return "%02d:%02d:%02d,%03d" % (ms // 3_600_000, ms // 60_000 % 60, ms // 1000 % 60, ms % 1000)
 
