@@ -11,8 +11,8 @@ struct GreenlightCommand: AsyncParsableCommand {
         discussion: """
         Exit codes of `check` and `merge`: 0 every file passed or only warned; 1 a finding reached \
         error severity (the gate); 2 a usage error, a file that could not be read or a report that \
-        could not be written; 128 + the signal (130) when Ctrl-C or SIGTERM stopped the run after \
-        writing the reports for what was done, marked incomplete.
+        could not be written; 128 + the signal (130 for Ctrl-C, 143 for SIGTERM) when one stopped \
+        the run after writing the reports for what was done, marked incomplete.
         """,
         version: Greenlight.version,
         subcommands: [Check.self, Merge.self, Probe.self, Checkers.self, Profiles.self, ProfileCommand.self, Features.self, Cues.self],
@@ -32,6 +32,7 @@ public enum GreenlightCLI {
     /// and returns the exit status: it never exits the process. Usage errors are 2 (ArgumentParser's
     /// default is 64) so scripts see one code for "could not do what was asked".
     public static func run(arguments: [String], checkers: [AnyCheckerType]) async -> Int32 {
+        let arguments = attachingNegativeValues(arguments)
         if let operand = optionLikeOperand(arguments) {
             warn("""
                 Error: '\(printable(operand))' is not an option of greenlight. To check a file whose name starts with '-', \
@@ -79,6 +80,26 @@ func optionLikeOperand(_ arguments: [String]) -> String? {
         if a.hasPrefix("-"), !a.hasPrefix("--"), a != "-h", a != "-" { return a }
     }
     return nil
+}
+
+/// `--jobs -1` as `--jobs=-1`: a negative number after an option is that option's value, so it
+/// gets the option's own message ("--jobs must be at least 1"), not "'-1' is not an option".
+func attachingNegativeValues(_ arguments: [String]) -> [String] {
+    var out: [String] = []
+    var i = 0
+    while i < arguments.count {
+        let a = arguments[i]
+        if a == "--" { return out + arguments[i...] }
+        if a.hasPrefix("--"), !a.contains("="), i + 1 < arguments.count,
+           arguments[i + 1].hasPrefix("-"), Double(arguments[i + 1]) != nil {
+            out.append("\(a)=\(arguments[i + 1])")
+            i += 2
+            continue
+        }
+        out.append(a)
+        i += 1
+    }
+    return out
 }
 
 /// Named exit codes.

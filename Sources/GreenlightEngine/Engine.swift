@@ -145,6 +145,9 @@ public struct Engine: Sendable {
         findings += health.findings
         for i in findings.indices { findings[i].severity = profile.severity(for: findings[i]) }
         findings.sort(by: Finding.reportOrder)
+        // The same finding twice says nothing more (two pictures with one timestamp, both black).
+        var seen = Set<Finding>()
+        findings = findings.filter { seen.insert($0).inserted }
         let verdict: Verdict = health.stopError != nil ? .error : Verdict(findings: findings)
         var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: info,
                                 findings: Finding.listed(findings), summaries: summaries)

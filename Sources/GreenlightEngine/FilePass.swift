@@ -419,6 +419,29 @@ final class FilePass {
             measurements: ["packetSize": Double(tail.packetSize)])
     }
 
+    /// One `decode.gap` for sound missing in `count` places from `start` to `end` (one place:
+    /// its length in milliseconds and samples, since an audio gap is often under a frame).
+    private func soundGap(stream: Int, _ start: MediaTime, _ end: MediaTime, count: Int, total: MediaTime, longest: MediaTime) -> Finding {
+        let (from, to) = (context.label(start), context.label(end))
+        // Two labels alike (a gap inside one frame) say nothing: the clock time does.
+        let span = from == to ? "at \(from) (\(formatSeconds(start.seconds)))" : "from \(from) to \(to)"
+        let message = count == 1
+            ? "Sound missing: audio stream #\(stream)'s timestamps jump \(milliseconds(total)) (\(samples(total.seconds, stream: stream))) \(span)."
+            : "Sound missing in \(count) places \(span) in audio stream #\(stream): \(milliseconds(total)) (\(samples(total.seconds, stream: stream))) in all, the longest \(milliseconds(longest)); the stretch is damaged or cut."
+        return context.finding(
+            checker: FileHealth.checker, code: "decode.gap", severity: .warning, placement: nil, start: start, end: end, message: message,
+            measurements: ["gapSeconds": total.seconds, "gaps": Double(count), "longestGapSeconds": longest.seconds], stream: stream)
+    }
+
+    private func milliseconds(_ t: MediaTime) -> String { "\(formatNumber((t.seconds * 10_000).rounded() / 10)) ms" }
+
+    /// "1114 samples at 48000 Hz", or the seconds when the stream's rate is unknown.
+    private func samples(_ seconds: Double, stream: Int) -> String {
+        guard let rate = reader.audioStreams.first(where: { $0.index == stream })?.sampleRate, rate > 0 else { return formatSeconds(seconds) }
+        let n = Int((seconds * Double(rate)).rounded())
+        return "\(n) sample\(n == 1 ? "" : "s") at \(rate) Hz"
+    }
+
     private func describe(_ stream: StreamInfo) -> String {
         "\(stream.type == .video ? "the picture" : "the sound") (stream #\(stream.index), \(stream.codec))"
     }
@@ -440,10 +463,25 @@ final class FilePass {
     }
 
     /// `decode.gap` for timestamp gaps and jumps, `audio.layout-change` for mid-stream format changes.
+    /// Sound missing in several places close together (a damaged stretch drops one 21 ms AAC
+    /// frame after another) is one finding with the count, not a line per frame.
     private func timelineFindings() -> [Finding] {
         var findings: [Finding] = []
         var gapsPerStream: [Int: Int] = [:]
         var lastListed: [Int: Int] = [:]
+        // Per audio stream, the open group of forward gaps: (first expected, last actual, count, total, longest).
+        var soundGroups: [Int: (start: MediaTime, end: MediaTime, count: Int, total: MediaTime, longest: MediaTime)] = [:]
+        func list(_ finding: Finding, stream: Int) {
+            let count = gapsPerStream[stream, default: 0] + 1
+            gapsPerStream[stream] = count
+            guard count <= Engine.gapFindingLimit else { return }
+            findings.append(finding)
+            if count == Engine.gapFindingLimit { lastListed[stream] = findings.count - 1 }
+        }
+        func closeSoundGroup(_ stream: Int) {
+            guard let g = soundGroups.removeValue(forKey: stream) else { return }
+            list(soundGap(stream: stream, g.start, g.end, count: g.count, total: g.total, longest: g.longest), stream: stream)
+        }
         for e in events {
             switch e.kind {
             case .formatChange(let from, let to, let at):
@@ -453,17 +491,22 @@ final class FilePass {
                     measurements: ["channelsBefore": Double(from.channelCount), "channelsAfter": Double(to.channelCount)],
                     stream: e.stream))
             case .gap(let expected, let actual):
-                let count = gapsPerStream[e.stream ?? -1, default: 0] + 1
-                gapsPerStream[e.stream ?? -1] = count
-                guard count <= Engine.gapFindingLimit else { continue }
                 let size = actual - expected
+                if let stream = e.stream, size > .zero {
+                    // Within a second of the group's last gap: the same damaged stretch.
+                    if let g = soundGroups[stream], (expected - g.end).seconds <= 1 {
+                        soundGroups[stream] = (g.start, actual, g.count + 1, g.total + size, max(g.longest, size))
+                    } else {
+                        closeSoundGroup(stream)
+                        soundGroups[stream] = (expected, actual, 1, size, size)
+                    }
+                    continue
+                }
                 let (start, end) = size < .zero ? (actual, expected) : (expected, actual)
                 let length = formatSeconds(abs(size.seconds))
                 let sentence: String
                 if let stream = e.stream {
-                    sentence = size < .zero
-                        ? "Audio stream #\(stream)'s timestamps jump back \(length) at \(context.label(expected)): that much sound overlaps what came before."
-                        : "Sound missing: audio stream #\(stream)'s timestamps jump \(length) from \(context.label(expected)) to \(context.label(actual))."
+                    sentence = "Audio stream #\(stream)'s timestamps jump back \(length) (\(samples(abs(size.seconds), stream: stream))) at \(context.label(expected)): that much sound overlaps what came before."
                 } else {
                     let frames = context.frameRate.map { Int64((abs(size.seconds) * $0.doubleValue).rounded()) }
                     let amount = frames.map { "\($0) frame\($0 == 1 ? "" : "s") (\(length))" } ?? length
@@ -471,12 +514,13 @@ final class FilePass {
                         ? "The picture's timestamps jump back \(amount) at \(context.label(expected)): pictures overlap what came before."
                         : "Pictures missing: the timestamps jump \(amount) from \(context.label(expected)) to \(context.label(actual))."
                 }
-                findings.append(context.finding(
+                list(context.finding(
                     checker: FileHealth.checker, code: "decode.gap", severity: .warning, placement: nil, start: start, end: end,
-                    message: sentence, measurements: ["gapSeconds": size.seconds], stream: e.stream ?? context.video?.index))
-                if count == Engine.gapFindingLimit { lastListed[e.stream ?? -1] = findings.count - 1 }
+                    message: sentence, measurements: ["gapSeconds": size.seconds], stream: e.stream ?? context.video?.index),
+                     stream: e.stream ?? -1)
             }
         }
+        for stream in soundGroups.keys.sorted() { closeSoundGroup(stream) }
         for (stream, index) in lastListed {
             let more = gapsPerStream[stream, default: 0] - Engine.gapFindingLimit
             if more > 0 { findings[index].message += " \(more) more gap(s) in this stream are not listed." }
