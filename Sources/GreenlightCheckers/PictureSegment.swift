@@ -10,10 +10,13 @@ struct PictureSegment {
 
     var seconds: Double { (end - start).seconds }
 
-    /// Whether the run lasts at least `minimum` (frames counted exactly, seconds by time).
+    /// Whether the run lasts at least `minimum`: frames counted exactly; seconds by time, to
+    /// within one picture (the stream's granularity: an encoder blurs a run's first or last
+    /// picture, so a 2 s hold can decode as 49 pictures at 25 fps).
     func lasts(_ minimum: DurationValue, frameRate: Rational?) -> Bool {
         if case .frames(let n) = minimum { return frames >= n }
-        return end - start >= minimum.time(frameRate: frameRate)
+        let picture = frameRate.map { MediaTime(value: $0.denominator, timescale: $0.numerator) } ?? .zero
+        return end - start + picture >= minimum.time(frameRate: frameRate)
     }
 
     /// A finding for this run: `subject` is what the pictures are ("Black", "Picture frozen");

@@ -193,6 +193,7 @@ extension MediaFile {
             if cff_stream_content_light(st, &cll, &fall) != 0 { s.contentLight = ContentLightLevel(maxCLL: Int(cll), maxFALL: Int(fall)) }
         case .audio:
             s.sampleRate = Int(par.sample_rate)
+            if par.frame_size > 0 { s.frameSize = Int(par.frame_size) }
             let channels = Int(cff_codecpar_channels(st.pointee.codecpar))
             s.channels = channels
             // FFmpeg describes a layout it does not know as "N channels": that is no layout.

@@ -92,6 +92,9 @@ public struct StreamInfo: Sendable, Hashable, Codable {
     public var sampleFormat: String?
     /// Samples per channel declared by the container, when known.
     public var sampleCount: Int64?
+    /// Samples per coded audio frame (1024 for AAC, 1152 for MP3, 1536 for AC-3) when the codec
+    /// has a fixed one: the stream's time granularity, below which a lossy decode blurs edges.
+    public var frameSize: Int?
 
     public init(index: Int, type: StreamType, codec: String, timeBase: Rational) {
         self.index = index

@@ -50,6 +50,24 @@ import Testing
         #expect(ten.first?.measurements["gaps"] == 10)
     }
 
+    /// A 2 s dropout made by muting a 5 kHz tone decodes from AAC 64 kb/s as 1.993 s (the codec
+    /// rings into it): still a 2 s silence, to within one AAC frame (1024 samples, 23.2 ms at 44.1 kHz).
+    @Test func durationsAreComparedToWithinTheStreamsGranularity() throws {
+        guard have("ffmpeg") else {
+            print("skipped: the dropout is made with the ffmpeg CLI (make test installs it)")
+            return
+        }
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try ffmpeg(["-f", "lavfi", "-i", "sine=frequency=5000:sample_rate=44100:duration=6", "-af", "volume=enable='between(t,2,4)':volume=0",
+                    "-c:a", "aac", "-b:a", "64k", "dropout.m4a"], in: dir)
+        let silence = try findings("dropout.m4a", in: dir).filter { $0.code == "silence.segment" }
+        #expect(silence.count == 1)
+        let seconds = try #require(silence.first?.measurements["seconds"])
+        #expect(seconds < 2 && seconds > 2 - 1024.0 / 44100, "measured \(seconds) s")
+        #expect(silence.first.map { $0.start > 1.99 && $0.start < 2.05 } == true)  // the tone rings on into the dropout
+    }
+
     @Test func usageWordsSayWhatIsWrong() throws {
         for args in [["check", "--jobs", "-1", "x.mp4"], ["check", "--jobs=-1", "x.mp4"], ["check", "--jobs", "0", "x.mp4"]] {
             let r = try greenlight(args)

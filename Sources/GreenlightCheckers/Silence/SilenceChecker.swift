@@ -174,6 +174,11 @@ public final class SilenceChecker: Checker {
         for index in streams.keys.sorted() {
             var s = streams[index]!
             s.closeSegment()
+            // Durations to within the stream's granularity: one coded frame (a 2 s dropout in
+            // AAC decodes as 1.994 s), or the 1 ms envelope window for PCM.
+            let granularity = context.audioStreams.first { $0.index == index }?.frameSize
+                .map { MediaTime(value: Int64($0), timescale: Int64(max(1, s.sampleRate))) } ?? MediaTime(value: 1, timescale: 1000)
+            let minimum = max(minimum - granularity, MediaTime(value: 1, timescale: 1000))
             let mixSpans = s.mixSpans.filter { $0.end - $0.start >= minimum }
             for r in mixSpans {
                 findings.append(finding(r, s, stream: index, streamEnd: end.audioEnds[index], allChannels: true))
