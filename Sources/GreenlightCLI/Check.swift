@@ -139,7 +139,7 @@ struct Check: AsyncParsableCommand {
                 if let error = report.error { board?.clear(); warn("greenlight: \(printable(report.path)): \(printable(error))") }
                 if let target = perFileJSON[report.path] {
                     do {
-                        try JSONReporter().write(RunReport(profile: chosen.name, checkers: checkerIDs, files: [report]),
+                        try JSONReporter(fullSeries: output.jsonSeries).write(RunReport(profile: chosen.name, checkers: checkerIDs, files: [report]),
                                                  to: targets.resolved(target))
                     } catch {
                         board?.clear()

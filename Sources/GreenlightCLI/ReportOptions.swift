@@ -8,6 +8,8 @@ import GreenlightValues
 /// run's reports are rendered exactly as a single run's are.
 struct ReportOptions: ParsableArguments {
     @Option(help: "Write the JSON report here.") var json: String?
+    @Flag(help: "Write every point of the plots' series in the JSON reports (by default four a second of programme, up to 1024).")
+    var jsonSeries = false
     @Option(help: "Write a JUnit XML report here.") var junit: String?
     @Option(help: "Write an HTML report here.") var html: String?
     @Option(help: "Write editor markers here: .edl (Resolve), .txt (Avid), .fcpxml (Final Cut Pro), .otio (OpenTimelineIO) or .csv; one file per media file when there are several.")
@@ -53,7 +55,7 @@ struct ReportOptions: ParsableArguments {
                 warn("greenlight: cannot write the \(what) to \(printable(path)): \(error.localizedDescription)")
             }
         }
-        if let json { attempt("JSON report", json) { try JSONReporter().write(run, to: targets.resolved(json)) } }
+        if let json { attempt("JSON report", json) { try JSONReporter(fullSeries: jsonSeries).write(run, to: targets.resolved(json)) } }
         if let junit { attempt("JUnit report", junit) { try JUnitReporter(checkers: checkers).write(run, to: targets.resolved(junit)) } }
         if let html { attempt("HTML report", html) { try HTMLReporter(checkers: checkers).write(run, to: targets.resolved(html)) } }
         if let markers, let reporter = markersReporter {

@@ -183,10 +183,15 @@ public struct CheckerResult: Sendable {
     public var summary: [String: SummaryValue]
     /// What the checker followed over time, for reports to plot (bounded: see ``SeriesBuilder``).
     public var series: [Series]
+    /// Findings the checker counted but did not make, by code (how many, the latest end): a
+    /// checker past ``Finding/listedPerCode`` of one code in one source need not build the rest,
+    /// which the report would not list, and says how many there were.
+    public var unlisted: [String: Finding.Unlisted]
 
-    public init(findings: [Finding], summary: [String: SummaryValue] = [:], series: [Series] = []) {
+    public init(findings: [Finding], summary: [String: SummaryValue] = [:], series: [Series] = [], unlisted: [String: Finding.Unlisted] = [:]) {
         self.findings = findings
         self.summary = summary
         self.series = series
+        self.unlisted = unlisted
     }
 }

@@ -110,12 +110,23 @@ extension Finding {
     /// otherwise be 100,000 lines in every report).
     public static let listedPerCode = 500
 
+    /// Findings of one code left out of a report: how many, and the latest end among them.
+    public struct Unlisted: Sendable, Hashable {
+        public var count: Int
+        public var end: Double
+        public init(count: Int, end: Double) {
+            self.count = count
+            self.end = end
+        }
+    }
+
     /// `findings` (in report order) with at most ``listedPerCode`` of each code: the first ones,
-    /// the last of them saying what was left out.
-    public static func listed(_ findings: [Finding]) -> [Finding] {
+    /// the last of them saying what was left out, counting `alsoUnlisted` (findings checkers
+    /// counted without making them).
+    public static func listed(_ findings: [Finding], alsoUnlisted: [String: Unlisted] = [:]) -> [Finding] {
         var seen: [String: Int] = [:]
         var lastListed: [String: Int] = [:]
-        var unlisted: [String: (count: Int, end: Double)] = [:]
+        var unlisted: [String: (count: Int, end: Double)] = alsoUnlisted.mapValues { ($0.count, $0.end) }
         var out: [Finding] = []
         for f in findings {
             let n = seen[f.code, default: 0] + 1
@@ -129,7 +140,7 @@ extension Finding {
             }
         }
         for (code, more) in unlisted {
-            let i = lastListed[code]!
+            guard let i = lastListed[code] else { continue }
             out[i].message += " \(more.count) more \(code) finding(s), up to \(formatSeconds(more.end)), are not listed (a report lists \(listedPerCode) of each kind)."
             out[i].measurements["unlisted"] = Double(more.count)
         }

@@ -22,14 +22,20 @@ public struct Series: Sendable, Hashable, Codable {
 
         enum CodingKeys: String, CodingKey { case time, value, low, high }
 
+        /// To three decimals, as the JSON report writes it.
+        public var rounded: Point {
+            func r(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+            return Point(time: r(time), value: r(value), low: r(low), high: r(high))
+        }
+
         // Three decimals, as summaries are written: a plot needs no more, and a long file's JSON stays small.
         public func encode(to encoder: any Encoder) throws {
             var c = encoder.container(keyedBy: CodingKeys.self)
-            func r(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
-            try c.encode(r(time), forKey: .time)
-            try c.encode(r(value), forKey: .value)
-            try c.encode(r(low), forKey: .low)
-            try c.encode(r(high), forKey: .high)
+            let p = rounded
+            try c.encode(p.time, forKey: .time)
+            try c.encode(p.value, forKey: .value)
+            try c.encode(p.low, forKey: .low)
+            try c.encode(p.high, forKey: .high)
         }
     }
 
@@ -102,7 +108,14 @@ extension Series {
         var out = self
         out.points += next.points
         out.swatches += next.swatches
-        while out.points.count > 1024 {
+        return out.reduced(to: 1024)
+    }
+
+    /// At most `limit` points (at least 2), neighbours merged in pairs: each keeps its span's
+    /// lowest and highest value, so a one-frame dip still shows.
+    public func reduced(to limit: Int) -> Series {
+        var out = self
+        while out.points.count > max(2, limit) {
             out.points = stride(from: 0, to: out.points.count, by: 2).map { i in
                 guard i + 1 < out.points.count else { return out.points[i] }
                 let a = out.points[i], b = out.points[i + 1]

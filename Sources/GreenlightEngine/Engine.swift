@@ -129,9 +129,11 @@ public struct Engine: Sendable {
         var summaries: [String: [String: SummaryValue]] = [:]
         var series: [Series] = []
         let end = conclusion.end
+        var unlisted: [String: Finding.Unlisted] = [:]
         for (id, checker) in checkers {
             let result = checker.finish(end)
             findings += result.findings
+            unlisted.merge(result.unlisted) { Finding.Unlisted(count: $0.count + $1.count, end: max($0.end, $1.end)) }
             summaries[id] = result.summary
             series += result.series
         }
@@ -150,7 +152,7 @@ public struct Engine: Sendable {
         findings = findings.filter { seen.insert($0).inserted }
         let verdict: Verdict = health.stopError != nil ? .error : Verdict(findings: findings)
         var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: info,
-                                findings: Finding.listed(findings), summaries: summaries)
+                                findings: Finding.listed(findings, alsoUnlisted: unlisted), summaries: summaries)
         report.series = series
         if let range {
             report.range = RangeReport(start: range.start.seconds, end: range.end?.seconds, reachedEnd: !conclusion.rangeEnded)

@@ -15,20 +15,22 @@ public enum SCCParser {
     static let rate = Rational(30000, 1001)
 
     public static func parse(_ text: String, source: String) -> (cues: [SubtitleCue], errors: [SubtitleParseError], offset: Double) {
-        let lines = NumberedLines(text).lines
-        guard let first = lines.first, first.hasPrefix("Scenarist_SCC V1.0") else {
+        let lines = NumberedLines(text)
+        guard lines.first.hasPrefix("Scenarist_SCC V1.0") else {
             return ([], [SubtitleParseError(line: 1, message: "an SCC file starts with 'Scenarist_SCC V1.0'")], 0)
         }
         var errors: [SubtitleParseError] = []
         var state = Decoder(source: source)
         var previous: (frame: Int64, label: String)?
-        for (i, raw) in lines.enumerated().dropFirst() {
+        lines.forEachLine { number, raw in
+            let i = number - 1
+            guard i > 0 else { return }
             let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
+            if line.isEmpty { return }
             let fields = line.split(whereSeparator: { $0 == "\t" || $0 == " " })
             guard let tcField = fields.first, let tc = Timecode(parsing: String(tcField), rate: rate) else {
                 errors.append(SubtitleParseError(line: i + 1, message: "expected a time code (00:00:01;02) at the start of the line, found '\(line.prefix(20))'"))
-                continue
+                return
             }
             // Each line's pairs are sent from its time code on: one earlier than the pairs before
             // it is a time code going backwards, and what it takes down may never have appeared.

@@ -1,28 +1,51 @@
 import Foundation
 import GreenlightValues
 
-/// Lines of a decoded subtitle file, numbered from 1, whatever the line ends (CRLF, CR, LF).
+/// Lines of a decoded subtitle file, numbered from 1, whatever the line ends (CRLF, CR, LF),
+/// walked in place: each line is a slice of the text, and only the block being read is held,
+/// so a file of a million cues costs its text and its cues, not an array of every line.
 struct NumberedLines {
-    let lines: [Substring]
-    init(_ text: String) {
-        lines = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-            .split(separator: "\n", omittingEmptySubsequences: false)
+    let text: String
+    init(_ text: String) { self.text = text }
+
+    /// Each line and its number, in order (a text ending in a line break has an empty last line).
+    func forEachLine(_ body: (Int, Substring) throws -> Void) rethrows {
+        let utf8 = text.utf8
+        var start = utf8.startIndex, i = utf8.startIndex, number = 1
+        while i < utf8.endIndex {
+            let byte = utf8[i]
+            guard byte == 10 || byte == 13 else {
+                utf8.formIndex(after: &i)
+                continue
+            }
+            try body(number, text[start..<i])
+            number += 1
+            utf8.formIndex(after: &i)
+            if byte == 13, i < utf8.endIndex, utf8[i] == 10 { utf8.formIndex(after: &i) }
+            start = i
+        }
+        try body(number, text[start..<utf8.endIndex])
     }
-    /// Blocks of non-blank lines: (first line number, lines).
-    var blocks: [(Int, [Substring])] {
-        var out: [(Int, [Substring])] = []
+
+    /// The first line.
+    var first: Substring {
+        let end = text.utf8.firstIndex { $0 == 10 || $0 == 13 } ?? text.endIndex
+        return text[..<end]
+    }
+
+    /// Each block of non-blank lines: its first line's number and its lines.
+    func forEachBlock(_ body: (Int, [Substring]) throws -> Void) rethrows {
         var current: [Substring] = []
         var start = 0
-        for (i, line) in lines.enumerated() {
+        try forEachLine { number, line in
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) {
-                if !current.isEmpty { out.append((start, current)); current = [] }
+                if !current.isEmpty { try body(start, current); current.removeAll(keepingCapacity: true) }
             } else {
-                if current.isEmpty { start = i + 1 }
+                if current.isEmpty { start = number }
                 current.append(line)
             }
         }
-        if !current.isEmpty { out.append((start, current)) }
-        return out
+        if !current.isEmpty { try body(start, current) }
     }
 }
 
@@ -100,28 +123,30 @@ public enum SRTParser {
     public static func parse(_ text: String, source: String) -> ([SubtitleCue], [SubtitleParseError]) {
         var cues: [SubtitleCue] = []
         var errors: [SubtitleParseError] = []
-        for (first, block) in NumberedLines(text).blocks.flatMap({ splitAtTimingLines($0.0, $0.1, strictVTT: false) }) {
-            var index = 0
-            if !block[0].contains("-->") {
-                guard block[0].trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber), block.count > 1 else {
-                    errors.append(SubtitleParseError(line: first, message: "expected a cue number or a timing line, found '\(block[0].prefix(40))'"))
+        NumberedLines(text).forEachBlock { whole, lines in
+            for (first, block) in splitAtTimingLines(whole, lines, strictVTT: false) {
+                var index = 0
+                if !block[0].contains("-->") {
+                    guard block[0].trimmingCharacters(in: .whitespaces).allSatisfy(\.isNumber), block.count > 1 else {
+                        errors.append(SubtitleParseError(line: first, message: "expected a cue number or a timing line, found '\(block[0].prefix(40))'"))
+                        continue
+                    }
+                    index = 1
+                }
+                let timingLine = first + index
+                let timing = block[index]
+                guard let arrow = timing.range(of: "-->") else {
+                    errors.append(SubtitleParseError(line: timingLine, message: "expected a timing line ('00:00:01,000 --> 00:00:02,000'), found '\(timing.prefix(40))'"))
                     continue
                 }
-                index = 1
+                let endField = timing[arrow.upperBound...].trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? ""
+                guard let start = parseClock(timing[..<arrow.lowerBound], strictVTT: false), let end = parseClock(endField, strictVTT: false) else {
+                    errors.append(SubtitleParseError(line: timingLine, message: "cannot read the times in '\(timing.prefix(60))'"))
+                    continue
+                }
+                let body = block[(index + 1)...].map { visibleText(String($0)) }.joined(separator: "\n")
+                cues.append(SubtitleCue(source: source, number: cues.count + 1, start: start, end: end, text: body))
             }
-            let timingLine = first + index
-            let timing = block[index]
-            guard let arrow = timing.range(of: "-->") else {
-                errors.append(SubtitleParseError(line: timingLine, message: "expected a timing line ('00:00:01,000 --> 00:00:02,000'), found '\(timing.prefix(40))'"))
-                continue
-            }
-            let endField = timing[arrow.upperBound...].trimmingCharacters(in: .whitespaces).split(separator: " ").first ?? ""
-            guard let start = parseClock(timing[..<arrow.lowerBound], strictVTT: false), let end = parseClock(endField, strictVTT: false) else {
-                errors.append(SubtitleParseError(line: timingLine, message: "cannot read the times in '\(timing.prefix(60))'"))
-                continue
-            }
-            let body = block[(index + 1)...].map { visibleText(String($0)) }.joined(separator: "\n")
-            cues.append(SubtitleCue(source: source, number: cues.count + 1, start: start, end: end, text: body))
         }
         return (cues, errors)
     }
@@ -132,21 +157,23 @@ public enum SRTParser {
 public enum WebVTTParser {
     public static func parse(_ text: String, source: String) -> ([SubtitleCue], [SubtitleParseError]) {
         let lines = NumberedLines(text)
-        guard let head = lines.lines.first, head.hasPrefix("WEBVTT"),
-              head.count == 6 || [" ", "\t"].contains(head[head.index(head.startIndex, offsetBy: 6)]) else {
+        let head = lines.first
+        guard head.hasPrefix("WEBVTT"), head.count == 6 || [" ", "\t"].contains(head[head.index(head.startIndex, offsetBy: 6)]) else {
             return ([], [SubtitleParseError(line: 1, message: "a WebVTT file starts with 'WEBVTT'")])
         }
         var cues: [SubtitleCue] = []
         var errors: [SubtitleParseError] = []
-        for (n, (blockStart, whole)) in lines.blocks.enumerated() {
+        var n = -1
+        lines.forEachBlock { blockStart, whole in
+            n += 1
             var cueBlocks: [(Int, [Substring])]
             if n == 0 {
                 // The header block, up to a line with "-->": the first cue, when no blank line came before it.
-                guard let t = whole.dropFirst().firstIndex(where: { $0.contains("-->") }) else { continue }
+                guard let t = whole.dropFirst().firstIndex(where: { $0.contains("-->") }) else { return }
                 cueBlocks = splitAtTimingLines(blockStart + t, Array(whole[t...]), strictVTT: true)
             } else {
                 let kind = whole[0].split(separator: " ").first.map(String.init) ?? ""
-                if ["NOTE", "STYLE", "REGION"].contains(kind) || whole[0] == "NOTE" { continue }
+                if ["NOTE", "STYLE", "REGION"].contains(kind) || whole[0] == "NOTE" { return }
                 cueBlocks = splitAtTimingLines(blockStart, whole, strictVTT: true)
             }
             for (first, block) in cueBlocks {

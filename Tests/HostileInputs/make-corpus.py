@@ -145,7 +145,7 @@ for pct in (10, 50, 90):
     write(f"cut-mid-packet-{pct}.ts", ts[: n if n % 188 else n + 1])
 case("truncated transport stream, mid-packet", "a TS cut at 10 %, 50 % and 90 %, inside a 188-byte packet",
      ["check"] + ["{cut-mid-packet-%d.ts}" % p for p in (10, 50, 90)] + [GOOD], 2, ["the transport stream is cut"],
-     {"{cut-mid-packet-%d.ts}" % p: {"error": "bytes into a 188-byte packet"} for p in (10, 50, 90)},
+     {"{cut-mid-packet-%d.ts}" % p: {"error": "into a 188-byte packet"} for p in (10, 50, 90)},
      "verdict `error`: \"The file is truncated … it ends 112 bytes into a 188-byte packet\"")
 for kind, pct in (("mid-picture", 30), ("mid-picture", 70), ("mid-audio", 50)):
     write(f"cut-{kind}-{pct}.ts", ts[: ts_cut(kind, len(ts) * pct // 100)])

@@ -62,7 +62,20 @@ public final class SubtitleTimingChecker: Checker {
         let frameSeconds = frame?.seconds ?? 0.04
         let id = Self.description.id
 
-        func add(_ code: String, _ severity: Severity, _ cue: SubtitleCue, _ message: String, other: SubtitleCue? = nil, _ m: [String: Double] = [:]) {
+        // Past the report's limit for a code in one source, findings are counted, not made: a
+        // subtitle file of a million cues beside a short clip made a million findings (gigabytes)
+        // to list 500. Each source's first findings of a code by time include the report's first.
+        var made: [String: Int] = [:]
+        var unlisted: [String: Finding.Unlisted] = [:]
+        func add(_ code: String, _ severity: Severity, _ cue: SubtitleCue, _ message: @autoclosure () -> String, other: SubtitleCue? = nil, _ m: [String: Double] = [:]) {
+            let key = cue.source + "\u{0}" + code
+            guard made[key, default: 0] < Finding.listedPerCode else {
+                let more = unlisted[code] ?? Finding.Unlisted(count: 0, end: 0)
+                unlisted[code] = Finding.Unlisted(count: more.count + 1, end: max(more.end, max(cue.start, cue.end).seconds))
+                return
+            }
+            made[key, default: 0] += 1
+            let message = message()
             var measurements = m
             measurements["cue"] = Double(cue.number)
             if let other { measurements["otherCue"] = Double(other.number) }
@@ -79,7 +92,11 @@ public final class SubtitleTimingChecker: Checker {
             if !sources.contains(doc.source) { sources.append(doc.source) }
             summary["\(doc.source)"] = .record(["format": .text(doc.format), "encoding": .text(doc.encoding),
                                                 "cues": .integer(Int64(doc.cues.count)), "parseErrors": .integer(Int64(doc.errors.count))])
-            for e in doc.errors {
+            if doc.errors.count > Finding.listedPerCode {
+                let more = unlisted["subtitle.parse-error"]?.count ?? 0
+                unlisted["subtitle.parse-error"] = Finding.Unlisted(count: more + doc.errors.count - Finding.listedPerCode, end: 0)
+            }
+            for e in doc.errors.prefix(Finding.listedPerCode) {
                 findings.append(context.finding(checker: id, code: "subtitle.parse-error", severity: .warning, placement: nil, start: .zero, end: .zero,
                                                 message: "\(doc.source)\(e.line > 0 ? " line \(e.line)" : ""): \(e.message)",
                                                 measurements: ["line": Double(e.line)]))
@@ -220,6 +237,6 @@ public final class SubtitleTimingChecker: Checker {
         }
         summary["cues"] = .integer(Int64(cues.values.reduce(0) { $0 + $1.count }))
         summary["sources"] = .list(sources.map { .text($0) })
-        return CheckerResult(findings: findings, summary: summary)
+        return CheckerResult(findings: findings, summary: summary, unlisted: unlisted)
     }
 }
