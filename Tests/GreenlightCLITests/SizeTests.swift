@@ -34,7 +34,11 @@ import Testing
         let json = dir.appendingPathComponent("r.json").path
         let (status, kb) = try peakKB(["check", "clip.mp4", "--subtitles", "huge.srt", "--checkers", "subtitle-timing", "--json", json, "--quiet"], in: dir)
         #expect(status == 0)
-        #expect(kb < 300_000, "peak \(kb / 1024) MB")
+        if ProcessInfo.processInfo.environment["GREENLIGHT_SANITIZER"] == nil {
+            #expect(kb < 300_000, "peak \(kb / 1024) MB")
+        } else {
+            print("the peak-memory bound is not checked under the sanitizers, which inflate memory (peak \(kb / 1024) MB)")
+        }
         let run = try JSONDecoder().decode(RunReport.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
         let findings = try #require(run.files.first).findings
         // Cues 1-4 (0-7.5 s) are inside the 8 s picture; every cue is 1.5 s long, 37.5 frames at 25 fps.
