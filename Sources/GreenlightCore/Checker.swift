@@ -187,11 +187,17 @@ public struct CheckerResult: Sendable {
     /// checker past ``Finding/listedPerCode`` of one code in one source need not build the rest,
     /// which the report would not list, and says how many there were.
     public var unlisted: [String: Finding.Unlisted]
+    /// Why the checker, given what it needs, could not measure (no speech, too few picture
+    /// changes, an estimate too unsure to report): the engine says so in every report, so a
+    /// file is never a bare PASS for a check that did not happen. Nil when it measured.
+    public var notMeasured: String?
 
-    public init(findings: [Finding], summary: [String: SummaryValue] = [:], series: [Series] = [], unlisted: [String: Finding.Unlisted] = [:]) {
+    public init(findings: [Finding], summary: [String: SummaryValue] = [:], series: [Series] = [], unlisted: [String: Finding.Unlisted] = [:],
+                notMeasured: String? = nil) {
         self.findings = findings
         self.summary = summary
         self.series = series
         self.unlisted = unlisted
+        self.notMeasured = notMeasured
     }
 }

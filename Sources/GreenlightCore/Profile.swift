@@ -69,6 +69,9 @@ public struct Profile: Sendable {
     public var source: String
     public var checkers: [ConfiguredChecker]
     public var severities: [String: Severity]
+    /// The severity of `<checker>.not-measured`, said when a checker asked for could not measure
+    /// (no speech, no usable events): information by default, `notMeasured: warning` in a gate.
+    public var notMeasured: Severity = .info
 
     /// The shared-feature parameters the enabled checkers' options imply.
     public func featureParameters() -> FeatureParameters {
@@ -80,7 +83,8 @@ public struct Profile: Sendable {
     /// The severity a profile gives `finding` (its own when the profile does not remap it).
     public func severity(for finding: Finding) -> Severity {
         if let p = finding.placement, let s = severities["\(finding.code)@\(p.rawValue)"] { return s }
-        return severities[finding.code] ?? finding.severity
+        if let s = severities[finding.code] { return s }
+        return finding.code.hasSuffix(FileReport.notMeasuredSuffix) ? notMeasured : finding.severity
     }
 
     /// Names of the built-in profiles, in the order `greenlight profiles` lists them.
@@ -112,7 +116,8 @@ public struct Profile: Sendable {
             """,
         "delivery": """
             name: delivery
-            description: Gate for masters going out - black, freeze and silence mid-programme, damage, sync, loudness, levels, colour tags and subtitle rules are errors.
+            description: Gate for masters going out - black, freeze and silence mid-programme, damage, sync, loudness, levels, colour tags and subtitle rules are errors; a check that could not measure is a warning.
+            notMeasured: warning
             severity:
               black.segment@programme: error
               black.segment@whole: error
@@ -249,8 +254,8 @@ public struct Profile: Sendable {
         guard let top = stringKeyed(root ?? [String: Any]()) else {
             throw ProfileError(source: source, key: "(top level)", message: "must be a mapping with name, checkers and severity")
         }
-        for key in top.keys where !["name", "description", "checkers", "severity"].contains(key) {
-            throw ProfileError(source: source, key: key, message: "unknown key (known: name, description, checkers, severity)")
+        for key in top.keys where !["name", "description", "checkers", "severity", "notMeasured"].contains(key) {
+            throw ProfileError(source: source, key: key, message: "unknown key (known: name, description, checkers, severity, notMeasured)")
         }
         for key in ["name", "description"] where top[key] != nil && !(top[key] is String) {
             throw ProfileError(source: source, key: key, message: "'\(top[key]!)' is not text")
@@ -296,7 +301,8 @@ public struct Profile: Sendable {
             guard let map = stringKeyed(raw) else {
                 throw ProfileError(source: source, key: "severity", message: "must map finding codes to info, warning or error")
             }
-            let codes = Set(registry.flatMap(\.description.codes) + FileHealth.codes)
+            let codes = Set(registry.flatMap(\.description.codes) + FileHealth.codes
+                            + registry.map { $0.description.id + FileReport.notMeasuredSuffix })
             for (key, value) in map {
                 let parts = key.split(separator: "@", maxSplits: 1).map(String.init)
                 guard codes.contains(parts[0]) else {
@@ -310,6 +316,13 @@ public struct Profile: Sendable {
                 }
                 profile.severities[key] = s
             }
+        }
+        if let raw = top["notMeasured"] {
+            // `warn` as the issue tracker and other tools spell it.
+            guard let word = raw as? String, let s = Severity(rawValue: word == "warn" ? "warning" : word) else {
+                throw ProfileError(source: source, key: "notMeasured", message: "'\(raw)' is not info, warning or error")
+            }
+            profile.notMeasured = s
         }
         return profile
     }
@@ -339,6 +352,7 @@ public struct Profile: Sendable {
             let options = d.options.map { "\($0.name): \(value(c.options.values[$0.name] ?? $0.defaultValue))" }
             out += "  \(d.id): {\(options.isEmpty ? "" : " " + options.joined(separator: ", ") + " ")}\n"
         }
+        out += "notMeasured: \(notMeasured.rawValue)   # a checker that could not measure (no speech, no usable events)\n"
         if severities.isEmpty {
             out += "severity: {}   # a finding code (optionally @head, @tail, @whole or @programme): info, warning or error\n"
         } else {

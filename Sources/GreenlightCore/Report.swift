@@ -56,6 +56,25 @@ public struct FileReport: Sendable, Codable {
     public var interrupted = false
     /// Set when only a time range of the file was checked (`--range`).
     public var range: RangeReport?
+    /// The checkers that ran on the file, those that measured, and why the others could not.
+    public var checkers: CheckerStatus?
+
+    /// Which checkers ran on a file and which of them could measure.
+    public struct CheckerStatus: Sendable, Codable, Hashable {
+        public var ran: [String]
+        public var measured: [String]
+        /// Checker id → why it could not measure.
+        public var notMeasured: [String: String]
+
+        public init(ran: [String], notMeasured: [String: String]) {
+            self.ran = ran
+            self.notMeasured = notMeasured
+            measured = ran.filter { notMeasured[$0] == nil }
+        }
+    }
+
+    /// The code ending of the finding a checker that could not measure gets (`av-sync.not-measured`).
+    public static let notMeasuredSuffix = ".not-measured"
 
     public init(path: String, verdict: Verdict, error: String?, media: MediaInfo?, findings: [Finding], summaries: [String: [String: SummaryValue]]) {
         self.path = path
@@ -71,7 +90,7 @@ public struct FileReport: Sendable, Codable {
         FileReport(path: path, verdict: .error, error: error, media: nil, findings: [], summaries: [:])
     }
 
-    enum CodingKeys: String, CodingKey { case path, verdict, error, media, findings, summaries, series, range }
+    enum CodingKeys: String, CodingKey { case path, verdict, error, media, findings, summaries, series, range, checkers }
 
     // `error` and `media` are always present (null when absent): the shape is stable.
     public func encode(to encoder: any Encoder) throws {
@@ -84,6 +103,7 @@ public struct FileReport: Sendable, Codable {
         try c.encode(summaries, forKey: .summaries)
         try c.encode(series, forKey: .series)
         try c.encodeIfPresent(range, forKey: .range)
+        try c.encodeIfPresent(checkers, forKey: .checkers)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -96,6 +116,7 @@ public struct FileReport: Sendable, Codable {
         summaries = try c.decode([String: [String: SummaryValue]].self, forKey: .summaries)
         series = try c.decodeIfPresent([Series].self, forKey: .series) ?? []
         range = try c.decodeIfPresent(RangeReport.self, forKey: .range)
+        checkers = try c.decodeIfPresent(CheckerStatus.self, forKey: .checkers)
     }
 }
 

@@ -130,9 +130,17 @@ public struct Engine: Sendable {
         var series: [Series] = []
         let end = conclusion.end
         var unlisted: [String: Finding.Unlisted] = [:]
+        var notMeasured: [String: String] = [:]
         for (id, checker) in checkers {
             let result = checker.finish(end)
             findings += result.findings
+            if let why = result.notMeasured {
+                // Never a bare PASS for a check that did not happen: said as a finding too
+                // (information unless the profile's notMeasured makes it more).
+                notMeasured[id] = why
+                findings.append(context.finding(checker: id, code: id + FileReport.notMeasuredSuffix, severity: .info, placement: nil,
+                                                start: .zero, end: .zero, message: "\(id) could not measure: \(why)"))
+            }
             unlisted.merge(result.unlisted) { Finding.Unlisted(count: $0.count + $1.count, end: max($0.end, $1.end)) }
             summaries[id] = result.summary
             series += result.series
@@ -154,6 +162,7 @@ public struct Engine: Sendable {
         var report = FileReport(path: path, verdict: verdict, error: health.stopError, media: info,
                                 findings: Finding.listed(findings, alsoUnlisted: unlisted), summaries: summaries)
         report.series = series
+        report.checkers = FileReport.CheckerStatus(ran: checkers.map(\.id), notMeasured: notMeasured)
         if let range {
             report.range = RangeReport(start: range.start.seconds, end: range.end?.seconds, reachedEnd: !conclusion.rangeEnded)
         }
@@ -174,7 +183,8 @@ public struct Engine: Sendable {
         let scaler = PictureScaler(width: width, height: height, format: .rgb24)
         var out: [Thumbnail] = []
         var bytes = 0
-        for (i, f) in report.findings.enumerated() where visual.contains(f.checker) && f.startFrame != nil {
+        for (i, f) in report.findings.enumerated() where visual.contains(f.checker) && f.startFrame != nil
+            && !f.code.hasSuffix(FileReport.notMeasuredSuffix) {
             guard out.count < policy.maximumCount else { break }
             let start = context.frameRate.map { MediaTime.frameStart(f.startFrame!, rate: $0) } ?? MediaTime(seconds: f.start)
             guard let picture = try? MediaFile.picture(path: report.path, at: start, scaler: scaler),

@@ -111,6 +111,7 @@ public struct HTMLReporter: Reporter {
     details>summary h2::before{content:"▸ ";color:#888} details[open]>summary h2::before{content:"▾ "}
     .banner{margin:.6em 0;padding:.5em .8em;border-radius:4px;border-left:6px solid;background:#f6f6f6}
     .banner .err{color:var(--err);font-weight:600}
+    .banner .not-measured{color:var(--warn);font-weight:600}
     dl.media{display:grid;grid-template-columns:max-content 1fr;gap:.15em 1em;margin:.6em 0} dl.media dt{color:#555} dl.media dd{margin:0}
     .timeline{margin:.8em 0 1em;max-width:100%}
     .lane{display:flex;align-items:center;height:20px;padding-right:120px} .lane-name{width:150px;flex:none;font-size:.85em;color:#444;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
@@ -216,6 +217,11 @@ struct FileSection {
         }
         var children: [HTMLNode] = [badge(file.verdict), .text(" " + counts.joined(separator: ", "))]
         if let error = file.error { children += [.element("br"), .element("span", ["class": "err"], text: error)] }
+        if let notMeasured = file.checkers?.notMeasured, !notMeasured.isEmpty {
+            // Beside the verdict: a pass says nothing about a check that could not measure.
+            children += [.element("br"), .element("span", ["class": "not-measured"],
+                                                    text: "Not measured: " + notMeasured.keys.sorted().map { "\($0) (\(notMeasured[$0]!))" }.joined(separator: "; "))]
+        }
         return .element("div", ["class": "banner v-\(file.verdict.rawValue)"], children: children)
     }
 

@@ -33,7 +33,11 @@ public struct JUnitReporter: Reporter {
         xml += "<testsuites name=\"greenlight\" tests=\"\(report.files.count * perFile + unchecked.count)\" failures=\"\(failures)\" errors=\"\(errors)\">\n"
         for file in report.files {
             let name = escape(file.path)
-            xml += "  <testsuite name=\"\(name)\" tests=\"\(perFile)\" failures=\"\(failed(file).count)\" errors=\"\(file.error == nil ? 0 : 1)\">\n"
+            // A checker that could not measure and found nothing at error is skipped, with why:
+            // CI shows it as not done rather than passed.
+            let notMeasured = file.checkers?.notMeasured ?? [:]
+            let skipped = checkers.filter { c in notMeasured[c] != nil && !failed(file).contains(c) }
+            xml += "  <testsuite name=\"\(name)\" tests=\"\(perFile)\" failures=\"\(failed(file).count)\" errors=\"\(file.error == nil ? 0 : 1)\"\(skipped.isEmpty ? "" : " skipped=\"\(skipped.count)\"")>\n"
             xml += "    <testcase classname=\"\(name)\" name=\"\(Self.healthCase)\" file=\"\(name)\">\n"
             let health = file.findings.filter(isHealth)
             if let error = file.error {
@@ -45,6 +49,9 @@ public struct JUnitReporter: Reporter {
             for c in checkers {
                 let found = file.findings.filter { $0.checker == c }
                 xml += "    <testcase classname=\"\(name)\" name=\"\(escape(c))\" file=\"\(name)\">\n"
+                if skipped.contains(c), let why = notMeasured[c] {
+                    xml += "      <skipped message=\"\(escape("not measured: " + why))\"/>\n"
+                }
                 xml += failure(found) + systemOut(found) + "    </testcase>\n"
             }
             xml += "  </testsuite>\n"

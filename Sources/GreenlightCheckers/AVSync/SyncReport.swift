@@ -12,6 +12,11 @@ struct SyncReport {
     let rule: String
     private(set) var findings: [Finding] = []
     private(set) var summary: [String: SummaryValue] = [:]
+    /// Why the content could not be measured, when it could not (and no suspicion was raised).
+    private(set) var notMeasured: String?
+    /// An estimate below the confidence a finding needs but at least this sure, and out of
+    /// tolerance, is reported as suspected rather than dropped.
+    static let suspicionConfidence = 0.5
 
     init(checker: String, context: CheckContext, frameDuration: Double, window: ClosedRange<Double>, rule: String) {
         self.checker = checker
@@ -176,9 +181,18 @@ struct SyncReport {
             let measurable = estimate.offset != nil && estimate.confidence >= minimumConfidence
             summary["measurable"] = .flag(measurable)
             if !measurable {
-                summary["note"] = .text(estimate.pictureEvents < 4
-                    ? "not measurable: the picture has \(estimate.pictureEvents) sudden change(s), too few to line up with the sound"
-                    : "not measurable: the picture's changes and the sound's onsets do not line up at one offset with confidence (\(formatNumber(estimate.confidence, decimals: 2)))")
+                let why = estimate.pictureEvents < 4
+                    ? "the picture has \(estimate.pictureEvents) sudden change(s), too few to line up with the sound"
+                    : "the picture's changes and the sound's onsets do not line up at one offset with confidence (\(formatNumber(estimate.confidence, decimals: 2)))"
+                summary["note"] = .text("not measurable: " + why)
+                if let offset = estimate.offset, estimate.confidence >= Self.suspicionConfidence, !window.contains(offset) {
+                    // Middling confidence, out of tolerance: said, with what would settle it.
+                    add("sync.offset-suspected", .warning, from: estimate.span?.lowerBound ?? 0, to: (estimate.span?.upperBound ?? 0) + frameDuration,
+                        "Possibly out of sync: \(words(offset)), outside \(rule), but only \(estimate.matched) of \(estimate.pictureEvents) picture changes line up with sound onsets (confidence \(formatNumber(estimate.confidence, decimals: 2)), under the \(formatNumber(minimumConfidence, decimals: 2)) a finding needs). Confirm on a hard cut with a sound on it, or with a sync leader (2-pop, flash and beep).",
+                        offset: offset, more: ["confidence": estimate.confidence])
+                } else {
+                    notMeasured = why
+                }
             }
             if measurable, let offset = estimate.offset {
                 // Drift from the confident windows' offsets, when there are enough of them.

@@ -7,6 +7,8 @@ struct SubtitleSyncEstimate: Equatable {
     var factor: Double
     /// Share of the subtitles' time that has speech under it at that alignment.
     var overlap: Double
+    /// The same share as the cues stand (no offset, factor 1): how much the alignment improves on them.
+    var overlapAsIs: Double = 0
     /// 0…1: how clearly this alignment beats every other one more than a second away.
     var confidence: Double
     /// Offsets of 60 s regions along the file (start of region, offset, and the region's confidence), factor kept.
@@ -42,7 +44,7 @@ func estimateSubtitleSync(cues: [ClosedRange<Double>], speech: [ClosedRange<Doub
     guard let (factor, e) = best, let found = e.offset else { return nil }
     // estimateContentOffset gives speech − cue (in speech time); the cues' offset is the reverse.
     let offset = -found * factor
-    func overlap(_ o: Double) -> Double {
+    func overlap(_ o: Double, factor: Double = factor) -> Double {
         var total = 0.0
         for c in cues {
             let a = (c.lowerBound - o) / factor, b = (c.upperBound - o) / factor
@@ -50,7 +52,8 @@ func estimateSubtitleSync(cues: [ClosedRange<Double>], speech: [ClosedRange<Doub
         }
         return total
     }
-    return SubtitleSyncEstimate(offset: offset, factor: factor, overlap: overlap(offset) / cueTotal, confidence: e.confidence,
+    return SubtitleSyncEstimate(offset: offset, factor: factor, overlap: overlap(offset) / cueTotal, overlapAsIs: overlap(0, factor: 1) / cueTotal,
+                                confidence: e.confidence,
                                 regions: e.windows.map { (start: $0.start * factor, offset: -$0.offset * factor, overlap: $0.confidence) })
 }
 

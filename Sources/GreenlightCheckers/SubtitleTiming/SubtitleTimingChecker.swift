@@ -13,7 +13,7 @@ public final class SubtitleTimingChecker: Checker {
         defaultSeverity: .warning,
         codes: ["subtitle.parse-error", "subtitle.invalid-timing", "subtitle.overlap", "subtitle.min-duration", "subtitle.max-duration",
                 "subtitle.min-gap", "subtitle.reading-speed", "subtitle.line-length", "subtitle.line-count", "subtitle.out-of-bounds",
-                "subtitle.frame-alignment", "subtitle.shot-change", "subtitle.sync-offset", "subtitle.drift", "subtitle.speech-in-time",
+                "subtitle.frame-alignment", "subtitle.shot-change", "subtitle.sync-offset", "subtitle.sync-suspected", "subtitle.drift", "subtitle.speech-in-time",
                 "subtitle.speech-out-time"],
         options: optionSpecs)
     public static let features: FeatureSet = [.subtitles, .thumbnail]
@@ -51,6 +51,11 @@ public final class SubtitleTimingChecker: Checker {
         if cues[cue.source] == nil { order.append(cue.source) }
         cues[cue.source, default: []].append(cue)
     }
+
+    /// A sync estimate under `min-confidence` but at least this sure (or one that puts clearly
+    /// more subtitle time over speech than the cues as they stand: 60 % or more, and 15 points
+    /// better), and off by `min-sync-offset` or more, is `subtitle.sync-suspected`.
+    static let suspicionConfidence = 0.3
 
     /// What a viewer reads: the visible characters, line breaks not counted.
     static func characters(_ cue: SubtitleCue) -> Int { cue.lines.reduce(0) { $0 + $1.count } }
@@ -184,17 +189,20 @@ public final class SubtitleTimingChecker: Checker {
                 }
             }
         }
+        var notMeasured: [String] = []
         for source in sources {
             let list = (cues[source] ?? []).filter { $0.end > $0.start }
             var sync: [String: SummaryValue] = [:]
             var shifted = false  // the file as a whole is shifted or drifts: cue-by-cue speech rules would all fire
             if speechStream == nil {
                 sync["note"] = .text("not measurable: no sound stream")
+                if !list.isEmpty { notMeasured.append("\(source)'s sync against speech: there is no sound stream") }
             } else if let e = estimateSubtitleSync(cues: list.map { $0.start.seconds...$0.end.seconds }, speech: speech) {
                 sync["offsetSeconds"] = .number(e.offset)
                 sync["factor"] = .number(e.factor)
                 sync["confidence"] = .number(e.confidence)
                 sync["speechOverlap"] = .number(e.overlap)
+                sync["speechOverlapAsIs"] = .number(e.overlapAsIs)
                 sync["regions"] = .list(e.regions.map { .record(["time": .number($0.start), "offset": .number($0.offset), "confidence": .number($0.overlap)]) })
                 if e.confidence >= options.minConfidence, let first = list.first, let last = list.last {
                     let cause = syncFactors.first { abs($0.0 - e.factor) < 1e-9 }?.1 ?? ""
@@ -211,9 +219,23 @@ public final class SubtitleTimingChecker: Checker {
                             message: "\(source): the subtitles run \(formatNumber(abs(e.offset), decimals: 2)) s \(e.offset > 0 ? "late" : "early") against the speech (\(formatNumber(e.overlap * 100, decimals: 0))% of subtitle time over speech at that offset; confidence \(formatNumber(e.confidence, decimals: 2))).",
                             measurements: ["offsetSeconds": e.offset, "confidence": e.confidence]))
                     }
+                } else if e.confidence < options.minConfidence, let first = list.first, let last = list.last {
+                    let fitsBetter = e.overlap >= 0.6 && e.overlap - e.overlapAsIs >= 0.15
+                    if abs(e.offset) >= options.minSyncOffset, e.confidence >= Self.suspicionConfidence || fitsBetter {
+                        // Too unsure for subtitle.sync-offset, too far off to drop: a subtitle file
+                        // two seconds late is a rejected delivery, whatever the confidence.
+                        shifted = true
+                        findings.append(context.finding(checker: id, code: "subtitle.sync-suspected", severity: .warning, placement: nil,
+                            start: first.start, end: last.end,
+                            message: "\(source): the subtitles may run \(formatNumber(abs(e.offset), decimals: 2)) s \(e.offset > 0 ? "late" : "early") against the speech (\(formatNumber(e.overlap * 100, decimals: 0))% of subtitle time over speech at that offset, \(formatNumber(e.overlapAsIs * 100, decimals: 0))% as they stand; confidence \(formatNumber(e.confidence, decimals: 2)), under the \(formatNumber(options.minConfidence, decimals: 2)) a sync finding needs). Confirm by playing cue \(first.number) against its line of dialogue.",
+                            measurements: ["offsetSeconds": e.offset, "confidence": e.confidence, "speechOverlap": e.overlap, "speechOverlapAsIs": e.overlapAsIs]))
+                    } else {
+                        notMeasured.append("\(source)'s sync against speech: the cues do not line up with the speech at one offset with confidence (\(formatNumber(e.confidence, decimals: 2)); best offset \(formatNumber(e.offset, decimals: 2)) s)")
+                    }
                 }
             } else {
                 sync["note"] = .text("not measurable: too few cues or no speech found")
+                if !list.isEmpty { notMeasured.append("\(source)'s sync against speech: too few cues or no speech found") }
             }
             // Cue by cue against the speech it belongs to (when the file as a whole is not shifted).
             if !shifted, !speech.isEmpty {
@@ -237,6 +259,7 @@ public final class SubtitleTimingChecker: Checker {
         }
         summary["cues"] = .integer(Int64(cues.values.reduce(0) { $0 + $1.count }))
         summary["sources"] = .list(sources.map { .text($0) })
-        return CheckerResult(findings: findings, summary: summary, unlisted: unlisted)
+        return CheckerResult(findings: findings, summary: summary, unlisted: unlisted,
+                             notMeasured: notMeasured.isEmpty ? nil : notMeasured.joined(separator: "; "))
     }
 }
