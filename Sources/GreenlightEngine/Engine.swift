@@ -122,6 +122,15 @@ public struct Engine: Sendable {
         if let failure = conclusion.failure {
             return FileReport(path: path, verdict: .error, error: "Decoding failed: \(failure)", media: info, findings: [], summaries: [:])
         }
+        // Frame threads conceal damage differently from run to run (the first damaged picture
+        // moves by one, gamut shares change): a file found damaged or cut is read again on one
+        // thread, whose concealment is the same every time, so the same file gives the same
+        // report. Healthy files keep their frame threads; a damaged one costs a second pass.
+        if threads != 1, conclusion.stopError != nil || conclusion.findings.contains(where: { $0.code == "decode.damaged" }) {
+            var single = self
+            single.threads = 1
+            return single.check(path: path, subtitles: subtitles, reference: reference, range: range, progress: progress, stats: &stats)
+        }
         // 4. Health: where decoding stopped, damage, gaps, layout changes, unreadable streams.
         let health = (stopError: conclusion.stopError, findings: conclusion.findings)
         // 5. Checkers finish against the programme's end (unknown when the file was cut short).
