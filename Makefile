@@ -1,5 +1,5 @@
 # Greenlight: `make demo` and `make test` are all a new user needs on Debian 12.
-.PHONY: deps build demo demo-png test memcheck sanitize fuzz plugin-test bench bench-check samples clean
+.PHONY: deps build demo demo-png test memcheck sanitize fuzz plugin-test bench bench-check accuracy samples clean
 
 deps:
 	@scripts/deps.sh
@@ -61,10 +61,18 @@ bench:
 bench-check: deps
 	@scripts/bench-check.sh
 
+# How often each checker is right on real material with known defects (cases made with the ffmpeg
+# CLI from ../shared/corpora and sample-media, cached in .build-accuracy/): prints the table, writes
+# reports/accuracy/, and fails when a figure is worse than scripts/accuracy-baseline.json.
+accuracy: deps
+	@scripts/deps.sh ffmpeg
+	@swift build -c release --product greenlight >/dev/null
+	@scripts/accuracy.py --greenlight "$$(swift build -c release --show-bin-path)/greenlight"
+
 # Remakes the sample clips (and needs manifest.json to stay true).
 samples:
 	@scripts/deps.sh ffmpeg
 	sample-media/make-samples.sh
 
 clean:
-	rm -rf .build .build-asan .build-tsan .build-fuzz reports bench-media
+	rm -rf .build .build-asan .build-tsan .build-fuzz .build-accuracy reports bench-media

