@@ -487,6 +487,11 @@ def compare(table, path, skipped):
     baseline = json.load(open(path))
     worse = []
     for t in table:
+        # A confidence means what it says: at 0.8 or above, nine estimates in ten are right.
+        high = [c for c in t["calibration"] if float(c["bin"].split("-")[0]) >= 0.8]
+        n, right = sum(c["estimates"] for c in high), sum(c["right"] for c in high)
+        if n and right < 0.9 * n:
+            worse.append(f"{t['checker']}: {right} of {n} estimates at confidence 0.8 or above are right (under 90 %)")
         b = baseline.get(t["checker"])
         if not b or t["cases"] != b["cases"]:
             if b and not skipped:
