@@ -106,6 +106,14 @@ def corpus(name):
     return p if os.path.exists(p) else None
 
 
+def present(names, what, skipped):
+    """The corpus clips of `names` that are here; when none is, `what` is said as skipped."""
+    here = [n for n in names if corpus(n)]
+    if not here:
+        skipped.append(f"{what} (../shared/corpora/media absent)")
+    return here
+
+
 H264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p"]
 
 
@@ -113,10 +121,8 @@ H264 = ["-c:v", "libx264", "-pix_fmt", "yuv420p"]
 
 def picture_cases(skipped):
     cases = []
-    clips = [c for c in ["mdnla__crystal.mp4", "moviepy__chaplin.mp4", "mdnie__flower.webm", "mdnie__friday.mp4",
-                         "retalk__face_2.mp4"] if corpus(c)]
-    if not clips:
-        skipped.append("black, freeze, gamut on real footage (../shared/corpora/media absent)")
+    clips = present(["mdnla__crystal.mp4", "moviepy__chaplin.mp4", "mdnie__flower.webm", "mdnie__friday.mp4", "retalk__face_2.mp4"],
+                    "black, freeze, gamut on real footage", skipped)
     for clip in clips:
         src = corpus(clip)
         rate = fps(src)
@@ -175,10 +181,8 @@ def silence_cases(skipped):
 
 def av_sync_cases(skipped):
     cases = []
-    clips = [c for c in ["retalk__face_2.mp4", "retalk__face_3.mp4", "retalk__face_5.mp4", "mdnie__friday.mp4",
-                         "moviepy__big_buck_bunny_0_30.webm"] if corpus(c)]
-    if not clips:
-        skipped.append("av-sync on real clips (../shared/corpora/media absent)")
+    clips = present(["retalk__face_2.mp4", "retalk__face_3.mp4", "retalk__face_5.mp4", "mdnie__friday.mp4", "moviepy__big_buck_bunny_0_30.webm"],
+                    "av-sync on real clips", skipped)
     for clip in clips:
         src = corpus(clip)
         rate = fps(src)

@@ -3,13 +3,15 @@ import GreenlightCore
 import GreenlightValues
 import Testing
 
+/// Runs the ffmpeg CLI in `dir` (quiet, overwriting): test media with a known defect.
+func ffmpeg(_ args: [String], in dir: URL) throws {
+    let r = try execute("/usr/bin/env", ["ffmpeg", "-nostdin", "-v", "error", "-y"] + args, in: dir)
+    try #require(r.status == 0, "ffmpeg \(args): \(r.stderr)")
+}
+
 /// Messages that must read as sense: each case is a file made with the ffmpeg CLI whose defect
 /// is known by how it was made.
 @Suite(.serialized) struct MessageTests {
-    func ffmpeg(_ args: [String], in dir: URL) throws {
-        let r = try execute("/usr/bin/env", ["ffmpeg", "-nostdin", "-v", "error", "-y"] + args, in: dir)
-        try #require(r.status == 0, "ffmpeg \(args): \(r.stderr)")
-    }
 
     func findings(_ file: String, in dir: URL) throws -> [Finding] {
         let json = dir.appendingPathComponent("\(file).json").path

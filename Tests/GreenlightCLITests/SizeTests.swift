@@ -60,10 +60,8 @@ import Testing
         }
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let made = try execute("/usr/bin/env", ["ffmpeg", "-nostdin", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=0.2",
-                                                "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=0.2", "-c:v", "libx264",
-                                                "-preset", "ultrafast", "-c:a", "aac", "short.mp4"], in: dir)
-        try #require(made.status == 0, "\(made.stderr)")
+        try ffmpeg(["-f", "lavfi", "-i", "testsrc2=size=320x180:rate=25:duration=0.2", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000:duration=0.2",
+                    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "short.mp4"], in: dir)
         func report(_ extra: [String]) throws -> (FileReport, Int) {
             let json = dir.appendingPathComponent("r\(extra.count).json")
             #expect(try greenlight(["check", "short.mp4", "--json", json.path, "--quiet"] + extra, in: dir).status == 0)
