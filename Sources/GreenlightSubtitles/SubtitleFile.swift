@@ -10,13 +10,54 @@ public enum SubtitleFile {
         public var description: String {
             switch self {
             case .unreadable(let path, let why): return "cannot read the subtitle file \(path): \(why)"
-            case .unsupported(let path, let what): return "\(path): \(what) subtitles are not read yet (SubRip, WebVTT, TTML, EBU STL and SCC are)"
+            case .unsupported(let path, let what):
+                return "\(path): \(what); it is none of the formats read (a WEBVTT header, SubRip's numbered cues with '-->', a TTML <tt> root, the SCC header 'Scenarist_SCC V1.0', an EBU STL GSI block)"
             }
         }
     }
 
-    /// The extensions read; sidecars are looked for with these (`.xml` only when named).
-    public static let recognised = ["srt", "vtt", "ttml", "dfxp", "xml", "scc", "stl"]
+    /// The extensions sidecars are looked for with (`.xml` only when named); any file named with
+    /// `--subtitles` is read by what it holds, whatever its extension.
+    public static let recognised = ["srt", "vtt", "webvtt", "ttml", "ttml2", "dfxp", "xml", "scc", "stl"]
+
+    /// The formats read, recognised by their content.
+    enum Format { case webVTT, subRip, ttml, scc, stl }
+
+    /// The format `data` says it holds in its first bytes: an EBU STL GSI block (its disk format
+    /// code STL25.01/STL30.01 at byte 3), the SCC header, a WEBVTT header, or an XML document
+    /// whose root is TTML's `<tt>`.
+    static func format(of data: Data, text: String) -> Format? {
+        if data.count >= 1024, let dfc = String(data: data.subdata(in: 3..<11), encoding: .ascii), dfc.hasPrefix("STL"), dfc.hasSuffix(".01") {
+            return .stl
+        }
+        let head = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
+        if head.hasPrefix("Scenarist_SCC") { return .scc }
+        if head.hasPrefix("WEBVTT") { return .webVTT }
+        if head.hasPrefix("<") {
+            // The root element: the first tag that is not a declaration, instruction or comment.
+            var rest = head[...]
+            while let open = rest.firstIndex(of: "<") {
+                let tag = rest[open...]
+                if tag.hasPrefix("<?") || tag.hasPrefix("<!") {
+                    guard let close = tag.firstIndex(of: ">") else { return nil }
+                    rest = tag[tag.index(after: close)...]
+                    continue
+                }
+                let name = tag.dropFirst().prefix { !$0.isWhitespace && $0 != ">" && $0 != "/" }
+                return name == "tt" || name.hasSuffix(":tt") ? .ttml : nil
+            }
+            return nil
+        }
+        return nil
+    }
+
+    /// SubRip by its first cue (a number, then a timing line with `-->`): weaker than a header,
+    /// so asked only when neither the content nor the extension names a format.
+    static func looksLikeSubRip(_ text: String) -> Bool {
+        let lines = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }.split(whereSeparator: \.isNewline).prefix(2)
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        return lines.count == 2 && !lines[0].isEmpty && lines[0].allSatisfy(\.isNumber) && lines[1].contains("-->")
+    }
 
     /// Subtitle files are text (or STL's small blocks): a real one is well under a megabyte, a
     /// feature's worth of cues a few. Anything larger is refused before it is read.
@@ -34,13 +75,22 @@ public enum SubtitleFile {
 
     public static func read(_ data: Data, name: String) throws -> SubtitleDocument {
         let ext = (name as NSString).pathExtension.lowercased()
-        let (text, encoding) = TextDecoding.decode(data)
-        let isVTT = ext == "vtt" || text.hasPrefix("WEBVTT")
-        switch ext {
-        case "srt", "vtt", "txt", "":
+        // STL is binary: its text is only decoded when it is not STL.
+        let stl = format(of: data, text: "") == .stl
+        let (text, encoding) = stl ? ("", "") : TextDecoding.decode(data)
+        // What the file holds decides; the extension only where the content says nothing (a
+        // damaged file is read as what its name says, and its errors say where it fails).
+        let byName: [String: Format] = ["srt": .subRip, "vtt": .webVTT, "webvtt": .webVTT, "ttml": .ttml, "ttml2": .ttml, "dfxp": .ttml,
+                                        "xml": .ttml, "scc": .scc, "stl": .stl]
+        guard let kind = stl ? .stl : format(of: data, text: text) ?? byName[ext] ?? (looksLikeSubRip(text) ? .subRip : nil) else {
+            throw ReadError.unsupported(name, "the content is not a subtitle format greenlight knows, nor does the extension '.\(ext)' say one")
+        }
+        switch kind {
+        case .subRip, .webVTT:
+            let isVTT = kind == .webVTT
             let (cues, errors) = isVTT ? WebVTTParser.parse(text, source: name) : SRTParser.parse(text, source: name)
             return SubtitleDocument(source: name, format: isVTT ? "WebVTT" : "SubRip", encoding: encoding, cues: cues, errors: errors)
-        case "ttml", "dfxp", "xml":
+        case .ttml:
             // The XML parser gets clean UTF-8 only: text decoded as above (invalid bytes replaced,
             // NULs dropped), its XML declaration (which may name another encoding) removed.
             // FoundationXML traps on some malformed byte sequences; this keeps any input from
@@ -49,13 +99,12 @@ public enum SubtitleFile {
             if xml.hasPrefix("<?xml"), let close = xml.range(of: "?>") { xml = String(xml[close.upperBound...]) }
             let (cues, errors, offset) = TTMLParser.parse(Data(xml.utf8), source: name)
             return SubtitleDocument(source: name, format: "TTML", encoding: "XML (\(encoding))", offsetSeconds: offset, cues: cues, errors: errors)
-        case "scc":
+        case .scc:
             let (cues, errors, offset) = SCCParser.parse(text, source: name)
             return SubtitleDocument(source: name, format: "SCC (CEA-608)", encoding: encoding, offsetSeconds: offset, cues: cues, errors: errors)
-        case "stl":
+        case .stl:
             let (cues, errors, offset, encoding) = STLParser.parse(data, source: name)
             return SubtitleDocument(source: name, format: "EBU STL", encoding: encoding, offsetSeconds: offset, cues: cues, errors: errors)
-        default: throw ReadError.unsupported(name, "'.\(ext)'")
         }
     }
 }

@@ -75,3 +75,32 @@ import Testing
         #expect(d.errors.last?.message.contains("cannot read begin=\"x\"") == true)
     }
 }
+
+/// A subtitle file is read as what it holds, whatever its name says.
+@Suite struct FormatByContentTests {
+    static let srt = "1\n00:00:01,000 --> 00:00:02,000\nOne\n\n2\n00:00:03,000 --> 00:00:04,000\nTwo\n"
+    static let vtt = "WEBVTT\n\n00:01.000 --> 00:02.000\nOne\n\n00:03.000 --> 00:04.000\nTwo\n"
+    static let ttml = "<?xml version=\"1.0\"?>\n<!-- made by hand -->\n<tt xmlns=\"http://www.w3.org/ns/ttml\"><body><div><p begin=\"1s\" end=\"2s\">One</p><p begin=\"3s\" end=\"4s\">Two</p></div></body></tt>\n"
+
+    @Test(arguments: [("a.webvtt", vtt, "WebVTT"), ("a.txt", srt, "SubRip"), ("a", srt, "SubRip"), ("a.xml", ttml, "TTML"),
+                      ("a.dfxp", ttml, "TTML"), ("a.ttml2", ttml, "TTML"), ("a.srt", vtt, "WebVTT"), ("a.data", ttml, "TTML"),
+                      ("captions", vtt, "WebVTT")])
+    func readByWhatItHolds(name: String, text: String, format: String) throws {
+        let d = try SubtitleFile.read(Data(text.utf8), name: name)
+        #expect(d.format == format, "\(name)")
+        #expect(d.cues.map(\.text) == ["One", "Two"], "\(name)")
+        #expect(d.errors.isEmpty, "\(name): \(d.errors)")
+    }
+
+    @Test func anUnknownFormatNamesWhatWasTried() {
+        #expect(throws: SubtitleFile.ReadError.self) { try SubtitleFile.read(Data("Dialogue: 0,0:00:01.00,0:00:02.00,Default,,0,0,0,,Hi\n".utf8), name: "a.ass") }
+        do {
+            _ = try SubtitleFile.read(Data("just some words\n".utf8), name: "notes.md")
+        } catch {
+            #expect("\(error)".contains("a WEBVTT header, SubRip's numbered cues with '-->', a TTML <tt> root, the SCC header 'Scenarist_SCC V1.0', an EBU STL GSI block"))
+        }
+        // A .vtt without its header is not WebVTT (the W3C parser gives no cues), even if it looks like SubRip.
+        let headless = try? SubtitleFile.read(Data("1\n00:01.000 --> 00:02.000\nOne\n".utf8), name: "a.vtt")
+        #expect(headless?.cues.isEmpty == true && headless?.errors.first?.message.contains("starts with 'WEBVTT'") == true)
+    }
+}
