@@ -185,7 +185,10 @@ public enum WebVTTParser {
                     continue
                 }
                 let timing = block[index]
-                let endField = timing[arrow.upperBound...].trimmingCharacters(in: .whitespaces).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? ""
+                // The end timestamp is as long as its syntax; what follows is the settings, with or
+                // without a space before them (the W3C parser: "00:01.000line:40%" is a cue).
+                let endField = Substring(timing[arrow.upperBound...].trimmingCharacters(in: .whitespaces)
+                    .prefix { $0.isASCII && ($0.isNumber || $0 == ":" || $0 == ".") })
                 guard let start = parseClock(timing[..<arrow.lowerBound], strictVTT: true), let end = parseClock(endField, strictVTT: true) else {
                     errors.append(SubtitleParseError(line: first + index, message: "cannot read the times in '\(timing.prefix(60))'"))
                     continue
