@@ -53,6 +53,83 @@ struct NormalSums {
     func unchanged(output o: Int, input i: Int) -> Double {
         max(0, yy[o] - 2 * xy[i][o] + xx[i][i])
     }
+
+    /// Σ (y_o − c·[x, 1])²: what is left after a given transform (coefficients for every input, then the constant).
+    func residual(output o: Int, coefficients c: [Double]) -> Double {
+        var r = yy[o]
+        for i in 0...inputs {
+            r -= 2 * c[i] * xy[i][o]
+            for j in 0...inputs { r += c[i] * c[j] * xx[i][j] }
+        }
+        return max(0, r)
+    }
+}
+
+/// The global mistakes that are one fixed transform of 8-bit Y'CbCr codes: each, applied to the
+/// reference, either explains the picture or it does not, with no fitting to flatter it.
+enum FixedMistake: CaseIterable {
+    case rangeExpanded, rangeSqueezed, matrix709As601, matrix601As709
+
+    var name: String {
+        switch self {
+        case .rangeExpanded, .rangeSqueezed: return "range"
+        case .matrix709As601, .matrix601As709: return "matrix"
+        }
+    }
+
+    var explanation: String {
+        switch self {
+        case .rangeExpanded: return "range mix-up: limited-range video expanded as if it were full"
+        case .rangeSqueezed: return "range mix-up: full-range video squeezed into limited range"
+        case .matrix709As601: return "matrix error: BT.709 Y'CbCr re-encoded with BT.601 coefficients (or read as BT.601)"
+        case .matrix601As709: return "matrix error: BT.601 Y'CbCr re-encoded with BT.709 coefficients (or read as BT.709)"
+        }
+    }
+
+    /// Per output (Y', Cb, Cr): coefficients on the reference's Y', Cb, Cr, then the constant.
+    var rows: [[Double]] {
+        switch self {
+        case .rangeExpanded:
+            let (y, c) = (255.0 / 219, 255.0 / 224)
+            return [[y, 0, 0, -16 * y], [0, c, 0, 128 - 128 * c], [0, 0, c, 128 - 128 * c]]
+        case .rangeSqueezed:
+            let (y, c) = (219.0 / 255, 224.0 / 255)
+            return [[y, 0, 0, 16], [0, c, 0, 128 - 128 * c], [0, 0, c, 128 - 128 * c]]
+        case .matrix709As601: return Self.matrix(from: (0.2126, 0.0722), to: (0.299, 0.114))
+        case .matrix601As709: return Self.matrix(from: (0.299, 0.114), to: (0.2126, 0.0722))
+        }
+    }
+
+    /// Codes encoded with luma coefficients `from` (Kr, Kb), decoded to R'G'B' and encoded again with `to`.
+    private static func matrix(from a: (Double, Double), to b: (Double, Double)) -> [[Double]] {
+        func encode(_ k: (Double, Double)) -> [[Double]] {  // R'G'B' → (y, pb, pr), normalised
+            let (kr, kb) = k, kg = 1 - kr - kb
+            return [[kr, kg, kb], [-kr / (2 * (1 - kb)), -kg / (2 * (1 - kb)), 0.5], [0.5, -kg / (2 * (1 - kr)), -kb / (2 * (1 - kr))]]
+        }
+        let m = multiply(encode(b), invert3(encode(a)))
+        // In codes: scale 219 (Y') and 224 (Cb, Cr) on both sides, offsets 16 and 128.
+        let scale = [219.0, 224, 224], offset = [16.0, 128, 128]
+        return (0..<3).map { o in
+            var row = (0..<3).map { i in m[o][i] * scale[o] / scale[i] }
+            row.append(offset[o] - (0..<3).reduce(0) { $0 + row[$1] * offset[$1] })
+            return row
+        }
+    }
+
+    private static func multiply(_ a: [[Double]], _ b: [[Double]]) -> [[Double]] {
+        (0..<3).map { i in (0..<3).map { j in (0..<3).reduce(0) { $0 + a[i][$1] * b[$1][j] } } }
+    }
+
+    private static func invert3(_ m: [[Double]]) -> [[Double]] {
+        let det = m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) - m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0])
+            + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0])
+        func c(_ r: Int, _ k: Int) -> Double {
+            let rows = (0..<3).filter { $0 != r }, cols = (0..<3).filter { $0 != k }
+            let minor = m[rows[0]][cols[0]] * m[rows[1]][cols[1]] - m[rows[0]][cols[1]] * m[rows[1]][cols[0]]
+            return ((r + k) % 2 == 0 ? 1 : -1) * minor
+        }
+        return (0..<3).map { i in (0..<3).map { j in c(j, i) / det } }
+    }
 }
 
 /// What a mismatch against the reference most looks like, from global fits over its pictures'
@@ -98,6 +175,25 @@ struct MismatchFit {
         let angle = atan2(chromaCross.im, chromaCross.re) * 180 / .pi
         m["chroma_scale"] = k
         m["chroma_rotation_degrees"] = angle
+        // The fixed mistakes first, each as its own model applied to the reference: the one that
+        // leaves least of the change unexplained wins when it explains most of it, and the report
+        // gives what it leaves and the runner-up's, so a reader sees how sure it is.
+        var none = 0.0
+        for o in 0..<3 { none += codes.unchanged(output: o, input: o) }
+        if none > 0 {
+            let shares = FixedMistake.allCases.map { mistake in
+                (mistake, (0..<3).reduce(0.0) { $0 + codes.residual(output: $1, coefficients: mistake.rows[$1]) } / none)
+            }.sorted { $0.1 < $1.1 }
+            let (best, share) = shares[0]
+            let runnerUp = shares.first { $0.0.name != best.name }
+            m["model_residual_share"] = share
+            if let runnerUp { m["runner_up_residual_share"] = runnerUp.1 }
+            if share <= 0.25, runnerUp.map({ share < 0.5 * $0.1 }) ?? true {
+                let against = runnerUp.map { ", against \(formatNumber($0.1 * 100, decimals: 0)) % for a \($0.0.name) error" } ?? ""
+                return Cause(name: best.name, explanation: "\(best.explanation) (it leaves \(formatNumber(share * 100, decimals: 0)) % of the difference unexplained\(against))",
+                             measurements: m)
+            }
+        }
         let pureLuma = max(abs(fromCb), abs(fromCr)) < 0.03
         if pureLuma && abs(slope - 255.0 / 219) < 0.04 && abs(offset + 18.6) < 4 {
             return Cause(name: "range", explanation: "range mix-up: limited-range video expanded as if it were full (Y' slope \(formatNumber(slope, decimals: 3)), offset \(formatNumber(offset, decimals: 1)) codes, chroma × \(formatNumber(k, decimals: 3)))", measurements: m)
