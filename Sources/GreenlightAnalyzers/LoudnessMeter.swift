@@ -31,6 +31,9 @@ public final class LoudnessMeter {
     /// The weights in use, by channel name, as the report says them ("LFE excluded").
     public private(set) var excludedChannels: Set<String> = []
 
+    /// Parts of each 100 ms step after which the momentary loudness is read (10 ms apart).
+    static let momentaryParts = 10
+
     public init(keepsShortTerm: Bool = false) {
         self.keepsShortTerm = keepsShortTerm
     }
@@ -99,13 +102,21 @@ public final class LoudnessMeter {
     }
 
     /// Hands what is pending to libebur128 and reads the momentary and short-term loudness.
+    /// The 100 ms are handed over in ten parts, the momentary loudness read after each: its
+    /// maximum on a 10 ms grid (a 100 ms grid misses the peak of a burst a little shorter than
+    /// the 400 ms window by up to 0.7 LU; Tech 3341 allows ±0.1).
     private func flush(at time: Double? = nil) {
-        guard let (state, _, rate, _) = current, pendingFrames > 0 else { return }
-        pending.withUnsafeBufferPointer { _ = ebur128_add_frames_float(state, $0.baseAddress, pendingFrames) }
+        guard let (state, channels, rate, _) = current, pendingFrames > 0 else { return }
+        var m = 0.0, s = 0.0, handed = 0
+        for part in 1...Self.momentaryParts {
+            let upTo = pendingFrames * part / Self.momentaryParts
+            guard upTo > handed else { continue }
+            pending.withUnsafeBufferPointer { _ = ebur128_add_frames_float(state, $0.baseAddress! + handed * channels, upTo - handed) }
+            handed = upTo
+            if ebur128_loudness_momentary(state, &m) == 0, m.isFinite { maxMomentary = max(maxMomentary, m) }
+        }
         framesSinceSecond += pendingFrames
         pendingFrames = 0
-        var m = 0.0, s = 0.0
-        if ebur128_loudness_momentary(state, &m) == 0, m.isFinite { maxMomentary = max(maxMomentary, m) }
         steps += 1
         if let time, steps >= 4 { momentary.append((time, Float(m.isFinite ? m : -200))) }
         if ebur128_loudness_shortterm(state, &s) == 0, s.isFinite { maxShortTerm = max(maxShortTerm, s) }
