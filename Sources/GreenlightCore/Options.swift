@@ -167,7 +167,7 @@ public struct OptionValues: Sendable, Hashable {
                 throw ProfileError(source: source, key: key, message: "'\(literal.text)' is not a decimal number (YAML reads it as \(raw); \(allowed)); write the number in decimal")
             }
             guard n.isFinite else {
-                throw ProfileError(source: source, key: key, message: "'\(raw)' is not a finite number (allowed:\(range.isEmpty ? " any finite number" : range))")
+                throw ProfileError(source: source, key: key, message: "'\(raw)' is not a finite number (\(allowed))")
             }
             if let r = spec.range, !r.contains(n) {
                 throw ProfileError(source: source, key: key, message: "\(formatNumber(n)) is outside the allowed range\(range)")

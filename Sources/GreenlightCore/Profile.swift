@@ -376,8 +376,6 @@ public struct Profile: Sendable {
     }
 }
 
-/// Why `node` cannot be constructed, or nil: it expands past `budget` nodes (counted as it is
-/// walked, stopping as soon as it runs out), or a mapping has a key that is not a scalar.
 /// How each checker option was written (`checkers.ID.OPTION`): the constructed value alone
 /// cannot tell `10` from `"10"` or `0x10` from `16`.
 private func optionLiterals(_ root: Node) -> [String: [String: ScalarLiteral]] {
@@ -393,6 +391,8 @@ private func optionLiterals(_ root: Node) -> [String: [String: ScalarLiteral]] {
     return out
 }
 
+/// Why `node` cannot be constructed, or nil: it expands past `budget` nodes (counted as it is
+/// walked, stopping as soon as it runs out), or a mapping has a key that is not a scalar.
 private func unconstructable(_ node: Node, _ budget: inout Int) -> String? {
     budget -= 1
     guard budget >= 0 else {

@@ -319,7 +319,9 @@ final class FilePass {
     /// to its end) and the engine's own findings (damage, gaps, layout changes, unreadable streams).
     /// A range's check that stopped once it had read far enough did not stop early.
     private func health(_ outcome: ReadOutcome, rangeEnded: Bool) -> (stopError: String?, findings: [Finding]) {
-        var stopError = rangeEnded && outcome.readError == nil ? nil : stoppedEarly(outcome)
+        // A transport stream's last packets, read once: they decide truncation and what is said of its end.
+        let tail = file.info.container == "mpegts" ? TransportStreamEnd.inspect(path: path) : nil
+        var stopError = rangeEnded && outcome.readError == nil ? nil : stoppedEarly(outcome, transportStreamEnd: tail)
         if let stop = stopError, outcome.decodeErrors > 0, let first = outcome.firstDecodeError {
             stopError = stop + " The decoder rejected \(outcome.decodeErrors) packet(s), first: \(first.message)."
         }
@@ -327,7 +329,7 @@ final class FilePass {
         if stopError == nil, outcome.decodeErrors > 0 || outcome.concealedFrames > 0 {
             findings.append(damageFinding(outcome))
         }
-        if stopError == nil, !rangeEnded, let note = unverifiedEnd(transportStreamEnd) { findings.append(note) }
+        if stopError == nil, !rangeEnded, let note = unverifiedEnd(tail) { findings.append(note) }
         findings += timelineFindings()
         for (stream, reason) in reader.unreadableStreams {
             findings.append(context.finding(
@@ -349,7 +351,7 @@ final class FilePass {
     /// judged against that stream's own declared end (audio that starts earlier or runs longer
     /// than the picture is not truncation); streams that declare no duration are judged together
     /// against the container's end.
-    private func stoppedEarly(_ outcome: ReadOutcome) -> String? {
+    private func stoppedEarly(_ outcome: ReadOutcome, transportStreamEnd: TransportStreamEnd?) -> String? {
         let origin = reader.origin
         var decoded: [(stream: StreamInfo, end: MediaTime?)] = []
         if let v = reader.videoStream { decoded.append((v, videoEnd)) }
@@ -402,11 +404,6 @@ final class FilePass {
             }
         }
         return nil
-    }
-
-    /// What the last packets of a transport stream say (nil for any other container).
-    private var transportStreamEnd: TransportStreamEnd? {
-        file.info.container == "mpegts" ? TransportStreamEnd.inspect(path: path) : nil
     }
 
     /// An MPEG-TS whose end looks whole but whose video PES packets declare no length: a cut

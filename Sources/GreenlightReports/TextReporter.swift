@@ -30,7 +30,7 @@ public struct TextReporter: Reporter {
             let counts = Severity.allCases.reversed().map { s in "\(file.findings.filter { $0.severity == s }.count) \(s.rawValue)" }
             if file.media != nil { out += "  findings: \(counts.joined(separator: ", "))\n" }
             if let notMeasured = file.checkers?.notMeasured, !notMeasured.isEmpty {
-                out += "  not measured: \(notMeasured.keys.sorted().joined(separator: ", ")) (see \(notMeasured.count == 1 ? "its" : "their") .not-measured finding)\n"
+                out += "  not measured: \(notMeasured.keys.sorted().joined(separator: ", ")) (see \(notMeasured.count == 1 ? "its .not-measured finding" : "their .not-measured findings"))\n"
             }
             for f in file.findings {
                 let range = "\(f.startLabel)–\(f.endLabel)"

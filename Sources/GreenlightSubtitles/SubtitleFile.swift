@@ -23,13 +23,15 @@ public enum SubtitleFile {
     /// The formats read, recognised by their content.
     enum Format { case webVTT, subRip, ttml, scc, stl }
 
-    /// The format `data` says it holds in its first bytes: an EBU STL GSI block (its disk format
-    /// code STL25.01/STL30.01 at byte 3), the SCC header, a WEBVTT header, or an XML document
-    /// whose root is TTML's `<tt>`.
-    static func format(of data: Data, text: String) -> Format? {
-        if data.count >= 1024, let dfc = String(data: data.subdata(in: 3..<11), encoding: .ascii), dfc.hasPrefix("STL"), dfc.hasSuffix(".01") {
-            return .stl
-        }
+    /// An EBU STL file: a GSI block whose disk format code (byte 3) is STL25.01 or STL30.01.
+    static func isSTL(_ data: Data) -> Bool {
+        guard data.count >= 1024, let dfc = String(data: data.subdata(in: 3..<11), encoding: .ascii) else { return false }
+        return dfc.hasPrefix("STL") && dfc.hasSuffix(".01")
+    }
+
+    /// The format a text says it holds in its first characters: the SCC header, a WEBVTT header,
+    /// or an XML document whose root is TTML's `<tt>`.
+    static func format(of text: String) -> Format? {
         let head = text.drop { $0.isWhitespace || $0 == "\u{FEFF}" }
         if head.hasPrefix("Scenarist_SCC") { return .scc }
         if head.hasPrefix("WEBVTT") { return .webVTT }
@@ -76,13 +78,13 @@ public enum SubtitleFile {
     public static func read(_ data: Data, name: String) throws -> SubtitleDocument {
         let ext = (name as NSString).pathExtension.lowercased()
         // STL is binary: its text is only decoded when it is not STL.
-        let stl = format(of: data, text: "") == .stl
+        let stl = isSTL(data)
         let (text, encoding) = stl ? ("", "") : TextDecoding.decode(data)
         // What the file holds decides; the extension only where the content says nothing (a
         // damaged file is read as what its name says, and its errors say where it fails).
         let byName: [String: Format] = ["srt": .subRip, "vtt": .webVTT, "webvtt": .webVTT, "ttml": .ttml, "ttml2": .ttml, "dfxp": .ttml,
                                         "xml": .ttml, "scc": .scc, "stl": .stl]
-        guard let kind = stl ? .stl : format(of: data, text: text) ?? byName[ext] ?? (looksLikeSubRip(text) ? .subRip : nil) else {
+        guard let kind = stl ? .stl : format(of: text) ?? byName[ext] ?? (looksLikeSubRip(text) ? .subRip : nil) else {
             throw ReadError.unsupported(name, "the content is not a subtitle format greenlight knows, nor does the extension '.\(ext)' say one")
         }
         switch kind {
