@@ -39,7 +39,7 @@ enum ContainerColour {
             } else if size == 0 {
                 size = to - at
             }
-            guard size >= header, at + size <= to else { break }
+            guard size >= header, size <= to - at else { break }  // a 64-bit size near 2^64 must not overflow the sum
             out.append((type, at + header, size - header))
             at += size
         }

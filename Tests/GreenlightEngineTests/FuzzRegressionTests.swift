@@ -97,6 +97,15 @@ import GreenlightMedia
         }
     }
 
+    /// Found by the seeded fuzz run: a MOV box whose 64-bit size is near 2^64 overflowed the
+    /// offset sum while the container's colour box was looked for. It opens and is probed.
+    @Test func aBoxSizeNearTwoToTheSixtyFourIsNotATrap() throws {
+        let media = try MediaFile(path: Self.fuzz.appendingPathComponent("regressions/media/huge-box-size.mov").path)
+        #expect(media.info.container.contains("mov"))
+        #expect(media.info.primaryVideo?.codec == "mpeg4")
+        #expect(media.info.primaryVideo?.containerColour == nil)
+    }
+
     /// Found by the fuzzer: a Matroska track declaring -1249361729 channels trapped while its
     /// channels were named. It opens, and that stream is set aside in words.
     @Test func aNegativeChannelCountIsUnreadableNotATrap() throws {
