@@ -37,6 +37,10 @@ let package = Package(
         ),
         // The loudness meter: libebur128 (ITU-R BS.1770-4, EBU R128, true peak), found through pkg-config.
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"]), .brew(["libebur128"])]),
+        // OpenCV (C++), found through pkg-config: only CFaceDetect's one C++ file uses it.
+        .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev", "opencv-data"]), .brew(["opencv"])]),
+        // The face detector as a C API over OpenCV's cascade classifier: Swift sees only its C header.
+        .target(name: "CFaceDetect", dependencies: ["COpenCV"]),
         // Values every module shares, without FFmpeg: exact time, timecode, media facts, cues, findings.
         .target(name: "GreenlightValues"),
         .target(name: "GreenlightSubtitles", dependencies: ["GreenlightValues"]),
@@ -48,7 +52,7 @@ let package = Package(
         // Built-in analyzers (the luma scan, the audio envelope, the loudness meter): Core's protocols, no FFmpeg.
         // Optimised in debug builds too: its per-pixel loops use SIMD types, which unoptimised
         // code runs as a generic call per lane (the test suite took three times as long).
-        .target(name: "GreenlightAnalyzers", dependencies: ["CEbur128", "GreenlightCore", "GreenlightValues"],
+        .target(name: "GreenlightAnalyzers", dependencies: ["CEbur128", "CFaceDetect", "GreenlightCore", "GreenlightValues"],
                 swiftSettings: [.unsafeFlags(["-O"], .when(configuration: .debug))]),
         // Joins Media to Core: decodes each file once, runs the analyzers, runs the checkers.
         .target(name: "GreenlightEngine", dependencies: ["GreenlightAnalyzers", "GreenlightCore", "GreenlightMedia", "GreenlightSubtitles", "GreenlightValues"]),
@@ -88,5 +92,6 @@ let package = Package(
         // A checker and an analyzer defined outside the package's modules, run through the CLI.
         .testTarget(name: "GreenlightExtensionTests", dependencies: ["GreenlightAnalyzers", "GreenlightCLI", "GreenlightCheckers", "GreenlightCore", "GreenlightValues"]),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs with apt-get what the build needs and pkg-config cannot find: the FFmpeg -dev
-# packages, libebur128-dev (and pkg-config itself). Extra words add tools: `ffmpeg` (the CLI, for sample-media
+# packages, libebur128-dev, OpenCV (libopencv-dev, and opencv-data for the face model lip sync
+# loads at run time), and pkg-config itself. Extra words add tools: `ffmpeg` (the CLI, for sample-media
 # the hostile-input corpus and benchmarks), `time` (GNU time, for peak memory), and for the report tests `chromium` (the HTML
 # report in a headless browser), `xmllint` (JUnit XML against its schema) and `jsonschema` (Python's
 # validator, from PyPI, for the JSON report's schema).
@@ -12,6 +13,11 @@ if ! pkg-config --exists libavformat libavcodec libswscale libswresample libavut
 fi
 # libebur128: the loudness meter (ITU-R BS.1770 / EBU R128) the loudness checker wraps.
 pkg-config --exists libebur128 2>/dev/null || need+=(libebur128-dev)
+# OpenCV: the face detector behind lip sync (CFaceDetect), and its model file.
+# Without recommends: libopencv-dev recommends the Java bindings, and a Java runtime with them.
+lean=()
+pkg-config --exists opencv4 2>/dev/null || lean+=(libopencv-dev)
+[ -r /usr/share/opencv4/lbpcascades/lbpcascade_frontalface_improved.xml ] || lean+=(opencv-data)
 for extra in "$@"; do
   case "$extra" in
     ffmpeg) command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg) ;;
@@ -26,10 +32,11 @@ for extra in "$@"; do
     *) echo "deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
   esac
 done
-if [ ${#need[@]} -gt 0 ]; then
+if [ $((${#need[@]} + ${#lean[@]})) -gt 0 ]; then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo=sudo
-  echo "Installing with apt-get: ${need[*]}"
+  echo "Installing with apt-get: ${need[*]} ${lean[*]}"
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+  [ ${#need[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
+  [ ${#lean[@]} -eq 0 ] || DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${lean[@]}" >/dev/null
 fi

@@ -37,6 +37,8 @@ public final class SpeechDetector {
     /// Speech intervals found, in seconds from the programme's first frame.
     public private(set) var speech: [ClosedRange<Double>] = []
     private var open: (start: Double, end: Double)?
+    /// Speech-band levels measured since ``takeLevels()`` last emptied them.
+    private var newLevels: [SpeechLevel] = []
     private var frameDuration: Double { Double(hop) / Double(rate) }
 
     /// nil without a spectrum transform or a usable rate.
@@ -102,6 +104,7 @@ public final class SpeechDetector {
             frame.change = zip(frame.shape, before).map { abs($0 - $1) }.reduce(0, +) / Double(bands.count)
         }
         frames.append(frame)
+        newLevels.append(SpeechLevel(time: frame.time, level: Float(level)))
         levels.append(level)
         if levels.count > 150 { levels.removeFirst() }
         decide()
@@ -148,6 +151,12 @@ public final class SpeechDetector {
         close()
     }
 
+    /// The speech-band levels measured since the last call, in time order (one per 10 ms).
+    public func takeLevels() -> [SpeechLevel] {
+        defer { newLevels.removeAll(keepingCapacity: true) }
+        return newLevels
+    }
+
     /// The share of `start…end` that is speech.
     public func coverage(from start: Double, to end: Double) -> Double {
         guard end > start else { return 0 }
@@ -159,10 +168,32 @@ public final class SpeechDetector {
     }
 }
 
+/// The level of the speech band (300–3400 Hz) over ~21 ms, every 10 ms.
+public struct SpeechLevel: Sendable, Equatable {
+    /// The centre of the measured stretch, seconds from the programme's first frame.
+    public var time: Double
+    /// dB (full scale = 0 for a full-scale sine in the band, roughly).
+    public var level: Float
+
+    public init(time: Double, level: Float) {
+        self.time = time
+        self.level = level
+    }
+}
+
+/// What the speech detector found during one block of sound.
+public struct SpeechBlock: Sendable {
+    /// Speech intervals of the block's stream that closed during it (seconds).
+    public var intervals: [ClosedRange<Double>]
+    /// The speech-band level every 10 ms measured during it: the envelope lip sync lines up with.
+    public var levels: [SpeechLevel]
+}
+
 /// The speech detector as a shared sound analyzer: one ``SpeechDetector`` per stream, run once
 /// per file for every checker that asks (loudness gates dialogue with it, subtitle-timing lines
-/// cues up with it). Each block's output is the speech intervals of its stream that closed
-/// during it; a stream's open interval closes with the block that ends its segment.
+/// cues up with it, av-sync lines lips up with its levels). Each block's output is the speech
+/// intervals of its stream that closed during it, and the levels measured during it; a stream's
+/// open interval closes with the block that ends its segment.
 public final class SpeechAnalyzer: SoundAnalyzer {
     public static let id = "speech"
     private let context: CheckContext
@@ -173,16 +204,16 @@ public final class SpeechAnalyzer: SoundAnalyzer {
         self.context = context
     }
 
-    public func analyze(_ block: AudioSampleBlock) -> [ClosedRange<Double>] {
+    public func analyze(_ block: AudioSampleBlock) -> SpeechBlock {
         let stream = block.streamIndex
         if detectors[stream] == nil {
             detectors[stream] = SpeechDetector(sampleRate: block.format.sampleRate, spectrum: context.spectrum)
         }
-        guard let detector = detectors[stream] ?? nil else { return [] }
+        guard let detector = detectors[stream] ?? nil else { return SpeechBlock(intervals: [], levels: []) }
         detector.add(block)
         if block.endsSegment { detector.finish() }
         let done = reported[stream] ?? 0
         reported[stream] = detector.speech.count
-        return Array(detector.speech[done...])
+        return SpeechBlock(intervals: Array(detector.speech[done...]), levels: detector.takeLevels())
     }
 }

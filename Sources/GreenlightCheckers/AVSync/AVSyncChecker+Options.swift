@@ -14,7 +14,11 @@ extension AVSyncChecker {
         /// Sound and picture may end this far apart before it is a finding.
         public var durationTolerance: DurationValue
 
+        /// Whether faces' mouths are lined up with the speech (lip sync).
+        public var lips: Bool
+
         public init(_ values: OptionValues) throws {
+            lips = values.flag("lips")
             minimumConfidence = values.number("min-confidence")
             durationTolerance = values.duration("duration-tolerance")
             let frames = values.number("frames")
@@ -46,6 +50,8 @@ extension AVSyncChecker {
                    "The allowed offset either way under the `frames` rule."),
         OptionSpec("duration-tolerance", default: .duration(.frames(2)), unit: "seconds (s) or frames (f)",
                    "Sound and picture whose lengths and ends differ by more than this get sync.duration-mismatch (codec framing leaves up to a frame or so)."),
+        OptionSpec("lips", default: .flag(true), unit: "true or false",
+                   "Line the mouths of faces facing the camera up with the speech (lip sync), beside picture changes against sound onsets; false skips face detection."),
         OptionSpec("min-confidence", default: .number(0.8), unit: "0…1", range: 0...1,
                    "An offset measured from the content (no test signal) is reported as a finding only at this confidence or above; it is always in the summary."),
     ]

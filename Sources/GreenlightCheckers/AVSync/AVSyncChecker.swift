@@ -1,4 +1,5 @@
 import Foundation
+import GreenlightAnalyzers
 import GreenlightCore
 import GreenlightValues
 
@@ -14,6 +15,10 @@ public final class AVSyncChecker: Checker {
         codes: ["sync.offset", "sync.offset-suspected", "sync.drift", "sync.step", "sync.stream-offset", "sync.duration-mismatch", "sync.two-pop"],
         options: optionSpecs)
     public static let features: FeatureSet = [.lumaHistogram, .frameDifference, .audioSamples]
+    /// Lip sync reads the mouths of the faces in the picture and the speech detector's levels.
+    public static func analyzers(_ options: Options) -> [AnalyzerRequest] {
+        options.lips ? [.picture(MouthAnalyzer.self), .sound(SpeechAnalyzer.self)] : []
+    }
     /// Its findings are about the whole programme: not run on a time range.
     public static var needsWholeProgramme: Bool { true }
 
@@ -26,6 +31,7 @@ public final class AVSyncChecker: Checker {
     private var firstPicture: Double?
     private var firstSound: [Int: Double] = [:]
     private var soundSegments: [Int: Int] = [:]
+    private var lips = LipSyncCollector()
 
     public init(options: Options, context: CheckContext) {
         self.options = options
@@ -36,6 +42,18 @@ public final class AVSyncChecker: Checker {
     public func consume(video: VideoFeatures) {
         if firstPicture == nil { firstPicture = video.time.seconds }
         pictures.add(video)
+    }
+
+    public func consume(frame: FrameRecord) {
+        guard options.lips else { return }
+        let mouths = frame.value(MouthAnalyzer.self)
+        if !mouths.isEmpty { lips.add(mouths: mouths, at: frame.features.time.seconds) }
+    }
+
+    public func consume(sound: SoundRecord) {
+        guard options.lips, sound.block.streamIndex == soundStream else { return }
+        let speech = sound.value(SpeechAnalyzer.self)
+        lips.add(levels: speech.levels, speech: speech.intervals)
     }
 
     public func consume(samples: AudioSampleBlock) {
@@ -124,7 +142,10 @@ public final class AVSyncChecker: Checker {
 
         let estimate = estimateContentOffset(pictures: pictures.events.map(\.time), sounds: sounds.onsets.map(\.time),
                                              frameDuration: frame)
-        return .content(estimate)
+        guard options.lips else { return .content(estimate, lips: nil) }
+        var lipEstimate = lips.estimate(frameDuration: frame)
+        if case .failure(.noFace) = lipEstimate, let reason = MouthAnalyzer.unavailableReason { lipEstimate = .failure(.unavailable(reason)) }
+        return .content(estimate, lips: lipEstimate)
     }
 }
 
@@ -132,14 +153,17 @@ public final class AVSyncChecker: Checker {
 enum SyncMeasurement {
     case twoPop(TwoPop)
     case flashBeep([SyncEvent], OffsetTrend)
-    case content(ContentEstimate)
+    /// Picture changes against sound onsets, and the lips against the speech (nil when lip sync is off).
+    case content(ContentEstimate, lips: Result<LipSyncEstimate, LipSyncUnmeasured>?)
 
     /// The offset, when it can be trusted (a test signal, or content at `minimumConfidence`).
     func trusted(minimumConfidence: Double) -> Double? {
         switch self {
         case .twoPop(let p): return p.event.offset
         case .flashBeep(_, let trend): return trend.offset
-        case .content(let e): return e.confidence >= minimumConfidence ? e.offset : nil
+        case .content(let e, let lips):
+            if let lip = try? lips?.get(), lip.confidence >= minimumConfidence, lip.confidence > e.confidence { return lip.offset }
+            return e.confidence >= minimumConfidence ? e.offset : nil
         }
     }
 }

@@ -169,46 +169,97 @@ struct SyncReport {
                     offset: after, more: ["offsetBeforeSeconds": before])
             }
 
-        case .content(let estimate):
-            summary["method"] = .text("content")
-            summary["events"] = .integer(Int64(estimate.pictureEvents))
-            summary["matchedEvents"] = .integer(Int64(estimate.matched))
-            summary["confidence"] = .number(estimate.confidence)
-            if let offset = estimate.offset { summary["offsetSeconds"] = .number(offset) }
+        case .content(let estimate, let lips):
+            content(estimate, lips: lips, minimumConfidence: minimumConfidence)
+        }
+    }
+
+    /// Picture changes against sound onsets, and the lips against the speech: the surer of the
+    /// two gives the offset; the summary keeps both.
+    private mutating func content(_ estimate: ContentEstimate, lips: Result<LipSyncEstimate, LipSyncUnmeasured>?, minimumConfidence: Double) {
+        summary["events"] = .integer(Int64(estimate.pictureEvents))
+        summary["matchedEvents"] = .integer(Int64(estimate.matched))
+        let lip = try? lips?.get()
+        if let lip {
+            summary["lips"] = .record([
+                "offsetSeconds": .number(lip.offset), "confidence": .number(lip.confidence),
+                "face": .text("\(lip.box.width)×\(lip.box.height) at (\(lip.box.x), \(lip.box.y))"),
+                "faceFromSeconds": .number(lip.span.lowerBound), "faceToSeconds": .number(lip.span.upperBound),
+                "faces": .integer(Int64(lip.faces)), "speechSeconds": .number(lip.voicedSeconds),
+                "correlation": .number(lip.peak), "margin": .number(lip.margin),
+            ])
+        } else if case .failure(let why)? = lips {
+            summary["lips"] = .record(["note": .text("not measured: " + why.words)])
+        }
+        let contentConfidence = estimate.offset == nil ? 0 : estimate.confidence
+        let useLips = lip.map { $0.confidence > contentConfidence } ?? false
+        let confidence = useLips ? lip!.confidence : estimate.confidence
+        let offset = useLips ? lip?.offset : estimate.offset
+        // Both measured and within a frame of each other: say so.
+        let agree = lip.map { l in estimate.offset.map { abs($0 - l.offset) <= frameDuration && estimate.confidence >= minimumConfidence && l.confidence >= minimumConfidence } ?? false } ?? false
+        summary["method"] = .text(agree ? "content+lips" : useLips ? "lips" : "content")
+        summary["confidence"] = .number(confidence)
+        if let offset { summary["offsetSeconds"] = .number(offset) }
+        if useLips, let lip {
+            summary["windows"] = .list(lip.windows.map {
+                .record(["time": .number($0.start), "offset": .number($0.offset), "confidence": .number($0.confidence)])
+            })
+        } else {
             summary["windows"] = .list(estimate.windows.map {
                 .record(["time": .number($0.start), "offset": .number($0.offset), "confidence": .number($0.confidence), "events": .integer(Int64($0.pictureEvents))])
             })
-            let measurable = estimate.offset != nil && estimate.confidence >= minimumConfidence
-            summary["measurable"] = .flag(measurable)
-            if !measurable {
-                let why = estimate.pictureEvents < 4
-                    ? "the picture has \(estimate.pictureEvents) sudden change(s), too few to line up with the sound"
-                    : "the picture's changes and the sound's onsets do not line up at one offset with confidence (\(formatNumber(estimate.confidence, decimals: 2)))"
-                summary["note"] = .text("not measurable: " + why)
-                if let offset = estimate.offset, estimate.confidence >= Self.suspicionConfidence, !window.contains(offset) {
-                    // Middling confidence, out of tolerance: said, with what would settle it.
-                    add("sync.offset-suspected", .warning, from: estimate.span?.lowerBound ?? 0, to: (estimate.span?.upperBound ?? 0) + frameDuration,
-                        "Possibly out of sync: \(words(offset)), outside \(rule), but only \(estimate.matched) of \(estimate.pictureEvents) picture changes line up with sound onsets (confidence \(formatNumber(estimate.confidence, decimals: 2)), under the \(formatNumber(minimumConfidence, decimals: 2)) a finding needs). Confirm on a hard cut with a sound on it, or with a sync leader (2-pop, flash and beep).",
-                        offset: offset, more: ["confidence": estimate.confidence])
-                } else {
-                    notMeasured = why
-                }
+        }
+        let span = useLips ? lip!.span : (estimate.span?.lowerBound ?? 0)...((estimate.span?.upperBound ?? 0) + frameDuration)
+        let measurable = offset != nil && confidence >= minimumConfidence
+        summary["measurable"] = .flag(measurable)
+        let cutsWhy = estimate.pictureEvents < 4
+            ? "the picture has \(estimate.pictureEvents) sudden change(s), too few to line up with the sound"
+            : "the picture's changes and the sound's onsets do not line up at one offset with confidence (\(formatNumber(estimate.confidence, decimals: 2)))"
+        let lipsWhy: String? = switch lips {
+        case .none: nil
+        case .failure(let why)?: why.words
+        case .success(let l)?: "the lips of the face and the speech line up only with confidence \(formatNumber(l.confidence, decimals: 2)) (\(formatNumber(l.voicedSeconds, decimals: 1)) s of speech)"
+        }
+        if !measurable {
+            let why = [cutsWhy, lipsWhy.map { "lip sync: " + $0 }].compactMap { $0 }.joined(separator: "; ")
+            summary["note"] = .text("not measurable: " + why)
+            if let offset, confidence >= Self.suspicionConfidence, !window.contains(offset) {
+                // Middling confidence, out of tolerance: said, with what would settle it.
+                let evidence = useLips
+                    ? "the lips of \(faceWords(lip!)) line up with the speech best there, with confidence \(formatNumber(confidence, decimals: 2))"
+                    : "only \(estimate.matched) of \(estimate.pictureEvents) picture changes line up with sound onsets (confidence \(formatNumber(confidence, decimals: 2)))"
+                add("sync.offset-suspected", .warning, from: span.lowerBound, to: span.upperBound,
+                    "Possibly out of sync: \(words(offset)), outside \(rule), but \(evidence), under the \(formatNumber(minimumConfidence, decimals: 2)) a finding needs. Confirm on a hard cut with a sound on it, a close-up of someone speaking, or with a sync leader (2-pop, flash and beep).",
+                    offset: offset, more: ["confidence": confidence])
+            } else {
+                notMeasured = why
             }
-            if measurable, let offset = estimate.offset {
-                // Drift from the confident windows' offsets, when there are enough of them.
-                let confident = estimate.windows.filter { $0.confidence >= minimumConfidence }
-                if confident.count >= 3 {
-                    let trend = OffsetTrend(confident.map { SyncEvent(pictureTime: $0.start, soundTime: $0.start + $0.offset) },
-                                            minimumChange: frameDuration)
-                    if case .drift(_, let b) = trend.shape { summary["driftPpm"] = .number(b * 1_000_000) } else { summary["driftPpm"] = .number(0) }
-                    let offsets = confident.map(\.offset)
-                    if let high = offsets.max(), let low = offsets.min(), high - low > frameDuration {
-                        summary["note"] = .text("the windows' offsets spread over \(formatNumber((high - low) * 1000, decimals: 0)) ms: see windows for drift or a step")
-                    }
+            return
+        }
+        guard let offset else { return }
+        if !useLips {
+            // Drift from the confident windows' offsets, when there are enough of them.
+            let confident = estimate.windows.filter { $0.confidence >= minimumConfidence }
+            if confident.count >= 3 {
+                let trend = OffsetTrend(confident.map { SyncEvent(pictureTime: $0.start, soundTime: $0.start + $0.offset) },
+                                        minimumChange: frameDuration)
+                if case .drift(_, let b) = trend.shape { summary["driftPpm"] = .number(b * 1_000_000) } else { summary["driftPpm"] = .number(0) }
+                let offsets = confident.map(\.offset)
+                if let high = offsets.max(), let low = offsets.min(), high - low > frameDuration {
+                    summary["note"] = .text("the windows' offsets spread over \(formatNumber((high - low) * 1000, decimals: 0)) ms: see windows for drift or a step")
                 }
-                offsetFinding(offset, from: estimate.span?.lowerBound ?? 0, to: (estimate.span?.upperBound ?? 0) + frameDuration,
-                              how: "from the content: \(estimate.matched) of \(estimate.pictureEvents) picture changes line up with sound onsets, confidence \(formatNumber(estimate.confidence, decimals: 2))")
             }
         }
+        var how = useLips
+            ? "from the lips of \(faceWords(lip!)): mouth and speech line up best at this offset, confidence \(formatNumber(confidence, decimals: 2))"
+            : "from the content: \(estimate.matched) of \(estimate.pictureEvents) picture changes line up with sound onsets, confidence \(formatNumber(confidence, decimals: 2))"
+        if agree { how += "; picture changes against sound onsets agree" }
+        offsetFinding(offset, from: span.lowerBound, to: span.upperBound, how: how)
+    }
+
+    /// "the face at (412, 180), 300×300, seen from 00:00:01:00 to 00:00:09:12".
+    private func faceWords(_ lip: LipSyncEstimate) -> String {
+        "the face at (\(lip.box.x), \(lip.box.y)), \(lip.box.width)×\(lip.box.height), seen from \(context.label(time(lip.span.lowerBound))) to \(context.label(time(lip.span.upperBound)))"
+            + (lip.faces > 1 ? " (the one of \(lip.faces) faces whose mouth follows the speech best)" : "")
     }
 }

@@ -47,7 +47,7 @@ public final class LoudnessChecker: Checker {
     public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [.sound(SpeechAnalyzer.self, NoParameters())] }
 
     public func consume(sound: SoundRecord) {
-        speech[sound.block.streamIndex, default: []] += sound.value(SpeechAnalyzer.self)
+        speech[sound.block.streamIndex, default: []] += sound.value(SpeechAnalyzer.self).intervals
     }
 
     public func consume(samples: AudioSampleBlock) {

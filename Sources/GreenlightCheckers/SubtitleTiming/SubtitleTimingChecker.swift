@@ -44,7 +44,7 @@ public final class SubtitleTimingChecker: Checker {
     }
 
     public func consume(sound: SoundRecord) {
-        if sound.block.streamIndex == speechStream { speech += sound.value(SpeechAnalyzer.self) }
+        if sound.block.streamIndex == speechStream { speech += sound.value(SpeechAnalyzer.self).intervals }
     }
 
     public func consume(cue: SubtitleCue) {
