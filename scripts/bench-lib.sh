@@ -41,6 +41,15 @@ make_clip() {
           -f lavfi -i "sine=frequency=500:sample_rate=48000:duration=10" -map 0 -map 1 -map 2 \
           -vf "interlace=scan=tff,setfield=tff" -c:v libx264 -pix_fmt yuv422p10le -profile:v high422 \
           -x264-params keyint=1:interlaced=1:tff=1 -b:v 100M -c:a pcm_s24le -f mxf "$tmp" ;;
+      talking-head-1080p25-20s.mp4)
+        # A real talking head (the dev corpus's retalk__face_5, 524 px square, 4.9 s) looped four
+        # times, scaled to 1080 lines and centred on a 1920 × 1080 grey picture: the face fills
+        # what a close-up would.
+        local face=../shared/corpora/media/retalk__face_5.mp4
+        [ -r "$face" ] || { echo "bench-lib.sh: $face is absent (the dev corpus)" >&2; return 3; }
+        echo "Making $out (20 s 1080p25 H.264 talking head + AAC, from $face)..." >&2
+        "${ff[@]}" -stream_loop 3 -i "$face" -vf "scale=-2:1080,pad=1920:1080:(ow-iw)/2:0:gray" -t 19.5 \
+          -c:v libx264 -preset veryfast -crf 20 -pix_fmt yuv420p -r 25 -c:a aac -b:a 192k -f mp4 "$tmp" ;;
       *) echo "bench-lib.sh: no recipe for $name" >&2; return 2 ;;
     esac
     mv "$tmp" "$out"

@@ -92,4 +92,22 @@ done
 # shellcheck disable=SC2086
 printf ' an analyzer reading every pixel once %+.2f s more than black, freeze, silence\n' \
   "$(awk -v p="$(median $pixel_runs)" -v c="$(median ${cpu_runs[1]})" 'BEGIN{print p - c}')"
+
+# What lip sync costs on a default check of a 1080p talking head (target: at most 15 %): the
+# default profile against the same with av-sync's lips off, CPU time, median of three.
+if head=$(make_clip talking-head-1080p25-20s.mp4 2>/dev/null); then
+  nolips=$(mktemp --suffix=.yaml)
+  "$bin" profile show default | sed 's/lips: true/lips: false/' > "$nolips"
+  on=""; off=""
+  for _ in $(seq $runs); do
+    read -r _ _ cpu < <(measure "$bin" check "$head" --quiet); on+=" $cpu"
+    read -r _ _ cpu < <(measure "$bin" check "$head" --profile "$nolips" --quiet); off+=" $cpu"
+  done
+  rm -f "$nolips"
+  # shellcheck disable=SC2086
+  printf 'lip sync on a 1080p25 talking head, 20 s: default check %.2f s of CPU, without lips %.2f s: %+.1f %% (target <= 15 %%)\n' \
+    "$(median $on)" "$(median $off)" "$(awk -v a="$(median $on)" -v b="$(median $off)" 'BEGIN{print (a / b - 1) * 100}')"
+else
+  echo "lip sync cost: skipped (../shared/corpora/media/retalk__face_5.mp4 is on the developers' machines only)"
+fi
 scripts/bench-html.sh

@@ -49,7 +49,9 @@ extern "C" int32_t cfd_detect(cfd_detector *detector, const uint8_t *grey, int32
         std::vector<cv::Rect> found;
         std::vector<int> neighbours;
         const int side = std::max(1, static_cast<int>(minimum_size));
-        detector->cascade.detectMultiScale(picture, found, neighbours, 1.2, 4, 0, cv::Size(side, side));
+        // Scales 10 % apart: at 20 % the LBP cascade missed half the detections of a face 70
+        // samples across (a close-up in a 1080p picture searched at 320 across).
+        detector->cascade.detectMultiScale(picture, found, neighbours, 1.1, 4, 0, cv::Size(side, side));
         std::vector<size_t> order(found.size());
         for (size_t i = 0; i < order.size(); i++) order[i] = i;
         std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return found[a].area() > found[b].area(); });

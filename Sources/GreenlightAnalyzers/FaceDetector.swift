@@ -46,13 +46,19 @@ final class FaceDetector {
 
     deinit { cfd_destroy(handle) }
 
-    /// Faces no smaller than `minimumSize` samples across in an 8-bit picture, largest first.
-    func detect(_ grey: UnsafeBufferPointer<UInt8>, width: Int, height: Int, minimumSize: Int) -> [Box] {
+    /// Faces no smaller than `minimumSize` samples across in an 8-bit picture `width` samples
+    /// across, largest first, searched within `region` (the whole picture when nil); boxes are in
+    /// the whole picture's samples.
+    func detect(_ grey: UnsafeBufferPointer<UInt8>, width: Int, height: Int, in region: Box? = nil, minimumSize: Int) -> [Box] {
         guard let base = grey.baseAddress, width > 0, height > 0, grey.count >= width * height else { return [] }
+        let r = region ?? Box(x: 0, y: 0, width: width, height: height)
+        let x0 = max(0, r.x), y0 = max(0, r.y), x1 = min(width, r.x + r.width), y1 = min(height, r.y + r.height)
+        guard x1 - x0 >= minimumSize, y1 - y0 >= minimumSize else { return [] }
         let count = boxes.withUnsafeMutableBufferPointer { out in
-            cfd_detect(handle, base, Int32(width), Int32(height), Int32(width), Int32(minimumSize), out.baseAddress, Int32(out.count))
+            cfd_detect(handle, base + y0 * width + x0, Int32(x1 - x0), Int32(y1 - y0), Int32(width), Int32(minimumSize),
+                       out.baseAddress, Int32(out.count))
         }
         guard count > 0 else { return [] }
-        return boxes[0..<Int(count)].map { Box(x: Int($0.x), y: Int($0.y), width: Int($0.width), height: Int($0.height)) }
+        return boxes[0..<Int(count)].map { Box(x: Int($0.x) + x0, y: Int($0.y) + y0, width: Int($0.width), height: Int($0.height)) }
     }
 }

@@ -24,20 +24,24 @@ public struct MouthSample: Sendable, Equatable {
 /// without a trained network).
 ///
 /// Detection (``FaceDetector``, OpenCV's LBP frontal-face cascade) runs on the luma reduced to at
-/// most 320 samples across, once every 0.4 s of pictures; between detections a face keeps its
-/// box. Each picture, the lower face (a quarter to three quarters across, 55 % to 100 % down) is
+/// most 320 samples across, every 0.4 s while there are faces (1 s while there is none); once
+/// every face has been found three times running, the whole picture is searched only every 2 s
+/// and each face in between around where it was. Between detections a face keeps its box, and it
+/// is followed through two missed detections. Each picture, the lower face (a quarter to three quarters across, 55 % to 100 % down) is
 /// averaged into a 16 × 40 grid read from the full-resolution luma; the darkest row of the grid's
 /// smoothed row profile is the mouth line, and the 9 rows around it give ``MouthSample/spread``
 /// and ``MouthSample/darkShare``. Following the mouth line row by row keeps the band on the lips
 /// when the head nods or the detector's box shifts.
 ///
-/// Cost: one reduced copy of the luma and one detection every 0.4 s, plus at most 16 × 40 × 16
+/// Cost: one reduced copy of the luma and one detection every 0.4–1 s, plus at most 16 × 40 × 16
 /// samples per face per picture. Without a face model installed, every output is empty and
 /// ``unavailableReason`` says why.
 public final class MouthAnalyzer: PictureAnalyzer {
     public static let id = "mouth"
-    /// Seconds between detections.
-    static let detectionInterval = 0.4
+    /// Seconds between detections while there are faces, and while there is none; seconds between
+    /// searches of the whole picture once every face has been found three times running (in
+    /// between, each face is looked for around where it was).
+    static let detectionInterval = 0.4, emptyInterval = 1.0, fullSearchInterval = 2.0
     /// Width of the picture the detector searches, at most.
     static let searchWidth = 320
     static let gridWidth = 16, gridHeight = 40, band = 4
@@ -55,7 +59,13 @@ public final class MouthAnalyzer: PictureAnalyzer {
         /// The face's darkest tenth (8-bit code value), from the last detection.
         var dark: Float
         var missed = 0
+        /// Detections in a row that found it.
+        var found = 1
     }
+
+    /// Seconds to the next detection.
+    private var interval: Double { tracks.isEmpty ? Self.emptyInterval : Self.detectionInterval }
+    private var lastFullSearch: Double?
 
     /// Why no face can be measured on this machine, or nil when the face model loads.
     public static var unavailableReason: String? { FaceDetector.unavailableReason() }
@@ -67,9 +77,9 @@ public final class MouthAnalyzer: PictureAnalyzer {
     public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> [MouthSample] {
         guard let detector else { return [] }
         let time = picture.features.time.seconds
-        if lastDetection.map({ time - $0 >= Self.detectionInterval - 1e-6 || time < $0 }) ?? true {
+        if lastDetection.map({ time - $0 >= interval - 1e-6 || time < $0 }) ?? true {
             lastDetection = time
-            detect(picture.luma, with: detector)
+            detect(picture.luma, with: detector, at: time)
         }
         var samples: [MouthSample] = []
         for t in tracks {
@@ -82,12 +92,26 @@ public final class MouthAnalyzer: PictureAnalyzer {
 
     // MARK: Detection and following
 
-    private func detect(_ luma: borrowing PicturePlane, with detector: FaceDetector) {
+    private func detect(_ luma: borrowing PicturePlane, with detector: FaceDetector, at time: Double) {
         let factor = max(1, (luma.width + Self.searchWidth - 1) / Self.searchWidth)
         let w = luma.width / factor, h = luma.height / factor
         guard w >= 32, h >= 32 else { return }
         reduce(luma, factor: factor, width: w, height: h)
-        let found = reduced.withUnsafeBufferPointer { detector.detect($0, width: w, height: h, minimumSize: max(24, min(w, h) / 10)) }
+        let smallest = max(24, min(w, h) / 10)
+        let steady = !tracks.isEmpty && tracks.allSatisfy { $0.found >= 3 }
+        var found: [FaceDetector.Box] = []
+        if steady, let last = lastFullSearch, time - last < Self.fullSearchInterval, time >= last {
+            // Each face around where it was: its box grown by half its size each way, at 0.7 to 1.4 times its size.
+            for t in tracks {
+                let b = FaceDetector.Box(x: t.box.x / factor, y: t.box.y / factor, width: t.box.width / factor, height: t.box.height / factor)
+                let region = FaceDetector.Box(x: b.x - b.width / 2, y: b.y - b.height / 2, width: b.width * 2, height: b.height * 2)
+                let near = reduced.withUnsafeBufferPointer { detector.detect($0, width: w, height: h, in: region, minimumSize: max(smallest, b.width * 7 / 10)) }
+                found += near.filter { $0.width <= b.width * 14 / 10 }.prefix(1)
+            }
+        } else {
+            lastFullSearch = time
+            found = reduced.withUnsafeBufferPointer { detector.detect($0, width: w, height: h, minimumSize: smallest) }
+        }
         var matched = Set<Int>()
         for f in found.prefix(4) {
             let box = FaceDetector.Box(x: f.x * factor, y: f.y * factor, width: f.width * factor, height: f.height * factor)
@@ -103,6 +127,7 @@ public final class MouthAnalyzer: PictureAnalyzer {
                 tracks[i].box = box
                 tracks[i].dark = dark
                 tracks[i].missed = 0
+                tracks[i].found += 1
                 matched.insert(tracks[i].id)
             } else {
                 tracks.append(Track(id: nextTrack, box: box, dark: dark))
@@ -110,33 +135,39 @@ public final class MouthAnalyzer: PictureAnalyzer {
                 nextTrack += 1
             }
         }
-        for i in tracks.indices where !matched.contains(tracks[i].id) { tracks[i].missed += 1 }
-        // A face missed twice in a row (0.8 s) has left.
-        tracks.removeAll { $0.missed >= 2 }
+        for i in tracks.indices where !matched.contains(tracks[i].id) {
+            tracks[i].missed += 1
+            tracks[i].found = 0
+        }
+        // A face missed three times in a row (1.2 s) has left; a miss or two is the detector's.
+        tracks.removeAll { $0.missed >= 3 }
     }
 
-    /// The luma averaged over `factor` × `factor` blocks, as 8-bit values, into `reduced`.
+    /// The luma averaged over `factor` × `factor` blocks (from at most 3 × 3 samples spread over
+    /// each), as 8-bit values, into `reduced`.
     private func reduce(_ luma: borrowing PicturePlane, factor: Int, width: Int, height: Int) {
         if reduced.count != width * height { reduced = [UInt8](repeating: 0, count: width * height) }
         let shift = max(0, luma.bitDepth - 8)
-        let area = factor * factor
+        let taps = min(factor, 3)
+        let offsets = (0..<taps).map { ($0 * 2 + 1) * factor / (2 * taps) }
+        let area = taps * taps
         var sums = [Int](repeating: 0, count: width)
         for y in 0..<height {
             for i in sums.indices { sums[i] = 0 }
-            for dy in 0..<factor {
+            for dy in offsets {
                 let row = y * factor + dy
                 if luma.bytesPerSample == 1 {
                     let r = luma.row8(row)
                     for x in 0..<width {
                         var s = 0
-                        for dx in 0..<factor { s += Int(r[x * factor + dx]) }
+                        for dx in offsets { s += Int(r[x * factor + dx]) }
                         sums[x] += s
                     }
                 } else {
                     let r = luma.row16(row)
                     for x in 0..<width {
                         var s = 0
-                        for dx in 0..<factor { s += Int(r[x * factor + dx]) >> shift }
+                        for dx in offsets { s += Int(r[x * factor + dx]) >> shift }
                         sums[x] += s
                     }
                 }

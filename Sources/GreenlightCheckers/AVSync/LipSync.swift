@@ -106,13 +106,15 @@ struct LipSyncCollector {
             voicedSeconds: best.voiced, peak: p.value, margin: p.margin, windows: best.windows))
     }
 
-    /// Calibrated on the dev corpus's talking heads against the same heads with another's voice
-    /// (the chance peaks): a peak's margin shrinks like 1/√n with the speech behind it, so the
-    /// margin is weighed by √(5 × voiced seconds). Five seconds of one face with a margin of 0.15
-    /// is a coin toss (0.5); 0.15 over 15 s, or 0.25 over 5 s, is 0.8 or more.
+    /// From the peak's margin over the best lag three frames or more away, weighed by the speech
+    /// behind it: a chance peak's margin shrinks like 1/√n, so the margin counts √(5 × voiced
+    /// seconds) times. Under 8 s of speech it is scaled down in proportion: on the dev corpus's
+    /// 5 s talking heads, one face with another speaker's voice reached a margin of 0.16 in one of
+    /// three detector settings, as high as the true faces' (0.13–0.18). So 5 s of one face is at
+    /// most about 0.3; 0.12 over 18 s of speech is 0.8.
     static func confidence(margin: Double, voicedSeconds: Double) -> Double {
         let z = max(0, margin) * (5 * voicedSeconds).squareRoot()
-        return 1 - exp(-z * z / 0.8)
+        return (1 - exp(-z * z / 0.8)) * min(1, voicedSeconds / 8)
     }
 
     /// Runs of pictures at most `windowSeconds` long, broken where the face was not seen for half a second.
