@@ -102,6 +102,66 @@ import Testing
     }
 }
 
+/// The aligner's other answers: a step at a reel break, a drift no frame rate explains, a cue
+/// with no speech under it, and a clear alignment of few cues.
+@Suite struct SubtitleAlignmentTests {
+    /// `count` phrases of 0.8–3 s with 0.5–2.5 s between them, from `seed`.
+    static func phrases(_ count: Int, seed: UInt64) -> [ClosedRange<Double>] {
+        var rng = SplitMix64(state: seed)
+        var speech: [ClosedRange<Double>] = []
+        var t = 1.0
+        while speech.count < count {
+            let length = Double.random(in: 0.8...3, using: &rng)
+            speech.append(t...(t + length))
+            t += length + Double.random(in: 0.5...2.5, using: &rng)
+        }
+        return speech
+    }
+
+    @Test func aStepAtAReelBreakIsPlacedAtItsCue() throws {
+        // 80 lines; from line 50 on the cues were re-timed 1.2 s late.
+        let speech = Self.phrases(80, seed: 11)
+        let cues = speech.enumerated().map { i, s in (s.lowerBound + (i >= 50 ? 1.2 : 0))...(s.upperBound + 0.3 + (i >= 50 ? 1.2 : 0)) }
+        let e = try #require(estimateSubtitleSync(cues: cues, speech: speech))
+        let step = try #require(e.step, "no step found: offset \(e.offset)")
+        #expect(step.cue == 50)
+        #expect(abs(e.offset) < 0.05 && abs(step.after - 1.2) < 0.05, "\(e.offset) then \(step.after)")
+        #expect(abs(e.corrected(cues[60].lowerBound) - speech[60].lowerBound) < 0.05)
+    }
+
+    @Test func aDriftNoFrameRateExplainsIsFitted() throws {
+        // Cue times 1.5 % long (a conversion nobody names) and 0.4 s late.
+        let speech = Self.phrases(60, seed: 5)
+        let cues = speech.map { ($0.lowerBound * 1.015 + 0.4)...($0.upperBound * 1.015 + 0.6) }
+        let e = try #require(estimateSubtitleSync(cues: cues, speech: speech))
+        #expect(abs(e.factor - 1.015) < 0.0005, "factor \(e.factor)")
+        #expect(abs(e.offset - 0.4) < 0.05, "offset \(e.offset)")
+    }
+
+    @Test func aCueWithNoSpeechUnderItIsNamed() throws {
+        var speech = Self.phrases(30, seed: 2)
+        var cues = speech.map { ($0.lowerBound + 2)...($0.upperBound + 2.2) }
+        // Cue 12 covers a door slam in a 4 s pause: no speech under it.
+        let gapStart = speech[11].upperBound + 0.5
+        for i in 12..<speech.count { speech[i] = (speech[i].lowerBound + 4)...(speech[i].upperBound + 4) }
+        for i in 12..<cues.count { cues[i] = (cues[i].lowerBound + 4)...(cues[i].upperBound + 4) }
+        cues.insert((gapStart + 2 + 0.8)...(gapStart + 2 + 2.0), at: 12)
+        let e = try #require(estimateSubtitleSync(cues: cues, speech: speech))
+        #expect(abs(e.offset - 2) < 0.05)
+        #expect(e.offSpeech == [12])
+    }
+
+    @Test func threeCuesOverTheirSpeechAreSure() throws {
+        // The espeak sentences of sample-media: 99 % of subtitle time over speech, 1.5 s late.
+        let speech: [ClosedRange<Double>] = [4.016...4.706, 5.226...7.476, 7.856...10.896, 13.396...14.706, 15.116...16.456,
+                                            16.816...19.476, 22.016...26.826]
+        let cues: [ClosedRange<Double>] = [5.5...12.8, 14.9...21.4, 23.5...28.8]
+        let e = try #require(estimateSubtitleSync(cues: cues, speech: speech))
+        #expect(abs(e.offset - 1.5) < 0.05)
+        #expect(e.confidence >= 0.8, "confidence \(e.confidence)")
+    }
+}
+
 @Suite struct SubtitleProfileTests {
     func codes(_ profile: String) throws -> [String: [Double]] {
         let p = try #require(try Profile.builtIn(named: profile, registry: BuiltInCheckers.all))

@@ -13,8 +13,8 @@ public final class SubtitleTimingChecker: Checker {
         defaultSeverity: .warning,
         codes: ["subtitle.parse-error", "subtitle.invalid-timing", "subtitle.overlap", "subtitle.min-duration", "subtitle.max-duration",
                 "subtitle.min-gap", "subtitle.reading-speed", "subtitle.line-length", "subtitle.line-count", "subtitle.out-of-bounds",
-                "subtitle.frame-alignment", "subtitle.shot-change", "subtitle.sync-offset", "subtitle.sync-suspected", "subtitle.drift", "subtitle.speech-in-time",
-                "subtitle.speech-out-time"],
+                "subtitle.frame-alignment", "subtitle.shot-change", "subtitle.sync-offset", "subtitle.sync-suspected", "subtitle.drift", "subtitle.sync-step",
+                "subtitle.off-speech", "subtitle.speech-in-time", "subtitle.speech-out-time"],
         options: optionSpecs)
     public static let features: FeatureSet = [.subtitles, .thumbnail]
     /// Its findings are about the whole programme: not run on a time range.
@@ -204,20 +204,40 @@ public final class SubtitleTimingChecker: Checker {
                 sync["speechOverlap"] = .number(e.overlap)
                 sync["speechOverlapAsIs"] = .number(e.overlapAsIs)
                 sync["regions"] = .list(e.regions.map { .record(["time": .number($0.start), "offset": .number($0.offset), "confidence": .number($0.overlap)]) })
+                if let step = e.step {
+                    sync["stepSeconds"] = .number(step.time)
+                    sync["offsetAfterStepSeconds"] = .number(step.after)
+                }
+                sync["cuesOffSpeech"] = .integer(Int64(e.offSpeech.count))
+                let late = { (o: Double) in "\(formatNumber(abs(o), decimals: 2)) s \(o > 0 ? "late" : "early")" }
                 if e.confidence >= options.minConfidence, let first = list.first, let last = list.last {
-                    let cause = syncFactors.first { abs($0.0 - e.factor) < 1e-9 }?.1 ?? ""
-                    if e.factor != 1 {
+                    let named = syncFactors.first { abs($0.0 - e.factor) < 1e-9 }?.1
+                    if abs(e.factor - 1) > 1e-9 {
                         shifted = true
+                        let cause = named.map { "likely \($0)" } ?? "\(formatNumber((e.factor - 1) * 100, decimals: 2)) %, none of the usual frame-rate factors"
                         findings.append(context.finding(checker: id, code: "subtitle.drift", severity: .warning, placement: nil,
                             start: first.start, end: last.end,
-                            message: "\(source): the cues drift against the speech by a factor of \(formatNumber(e.factor, decimals: 5)) (likely \(cause)), offset \(formatNumber(e.offset, decimals: 2)) s at the start; confidence \(formatNumber(e.confidence, decimals: 2)).",
+                            message: "\(source): the cues drift against the speech by a factor of \(formatNumber(e.factor, decimals: 5)) (\(cause)), offset \(formatNumber(e.offset, decimals: 2)) s at the start; confidence \(formatNumber(e.confidence, decimals: 2)).",
                             measurements: ["factor": e.factor, "offsetSeconds": e.offset, "confidence": e.confidence]))
+                    } else if let step = e.step {
+                        shifted = true
+                        let at = list[step.cue]
+                        findings.append(context.finding(checker: id, code: "subtitle.sync-step", severity: .warning, placement: nil,
+                            start: at.start, end: last.end,
+                            message: "\(source): the subtitles' offset changes at cue \(at.number) (\(context.label(at.start))): \(late(e.offset)) before it, \(late(step.after)) from it on (a reel or act break re-timed apart); confidence \(formatNumber(e.confidence, decimals: 2)).",
+                            measurements: ["offsetSeconds": step.after, "offsetBeforeSeconds": e.offset, "cue": Double(at.number), "confidence": e.confidence]))
                     } else if abs(e.offset) >= options.minSyncOffset {
                         shifted = true
                         findings.append(context.finding(checker: id, code: "subtitle.sync-offset", severity: .warning, placement: nil,
                             start: first.start, end: last.end,
-                            message: "\(source): the subtitles run \(formatNumber(abs(e.offset), decimals: 2)) s \(e.offset > 0 ? "late" : "early") against the speech (\(formatNumber(e.overlap * 100, decimals: 0))% of subtitle time over speech at that offset; confidence \(formatNumber(e.confidence, decimals: 2))).",
+                            message: "\(source): the subtitles run \(late(e.offset)) against the speech (\(formatNumber(e.overlap * 100, decimals: 0))% of subtitle time over speech at that offset; confidence \(formatNumber(e.confidence, decimals: 2))).",
                             measurements: ["offsetSeconds": e.offset, "confidence": e.confidence]))
+                    }
+                    // At a sure alignment, a cue with no speech under it is either for a sound
+                    // (fine) or a line away from its own speech.
+                    for i in e.offSpeech {
+                        let cue = list[i]
+                        add("subtitle.off-speech", .info, cue, "has no speech under it where the subtitles line up with the speech (\(formatSeconds(e.corrected(cue.start.seconds)))–\(formatSeconds(e.corrected(cue.end.seconds))) in the sound); a caption for a sound, or misplaced.")
                     }
                 } else if e.confidence < options.minConfidence, let first = list.first, let last = list.last {
                     let fitsBetter = e.overlap >= 0.6 && e.overlap - e.overlapAsIs >= 0.15
@@ -227,7 +247,7 @@ public final class SubtitleTimingChecker: Checker {
                         shifted = true
                         findings.append(context.finding(checker: id, code: "subtitle.sync-suspected", severity: .warning, placement: nil,
                             start: first.start, end: last.end,
-                            message: "\(source): the subtitles may run \(formatNumber(abs(e.offset), decimals: 2)) s \(e.offset > 0 ? "late" : "early") against the speech (\(formatNumber(e.overlap * 100, decimals: 0))% of subtitle time over speech at that offset, \(formatNumber(e.overlapAsIs * 100, decimals: 0))% as they stand; confidence \(formatNumber(e.confidence, decimals: 2)), under the \(formatNumber(options.minConfidence, decimals: 2)) a sync finding needs). Confirm by playing cue \(first.number) against its line of dialogue.",
+                            message: "\(source): the subtitles may run \(late(e.offset)) against the speech (\(formatNumber(e.overlap * 100, decimals: 0))% of subtitle time over speech at that offset, \(formatNumber(e.overlapAsIs * 100, decimals: 0))% as they stand; confidence \(formatNumber(e.confidence, decimals: 2)), under the \(formatNumber(options.minConfidence, decimals: 2)) a sync finding needs). Confirm by playing cue \(first.number) against its line of dialogue.",
                             measurements: ["offsetSeconds": e.offset, "confidence": e.confidence, "speechOverlap": e.overlap, "speechOverlapAsIs": e.overlapAsIs]))
                     } else {
                         notMeasured.append("\(source)'s sync against speech: the cues do not line up with the speech at one offset with confidence (\(formatNumber(e.confidence, decimals: 2)); best offset \(formatNumber(e.offset, decimals: 2)) s)")
