@@ -191,9 +191,14 @@ func estimateSubtitleSync(cues: [ClosedRange<Double>], speech: [ClosedRange<Doub
     let cueTotal = cues.reduce(0) { $0 + $1.upperBound - $1.lowerBound }
     guard cues.count >= 3, cueTotal > 0, !speech.isEmpty else { return nil }
     let aligner = SubtitleAligner(cues: cues, speech: speech)
+    // The searches over ±search run on at most 300 cues spread over the file (a feature's 1500
+    // cues would take seconds); the runs and the step use them all.
+    let stride = (cues.count + 299) / 300
+    let coarse = stride > 1 ? SubtitleAligner(cues: Swift.stride(from: 0, to: cues.count, by: stride).map { cues[$0] }, speech: speech) : aligner
+    let counted = coarse.cues.count
     var results: [(factor: Double, offset: Double, score: Double, rival: Double)] = []
     for (factor, _) in syncFactors {
-        let b = aligner.bestOffset(factor, in: -search...search)
+        let b = coarse.bestOffset(factor, in: -search...search, grid: 0.05)
         results.append((factor, b.offset, b.score, b.rival))
     }
     let plain = results[0]
@@ -203,12 +208,12 @@ func estimateSubtitleSync(cues: [ClosedRange<Double>], speech: [ClosedRange<Doub
     var factor = chosen.factor, offset = chosen.offset
     // None of the named factors lines the cues up surely: try factors 0.95–1.05 in 0.25 % steps
     // (a 50 ms grid), and keep one that beats the named ones clearly.
-    if SubtitleAligner.confidence(margin: chosen.score - chosen.rival, cues: cues.count) < 0.8, cues.count >= 10 {
+    if SubtitleAligner.confidence(margin: chosen.score - chosen.rival, cues: counted) < 0.8, cues.count >= 10 {
         var f = 0.95
         var found: (factor: Double, offset: Double, score: Double, rival: Double)?
         while f <= 1.05 + 1e-9 {
             if !syncFactors.contains(where: { abs($0.0 - f) < 0.001 }) {
-                let b = aligner.bestOffset(f, in: -search...search, grid: 0.05)
+                let b = coarse.bestOffset(f, in: -search...search, grid: 0.1)
                 if found == nil || b.score > found!.score { found = (f, b.offset, b.score, b.rival) }
             }
             f += 0.0025
@@ -237,9 +242,9 @@ func estimateSubtitleSync(cues: [ClosedRange<Double>], speech: [ClosedRange<Doub
             let f = pairs.map { ($0.speech - ms) * ($0.cue - mc) }.reduce(0, +) / sxx
             let o = mc - f * ms
             if abs(f - factor) > 0.0005, abs(f - 1) < 0.1 {
-                let s = aligner.score(o, f)
+                let s = coarse.score(o, f)
                 if s > chosen.score + 0.02 {
-                    let rival = aligner.bestOffset(f, in: -search...search).rival
+                    let rival = coarse.bestOffset(f, in: -search...search, grid: 0.05).rival
                     chosen = (f, o, s, rival)
                     factor = f
                     offset = o
@@ -247,7 +252,7 @@ func estimateSubtitleSync(cues: [ClosedRange<Double>], speech: [ClosedRange<Doub
             }
         }
     }
-    var confidence = SubtitleAligner.confidence(margin: chosen.score - chosen.rival, cues: cues.count)
+    var confidence = SubtitleAligner.confidence(margin: chosen.score - chosen.rival, cues: counted)
     // The in-times alone: agreeing, the surer of the two stands; disagreeing and surer, they win.
     if let inTimes = estimateSyncByInTimes(cues: cues, speech: speech, search: search) {
         let agree = abs(inTimes.offset - offset) <= 0.15 && abs(inTimes.factor / factor - 1) < 0.001
@@ -257,7 +262,7 @@ func estimateSubtitleSync(cues: [ClosedRange<Double>], speech: [ClosedRange<Doub
             confidence = inTimes.confidence
             offset = inTimes.offset
             factor = inTimes.factor
-            chosen = (factor, offset, aligner.score(offset, factor), chosen.rival)
+            chosen = (factor, offset, coarse.score(offset, factor), chosen.rival)
         }
     }
     // The score is flat to within the kernels' full-weight zones: the offset is placed by the
@@ -292,7 +297,7 @@ func estimateSubtitleSync(cues: [ClosedRange<Double>], speech: [ClosedRange<Doub
             if best == nil || total > best!.total { best = (k, total, before.offset, after.offset) }
             k += max(1, cues.count / 100)
         }
-        if let b = best, b.total > chosen.score * Double(cues.count) + 0.5, abs(b.after - b.before) >= 0.25 {
+        if let b = best, b.total > aligner.score(offset, factor) * Double(cues.count) + 0.5, abs(b.after - b.before) >= 0.25 {
             offset = aligner.medianOffset(b.before, factor, 0..<b.k) ?? b.before
             step = (b.k, cues[b.k].lowerBound, aligner.medianOffset(b.after, factor, b.k..<cues.count) ?? b.after)
         }
