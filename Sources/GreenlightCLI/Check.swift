@@ -46,6 +46,10 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Check only this time range of the single MEDIA: START-END in seconds or the file's timecode (an empty END: to the end), or K/N (auto/N) for the K-th of N equal parts. Reading starts a little before START to warm the checkers up; the range reports the findings that start in it, each whole. Join ranges with `greenlight merge`.")
     var range: RangeArgument?
     @Option(help: "A progress bar with ETA per file and for the run on stderr: auto (on a terminal), always or never.") var progress: When = .auto
+    @Option(name: .customLong("write-corrected"), help: ArgumentHelp(
+        "Write a copy of the single MEDIA's subtitle file (--subtitles, or its one sidecar) with its times corrected by the offset, drift or step subtitle-timing measured against the speech, in the file's own format (SubRip, WebVTT or TTML), to this path. Written only when that measurement is a finding; the subtitle file itself is never changed.",
+        valueName: "file"))
+    var writeCorrected: String?
 
     func validate() throws {
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -53,6 +57,9 @@ struct Check: AsyncParsableCommand {
         if range != nil && shard != nil { throw ValidationError("--range and --shard split a run two ways: give one") }
         if (subtitles != nil || reference != nil) && media.count != 1 {
             throw ValidationError("--subtitles and --reference belong to a single MEDIA file; \(media.count) were given")
+        }
+        if writeCorrected != nil && media.count != 1 {
+            throw ValidationError("--write-corrected belongs to a single MEDIA file; \(media.count) were given")
         }
         for (flag, path) in [("--subtitles", subtitles), ("--reference", reference)] {
             if let path, !FileManager.default.fileExists(atPath: path) { throw ValidationError("\(flag): no such file: \(path)") }
@@ -102,6 +109,19 @@ struct Check: AsyncParsableCommand {
         if !Profile.builtInNames.contains(profile) { inputs.append(("profile", profile)) }
         var requested = output.requested(files: paths)
         requested += paths.compactMap { perFileJSON[$0].map { ("--json-dir", $0) } }
+        var corrected: (source: String, target: String)?
+        if let writeCorrected {
+            let found = subtitles.map { [$0] } ?? SubtitleFile.sidecarPaths(for: paths[0])
+            guard found.count == 1 else {
+                throw ValidationError("--write-corrected needs one subtitle file for \(printable(paths[0])): "
+                    + (found.isEmpty ? "none was found beside it (name one with --subtitles)" : "\(found.count) sidecars were found (name one with --subtitles)"))
+            }
+            guard chosen.checkers.contains(where: { $0.type.description.id == SubtitleTimingChecker.description.id }) else {
+                throw ValidationError("--write-corrected uses subtitle-timing's sync measurement, and profile '\(chosen.name)' does not run subtitle-timing")
+            }
+            corrected = (found[0], writeCorrected)
+            requested.append(("--write-corrected", writeCorrected))
+        }
         let targets = try ReportTargets(requested: requested, inputs: inputs)
 
         let checkerIDs = chosen.checkers.map(\.type.description.id)
@@ -159,12 +179,64 @@ struct Check: AsyncParsableCommand {
         let run = RunReport(profile: chosen.name, checkers: checkerIDs, files: shard == nil ? ColourMetadataChecker.crossCheck(checked, profile: chosen) : checked,
                             incomplete: incomplete,
                             part: shard.map { RunReport.Part(shard: $0.index!, shards: $0.count, runFiles: runFiles) })
+        if let corrected, let report = checked.first {
+            if !writeCorrectedCopy(of: corrected.source, to: targets.resolved(corrected.target), from: report) { unwrittenFiles += 1 }
+        }
         try output.finish(run, targets: targets, alreadyUnwritten: unwrittenFiles,
                           signal: interruption.received)
     }
 }
 
 extension Check {
+    /// `--write-corrected`: the subtitle file re-timed by what subtitle-timing measured, when it
+    /// measured a sync fault; otherwise a sentence on stderr saying why nothing was written.
+    /// Returns false when asked-for output was not written.
+    func writeCorrectedCopy(of source: String, to target: String, from report: FileReport) -> Bool {
+        let name = (source as NSString).lastPathComponent
+        let refuse = { (why: String) -> Bool in
+            warn("greenlight: --write-corrected: \(printable(target)) not written: \(why)")
+            return false
+        }
+        guard case .record(let sync)? = report.summaries[SubtitleTimingChecker.description.id]?["sync \(name)"] else {
+            return refuse("subtitle-timing measured nothing for \(printable(name))\(report.error.map { " (\($0))" } ?? "")")
+        }
+        func number(_ key: String) -> Double? {
+            switch sync[key] {
+            case .number(let n)?: return n
+            case .integer(let i)?: return Double(i)
+            default: return nil
+            }
+        }
+        let codes = ["subtitle.sync-offset", "subtitle.drift", "subtitle.sync-step"]
+        let mine = report.findings.filter { $0.checker == SubtitleTimingChecker.description.id && $0.message.hasPrefix("\(name):") }
+        guard mine.contains(where: { codes.contains($0.code) }), let offset = number("offsetSeconds") else {
+            let confidence = number("confidence").map { formatNumber($0, decimals: 2) } ?? "none"
+            if mine.contains(where: { $0.code == "subtitle.sync-suspected" }) {
+                return refuse("the subtitles are only suspected out of sync (confidence \(confidence)); confirm against the picture, then re-time them by the offset in the report")
+            }
+            if let offset = number("offsetSeconds"), let c = number("confidence"), c >= 0.8 {
+                return refuse("the subtitles are in sync with the speech (offset \(formatNumber(offset, decimals: 2)) s, confidence \(confidence))")
+            }
+            if case .text(let note)? = sync["note"] { return refuse("the sync was \(note)") }
+            return refuse("the sync could not be measured with confidence (\(confidence))")
+        }
+        let correction = SubtitleRetiming.Correction(offset: offset, factor: number("factor") ?? 1, stepAt: number("stepSeconds"),
+                                                     offsetAfterStep: number("offsetAfterStepSeconds"))
+        do {
+            let data = try InputFile.contents(source, limit: SubtitleFile.maximumBytes, kind: "a subtitle file")
+            let copy = try SubtitleRetiming.retime(data, name: name, correction)
+            try copy.write(to: URL(fileURLWithPath: target), options: .atomic)
+        } catch {
+            return refuse("\(error)")
+        }
+        do {  // on stderr, as --quiet keeps stdout silent
+            let how = correction.factor != 1 ? "stretched by 1/\(formatNumber(correction.factor, decimals: 5)) and moved" : "moved"
+            warn("greenlight: wrote \(printable(target)): \(printable(name)) \(how) \(formatNumber(-offset, decimals: 3)) s"
+                 + (correction.stepAt.map { " (\(formatNumber(-(correction.offsetAfterStep ?? offset), decimals: 3)) s from \(formatNumber($0, decimals: 3)) s on)" } ?? ""))
+        }
+        return true
+    }
+
     /// `--json-dir`: made when missing; refused when something else is there.
     private func prepareJSONDirectory() throws {
         guard let jsonDir else { return }
