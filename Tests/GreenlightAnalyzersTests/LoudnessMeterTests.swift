@@ -62,12 +62,39 @@ import Testing
         #expect(abs(try #require(surround.integrated) + 24.5) <= 0.1)
     }
 
-    @Test(arguments: [(-20.0, -30.0, 10.0), (-20.0, -15.0, 5.0)])
-    func levelStepsGiveTheLoudnessRange(first: Double, second: Double, expected: Double) throws {
-        // EBU Tech 3342 cases 1 and 2: 20 s at one level, then 20 s at another.
+    /// EBU Tech 3342 cases 1 to 4: 20 s at each level in turn; the loudness range it publishes, ±1 LU.
+    @Test(arguments: [([-20.0, -30.0], 10.0), ([-20.0, -15.0], 5.0), ([-40.0, -20.0], 20.0), ([-50.0, -35.0, -20.0, -35.0, -50.0], 15.0)])
+    func levelStepsGiveTheLoudnessRange(levels: [Double], expected: Double) throws {
         let names = ["FL", "FR"]
-        let f = Self.measure([Self.tone(names, on: [0, 1], dBFS: first, seconds: 20), Self.tone(names, on: [0, 1], dBFS: second, seconds: 20)], names: names)
-        #expect(abs(try #require(f.range) - expected) <= 1)
+        let f = Self.measure(levels.map { Self.tone(names, on: [0, 1], dBFS: $0, seconds: 20) }, names: names)
+        #expect(abs(try #require(f.range) - expected) <= 1, "\(levels): \(f.range ?? .nan) LU")
+    }
+
+    /// EBU Tech 3341 cases 3 and 4: -23 LUFS for 60 s between quieter stretches the gates must
+    /// leave out (-36 dBFS under the relative gate, -72 under the absolute one): integrated -23 ±0.1.
+    @Test(arguments: [[(-36.0, 10.0), (-23.0, 60.0), (-36.0, 10.0)],
+                      [(-72.0, 10.0), (-36.0, 10.0), (-23.0, 60.0), (-36.0, 10.0), (-72.0, 10.0)]])
+    func theGatesLeaveOutQuietStretches(parts: [(Double, Double)]) throws {
+        let names = ["FL", "FR"]
+        let f = Self.measure(parts.map { Self.tone(names, on: [0, 1], dBFS: $0.0, seconds: $0.1) }, names: names)
+        #expect(abs(try #require(f.integrated) + 23) <= 0.1)
+    }
+
+    @Test func fiveChannelsAreWeighedAsBS1770Says() throws {
+        // EBU Tech 3341 case 6: L and R at -28 dBFS, C at -24, Ls and Rs at -30 (each surround
+        // +1.5 dB): -23 LUFS integrated, ±0.1.
+        let names = ["FL", "FR", "FC", "SL", "SR"]
+        let levels = [-28.0, -28.0, -24.0, -30.0, -30.0]
+        let signal = levels.enumerated().map { Self.tone([names[$0.offset]], on: [0], dBFS: $0.element, seconds: 20)[0] }
+        #expect(abs(try #require(Self.measure([signal], names: names).integrated) + 23) <= 0.1)
+    }
+
+    @Test func theShortTermMaximumOfAnAlternatingToneIsItsMean() throws {
+        // EBU Tech 3341 case 9: -20 dBFS for 1.34 s and -30 dBFS for 1.66 s, five times: every 3 s
+        // window holds one of each, -23 LUFS short-term, ±0.1.
+        let names = ["FL", "FR"]
+        let parts = (0..<5).flatMap { _ in [Self.tone(names, on: [0, 1], dBFS: -20, seconds: 1.34), Self.tone(names, on: [0, 1], dBFS: -30, seconds: 1.66)] }
+        #expect(abs(try #require(Self.measure(parts, names: names).maxShortTerm) + 23) <= 0.1)
     }
 
     @Test func aPeakBetweenSamplesIsFound() throws {
