@@ -91,3 +91,44 @@ func residentBytes() -> Int {
         #expect(shares.allSatisfy { abs($0 - 50) < 0.5 }, "\(shares)")
     }
 }
+
+/// Where a hold starts when the encoder spends its first pictures refining it (a few per cent of
+/// pixels changing by a level or two, fewer each time): at its first picture, not once that
+/// settles; a stretch that does not converge, or changes most pixels (grain), is not taken.
+@Suite struct FreezeStartTests {
+    /// 25 fps: 1 s of motion, then the held picture with `refining` changed shares on its first
+    /// repeats and none after, to 4 s.
+    func hold(refining: [Double], motion: FrameDifference = FrameDifference(mean: 3, worstBlock: 20, changedShare: 80)) throws -> Double {
+        let context = CheckContext(path: "hold.mov", media: MediaInfo(path: "hold.mov", container: "mov", streams: []))
+        let checker = FreezeChecker(options: FreezeChecker.Options(OptionValues(defaults: FreezeChecker.description.options)), context: context)
+        let signal = LumaSignal(bitDepth: 8, range: .limited)
+        for i in 0..<100 {
+            let moving = i < 25
+            let picture = LumaThumbnail(width: 8, height: 4, pixels: [Float](repeating: moving ? Float(i) : 40, count: 32))
+            var f = VideoFeatures(frameNumber: Int64(i), time: MediaTime(value: Int64(i), timescale: 25),
+                                  duration: MediaTime(value: 1, timescale: 25), signal: signal, isKeyFrame: i == 0, isBlack: false)
+            f.thumbnail = picture
+            let k = i - 26  // picture 25 is the held one's first showing; 26 its first repeat
+            f.difference = i == 0 ? nil : moving || i == 25 ? motion
+                : FrameDifference(mean: 0.02, worstBlock: 0.1, changedShare: k < refining.count ? refining[k] : 0.2)
+            checker.consume(video: f)
+        }
+        let findings = checker.finish(ProgrammeEnd(videoEnd: MediaTime(value: 100, timescale: 25), audioEnds: [:], truncated: false)).findings
+        return try #require(findings.first?.start)
+    }
+
+    @Test func aRefiningHoldStartsAtItsFirstPicture() throws {
+        // Converging: 8 % of pixels, then fewer, as x264 refines a hold.
+        #expect(abs(try hold(refining: [8, 6.5, 5, 5.4, 4, 3, 3.2, 2, 1.5, 1.2]) - 1.0) < 0.001)
+    }
+
+    @Test func aStretchThatDoesNotConvergeIsNotTaken() throws {
+        // Changes growing: not an encoder settling; the hold starts at the picture before the first clean repeat.
+        #expect(abs(try hold(refining: [1.5, 2, 3, 4, 5, 6, 7, 8, 9, 10]) - 35.0 / 25) < 0.001)
+    }
+
+    @Test func grainIsNeverTakenForRefinement() throws {
+        // Most pixels changing (a still live shot's noise) though the means are still.
+        #expect(abs(try hold(refining: [60, 55, 50, 45, 40, 35, 30, 25, 20, 18]) - 35.0 / 25) < 0.001)
+    }
+}

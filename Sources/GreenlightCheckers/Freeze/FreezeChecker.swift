@@ -6,7 +6,7 @@ public final class FreezeChecker: Checker {
     public static let description = CheckerDescription(
         id: "freeze",
         title: "Frozen pictures",
-        catches: "Runs of pictures that repeat the one before, for at least 2 s. A picture is the same as the previous one when the whole-picture and the worst 32×32-block luma differences are both under the noise thresholds, almost no pixel (1%) changed its code at all (a repeated picture decodes to identical codes; a still live shot renews its noise everywhere), and it has not drifted from the run's first picture; a key frame, which re-codes the held picture, gets a wider allowance. Black runs are left to the black checker. Pictures over 1280×720 are compared on about 270 of their lines (8 of every 32, in pairs so both fields count).",
+        catches: "Runs of pictures that repeat the one before, for at least 2 s. A picture is the same as the previous one when the whole-picture and the worst 32×32-block luma differences are both under the noise thresholds, almost no pixel (1%) changed its code at all (a repeated picture decodes to identical codes; a still live shot renews its noise everywhere), and it has not drifted from the run's first picture; a key frame, which re-codes the held picture, gets a wider allowance. A hold starts at its first picture even when the encoder spent the next few refining it (fewer pixels changing each time). Black runs are left to the black checker. Pictures over 1280×720 are compared on about 270 of their lines (8 of every 32, in pairs so both fields count).",
         why: "A frozen picture mid-programme is a failed playout, a dropped feed or a render that stalled; sensor noise on a locked-off shot is live picture and is not reported.",
         defaultSeverity: .warning,
         codes: ["freeze.segment"],
@@ -19,7 +19,25 @@ public final class FreezeChecker: Checker {
         var maxMean: Double
         var maxBlock: Double
         var maxDrift = 0.0
+        /// The pictures shown before it (up to ``settleSeconds``), the last being its first
+        /// picture: where an encoder's refinement of the held picture is looked for.
+        var before: [Recent] = []
     }
+
+    /// A picture as the hold's start is looked for in it.
+    private struct Recent {
+        var time: MediaTime
+        var difference: FrameDifference
+        var thumbnail: LumaThumbnail
+        var isBlack: Bool
+        var isKeyFrame: Bool
+    }
+
+    /// How far back a hold's start is looked for.
+    static let settleSeconds = 2.0
+    /// A picture being refined by the encoder changes at most this share of its pixels (a still
+    /// live shot renews its noise in most of them: 60–95 % on the corpus's locked-off footage).
+    static let refinementShare = 15.0
 
     private struct Previous {
         var time: MediaTime
@@ -44,6 +62,8 @@ public final class FreezeChecker: Checker {
     /// Runs closed so far, reportable or not (tests read it beside ``heldRuns``).
     private(set) var closedRuns = 0
     private var firstTime: MediaTime?
+    /// The last ``settleSeconds`` of pictures.
+    private var recent: [Recent] = []
 
     public init(options: Options, context: CheckContext) {
         self.options = options
@@ -54,7 +74,16 @@ public final class FreezeChecker: Checker {
 
     public func consume(video f: VideoFeatures) {
         if firstTime == nil { firstTime = f.time }
-        defer { previous = Previous(time: f.time, thumbnail: f.thumbnail, isBlack: f.isBlack) }
+        defer {
+            previous = Previous(time: f.time, thumbnail: f.thumbnail, isBlack: f.isBlack)
+            if let d = f.difference, let t = f.thumbnail, !f.followsGap {
+                recent.append(Recent(time: f.time, difference: d, thumbnail: t, isBlack: f.isBlack, isKeyFrame: f.isKeyFrame))
+                let oldest = f.time.seconds - Self.settleSeconds
+                if let i = recent.firstIndex(where: { $0.time.seconds >= oldest }), i > 0 { recent.removeFirst(i) }
+            } else {
+                recent.removeAll()
+            }
+        }
         guard let prev = previous, let d = f.difference, let thumb = f.thumbnail, !f.followsGap else { return close() }
         // A held black picture is black, not a freeze.
         let anchor = run?.anchor ?? prev.thumbnail ?? thumb
@@ -79,17 +108,53 @@ public final class FreezeChecker: Checker {
         } else {
             // The held picture is the previous one: the freeze starts where it was first shown.
             run = Run(segment: PictureSegment(start: prev.time, end: f.end, frames: 2), anchor: anchor,
-                      maxMean: d.mean, maxBlock: d.worstBlock, maxDrift: drift)
+                      maxMean: d.mean, maxBlock: d.worstBlock, maxDrift: drift, before: recent)
         }
     }
 
     private func close() {
-        guard let r = run else { return }
+        guard var r = run else { return }
         run = nil
         closedRuns += 1
         if r.segment.lasts(options.minDuration, frameRate: context.frameRate) {
+            settle(&r)
             runs.append(Closed(segment: r.segment, maxMean: r.maxMean, maxBlock: r.maxBlock, maxDrift: r.maxDrift))
         }
+    }
+
+    /// Moves a hold's start back over the pictures in which the encoder was still refining the
+    /// held picture: after a cut to a hold, a re-encoded stream spends a few pictures adding
+    /// detail to it, changing a few per cent of its pixels by a level or two each time, so the
+    /// changed-pixel rule only accepts the hold once that settles (up to half a second late on
+    /// the corpus's holds). Such a picture is a repeat within the noise thresholds, has not
+    /// moved (its block means match the hold's), changes under ``refinementShare`` of its pixels,
+    /// and the changes shrink as the encoder converges: going forward, the stretch's changed
+    /// shares fall (its first half changes more than its second). Grain on a still live shot
+    /// renews most pixels every picture and never converges, so it is never taken for this; and
+    /// only a run long enough to report is extended, so no hold is made from it.
+    private func settle(_ r: inout Run) {
+        var k = r.before.count - 1  // the run's first picture
+        var taken: [Double] = []
+        var start: MediaTime?
+        while k >= 1 {
+            let p = r.before[k]
+            let d = p.difference
+            let repeats = d.mean <= options.noise && d.worstBlock <= options.localNoise
+                && (d.changedShare <= Self.refinementShare || p.isKeyFrame) && !p.isBlack && !r.before[k - 1].isBlack
+                && p.thumbnail.difference(to: r.anchor) <= options.drift && r.before[k - 1].thumbnail.difference(to: r.anchor) <= options.drift
+            guard repeats else { break }
+            taken.append(d.changedShare)
+            start = r.before[k - 1].time
+            k -= 1
+        }
+        guard let start, !taken.isEmpty else { return }
+        // `taken` runs backward in time: converging forward means larger shares early on.
+        let half = taken.count / 2
+        let later = taken.prefix(max(half, 1)), earlier = taken.suffix(max(taken.count - half, 1))
+        let converges = taken.count == 1 || earlier.reduce(0, +) / Double(earlier.count) >= later.reduce(0, +) / Double(later.count)
+        guard converges else { return }
+        r.segment.frames += Int64(taken.count)
+        r.segment.start = start
     }
 
     /// Closed runs held until `finish`: only the reportable ones.
