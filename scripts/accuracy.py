@@ -265,6 +265,29 @@ def colour_cases(skipped):
         clean = ffmpeg_made("mp4", bbb, ["-an", *H264, "-crf", "20", "-preset", "veryfast"])
         cases.append(Case("shot outlier", "big buck bunny clean", clean, {"events": []}, ["--checkers", "colour-consistency"],
                           "moviepy__big_buck_bunny_0_30.webm", "re-encoded as it is"))
+    face2, face3 = corpus("retalk__face_2.mp4"), corpus("retalk__face_3.mp4")
+    if face2 and face3:
+        # Two real talking heads cut A-B-A-B-A-B-A (1 s shots, 25 fps): the A shots are one set-up.
+        # Graded: the middle A shot (4-5 s) warm or tinted, the A shots either side of it (2-3 s,
+        # 6-7 s) lighter and darker by gamma, so the set-up's own spread is mostly exposure.
+        def alternating(a3, a5, a7):
+            graph = ("[0:v]scale=640:640,setsar=1,split=4[a0][a1][a2][a3];[1:v]scale=640:640,setsar=1,split=3[b0][b1][b2];"
+                     "[a0]trim=0:1,setpts=PTS-STARTPTS[s1];[b0]trim=0:1,setpts=PTS-STARTPTS[s2];"
+                     f"[a1]trim=1.2:2.2,setpts=PTS-STARTPTS,{a3}[s3];[b1]trim=1.2:2.2,setpts=PTS-STARTPTS[s4];"
+                     f"[a2]trim=2.4:3.4,setpts=PTS-STARTPTS,{a5}[s5];[b2]trim=2.4:3.4,setpts=PTS-STARTPTS[s6];"
+                     f"[a3]trim=3.6:4.6,setpts=PTS-STARTPTS,{a7}[s7];[s1][s2][s3][s4][s5][s6][s7]concat=n=7:v=1:a=0[v]")
+            return ffmpeg_made("mp4", face2, ["-filter_complex", graph, "-map", "[v]", *H264, "-crf", "18", "-preset", "veryfast"],
+                               inputs_after=["-i", face3])
+        how = "talking heads 2 and 3 cut A-B-A-B-A-B-A"
+        cases.append(Case("shot outlier", "talking heads A/B clean", alternating("null", "null", "null"), {"events": []},
+                          ["--checkers", "colour-consistency"], "retalk__face_2.mp4", how + ", as they are"))
+        cases.append(Case("shot outlier", "talking heads A/B, one A shot warm", alternating("null", "colorbalance=rm=0.05:bm=-0.05:rh=0.03:bh=-0.03", "null"),
+                          {"events": [[4, 5]], "tolerance": 0.08, "cause": "white balance"}, ["--checkers", "colour-consistency"],
+                          "retalk__face_2.mp4", how + ", shot 5 warm (ΔE00 about 4)"))
+        cases.append(Case("shot outlier", "talking heads A/B, exposure varied, one A shot tinted",
+                          alternating("eq=gamma=1.25", "colorbalance=gm=-0.04:gh=-0.03:rm=0.01:bm=0.01", "eq=gamma=0.8"),
+                          {"events": [[2, 3], [4, 5], [6, 7]], "tolerance": 0.08}, ["--checkers", "colour-consistency"],
+                          "retalk__face_2.mp4", how + ", shots 3 and 7 by gamma 1.25 and 0.8, shot 5 tinted (colour alone ΔE00 about 4)"))
     cases.append(Case("shot outlier", "colour-shots-warm.mp4 (sample-media)", os.path.join(SAMPLES, "colour-shots-warm.mp4"),
                       {"events": [[4, 6]], "tolerance": 0.08}, ["--checkers", "colour-consistency"], "sample-media", "shot 3 warm"))
     cases.append(Case("shot outlier", "colour-shots-matched.mp4 (sample-media)", os.path.join(SAMPLES, "colour-shots-matched.mp4"),

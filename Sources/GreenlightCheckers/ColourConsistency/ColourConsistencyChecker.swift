@@ -310,25 +310,34 @@ public final class ColourConsistencyChecker: Checker {
         return CheckerResult(findings: findings.sorted { $0.start < $1.start }, summary: summary, series: series)
     }
 
+    /// A set-up's own spread of each measure: the median absolute deviation of its other shots.
+    struct Spread {
+        var deltaE = 0.0, chroma = 0.0, mired = 0.0, black = 0.0
+    }
+
     /// Whether a difference passes a threshold, and three times the set-up's own spread of that
-    /// measure (the median absolute deviation of the other shots): a set-up whose shots vary
-    /// with framing is not held to a tighter tolerance than it keeps.
-    private func exceeds(_ d: ColourDifference, spread: (deltaE: Double, mired: Double, black: Double) = (0, 0, 0)) -> Bool {
-        d.deltaE >= max(options.deltaE, 3 * spread.deltaE) || abs(d.deltaMired ?? 0) >= max(options.mired, 3 * spread.mired)
+    /// measure: a set-up whose shots vary with framing is not held to a tighter tolerance than it
+    /// keeps. Colour alone (the mid-tones' ΔE00 at equal lightness) is judged against the
+    /// set-up's spread of colour alone: a set-up whose exposure wanders (its ΔE00 spread all
+    /// lightness) still shows a cast at `delta-e`.
+    private func exceeds(_ d: ColourDifference, spread: Spread = Spread()) -> Bool {
+        d.deltaE >= max(options.deltaE, 3 * spread.deltaE) || d.chroma >= max(options.deltaE, 3 * spread.chroma)
+            || abs(d.deltaMired ?? 0) >= max(options.mired, 3 * spread.mired)
             || abs(d.blackStep) >= max(options.blackStep, 3 * spread.black)
     }
 
-    /// The median absolute deviation of the `peers`' mid-tones (ΔE00), white balance and black level from `ref`.
-    private func spread(of peers: [Int], around ref: ColourSummary) -> (deltaE: Double, mired: Double, black: Double) {
-        let e = peers.map { shots[$0].colour.midTones.deltaE00(ref.midTones) }
-        let m = peers.compactMap { p in shots[p].colour.mired.flatMap { a in ref.mired.map { abs(a - $0) } } }
-        let b = peers.map { abs(shots[$0].colour.blackLevel - ref.blackLevel) }
-        return (quantile(e, 0.5) ?? 0, quantile(m, 0.5) ?? 0, quantile(b, 0.5) ?? 0)
+    /// The median absolute deviation of the `peers`' mid-tones (ΔE00, and colour alone), white
+    /// balance and black level from `ref`.
+    private func spread(of peers: [Int], around ref: ColourSummary) -> Spread {
+        let d = peers.map { ColourDifference(shots[$0].colour, against: ref) }
+        let m = d.compactMap { $0.deltaMired.map(abs) }
+        return Spread(deltaE: quantile(d.map(\.deltaE), 0.5) ?? 0, chroma: quantile(d.map(\.chroma), 0.5) ?? 0,
+                      mired: quantile(m, 0.5) ?? 0, black: quantile(d.map { abs($0.blackStep) }, 0.5) ?? 0)
     }
 
     private func outlier(_ i: Int, _ d: ColourDifference, comparedWith others: [Int], how: String, severity: Severity) -> Finding {
         let s = shots[i]
-        var m: [String: Double] = ["delta_e00": d.deltaE, "black_step_percent": d.blackStep, "lightness_step": d.lightness,
+        var m: [String: Double] = ["delta_e00": d.deltaE, "chroma_delta_e00": d.chroma, "black_step_percent": d.blackStep, "lightness_step": d.lightness,
                                    "chroma_ratio": d.saturationRatio, "shot": Double(i + 1)]
         if let dm = d.deltaMired { m["delta_mired"] = dm }
         if let h = d.hueDegrees { m["hue_degrees"] = h }
@@ -338,6 +347,7 @@ public final class ColourConsistencyChecker: Checker {
             placement: placement(start: s.start, end: s.end, programmeEnd: lastEnd),
             start: s.start, end: s.end,
             message: "Shot \(i + 1) (\(context.label(s.start))) does not match \(how) (shots \(list)): ΔE00 \(formatNumber(d.deltaE, decimals: 1))"
+                + " (colour alone \(formatNumber(d.chroma, decimals: 1)), ΔL* \(formatNumber(d.lightness, decimals: 1)))"
                 + (d.deltaMired.map { ", Δ \(formatNumber($0, decimals: 0)) mired" } ?? "") + "; likely \(d.cause)",
             measurements: m)
     }

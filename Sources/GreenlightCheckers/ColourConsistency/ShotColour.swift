@@ -167,9 +167,15 @@ struct ColourDifference {
     var hueDegrees: Double?
     /// Shift of the mid-tones' a* and b*.
     var cast: (a: Double, b: Double)
+    /// ΔE00 of the mid-tones' colour alone: the shot's a* and b* at the reference's lightness.
+    /// An exposure change moves L* only; a cast moves this.
+    var chroma: Double
 
     init(_ shot: ColourSummary, against reference: ColourSummary) {
         deltaE = shot.midTones.deltaE00(reference.midTones)
+        var sameLight = shot.midTones
+        sameLight.L = reference.midTones.L
+        chroma = sameLight.deltaE00(reference.midTones)
         if let m = shot.mired, let r = reference.mired { deltaMired = m - r }
         blackStep = shot.blackLevel - reference.blackLevel
         cast = (shot.midTones.a - reference.midTones.a, shot.midTones.b - reference.midTones.b)
@@ -190,16 +196,22 @@ struct ColourDifference {
         let exposure = max(abs(lightness) / 3, abs(blackStep) / 2)
         let saturation = abs(log(max(saturationRatio, 0.01))) / log(1.15)
         let hue = abs(hueDegrees ?? 0) / 15
-        let tint = (cast.a * cast.a + cast.b * cast.b).squareRoot() / 3
+        // With a white balance measured, warm-cool (mostly b*) belongs to it: the cast is what
+        // lies across it, green-magenta (a*).
+        let tint = (deltaMired != nil ? abs(cast.a) : (cast.a * cast.a + cast.b * cast.b).squareRoot()) / 3
         let best = max(wb, exposure, saturation, hue, tint)
         if best == wb, let m = deltaMired {
             return "white balance (\(m > 0 ? "warmer" : "cooler") by \(formatNumber(abs(m), decimals: 0)) mired)"
         }
         if best == exposure {
-            if abs(blackStep) / 2 > abs(lightness) / 3 {
+            // A lift moves the blacks and leaves the mid-tones nearly where they were; exposure
+            // (or gamma) moves the mid-tones, and the darkest parts of a picture with no true
+            // black along with them.
+            if abs(lightness) < 3, abs(blackStep) / 2 > abs(lightness) / 3 {
                 return "lift (black level \(blackStep > 0 ? "raised" : "lowered") by \(formatNumber(abs(blackStep), decimals: 1)) %)"
             }
-            return "exposure (mid-tones \(lightness > 0 ? "brighter" : "darker") by \(formatNumber(abs(lightness), decimals: 1)) L*)"
+            return "exposure (mid-tones \(lightness > 0 ? "brighter" : "darker") by \(formatNumber(abs(lightness), decimals: 1)) L*"
+                + (abs(blackStep) >= 1 ? ", darkest tones \(blackStep > 0 ? "up" : "down") \(formatNumber(abs(blackStep), decimals: 1)) %)" : ")")
         }
         if best == saturation {
             return "saturation (\(saturationRatio > 1 ? "+" : "")\(formatNumber((saturationRatio - 1) * 100, decimals: 0)) % chroma)"
