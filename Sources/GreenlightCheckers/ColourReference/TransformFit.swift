@@ -175,22 +175,70 @@ struct MismatchFit {
         let angle = atan2(chromaCross.im, chromaCross.re) * 180 / .pi
         m["chroma_scale"] = k
         m["chroma_rotation_degrees"] = angle
-        // The fixed mistakes first, each as its own model applied to the reference: the one that
-        // leaves least of the change unexplained wins when it explains most of it, and the report
-        // gives what it leaves and the runner-up's, so a reader sees how sure it is.
+        // Every cause as its own model, applied to the reference: the fixed mistakes (range,
+        // matrix: nothing fitted), then white balance (R'G'B' gains), saturation (chroma scaled),
+        // hue (chroma rotated and scaled), lift (Y' offset) and gain (Y' slope and offset), each
+        // fitted. The one that leaves least of the difference unexplained wins when it leaves a
+        // quarter or less and half the runner-up's; a simpler model within 2 points of a richer
+        // one is preferred (a rotation of 0° is a saturation change). The report gives what the
+        // winner leaves and the runner-up's, so a reader sees how sure it is.
         var none = 0.0
         for o in 0..<3 { none += codes.unchanged(output: o, input: o) }
         if none > 0 {
-            let shares = FixedMistake.allCases.map { mistake in
-                (mistake, (0..<3).reduce(0.0) { $0 + codes.residual(output: $1, coefficients: mistake.rows[$1]) } / none)
-            }.sorted { $0.1 < $1.1 }
-            let (best, share) = shares[0]
-            let runnerUp = shares.first { $0.0.name != best.name }
-            m["model_residual_share"] = share
-            if let runnerUp { m["runner_up_residual_share"] = runnerUp.1 }
-            if share <= 0.25, runnerUp.map({ share < 0.5 * $0.1 }) ?? true {
-                let against = runnerUp.map { ", against \(formatNumber($0.1 * 100, decimals: 0)) % for a \($0.0.name) error" } ?? ""
-                return Cause(name: best.name, explanation: "\(best.explanation) (it leaves \(formatNumber(share * 100, decimals: 0)) % of the difference unexplained\(against))",
+            var models: [(name: String, explanation: String, share: Double, parameters: Int)] = FixedMistake.allCases.map { mistake in
+                (mistake.name, mistake.explanation, (0..<3).reduce(0.0) { $0 + codes.residual(output: $1, coefficients: mistake.rows[$1]) } / none, 0)
+            }
+            let keepY: [Double] = [1, 0, 0, 0]
+            func share(_ rows: [[Double]]) -> Double { (0..<3).reduce(0.0) { $0 + codes.residual(output: $1, coefficients: rows[$1]) } / none }
+            // Saturation: chroma about 128 scaled by the projection of the change on the reference's chroma.
+            let kSat = chromaPower > 0 ? chromaCross.re / chromaPower : 1
+            models.append(("saturation", "saturation \(kSat > 1 ? "raised" : "lowered") (chroma × \(formatNumber(kSat, decimals: 2)))",
+                           share([keepY, [0, kSat, 0, 128 * (1 - kSat)], [0, 0, kSat, 128 * (1 - kSat)]]), 1))
+            // Hue: chroma rotated by `angle` and scaled by k.
+            let c = k * cos(angle * .pi / 180), sn = k * sin(angle * .pi / 180)
+            models.append(("hue", "hue rotated \(formatNumber(angle, decimals: 1))°",
+                           share([keepY, [0, c, -sn, 128 * (1 - c + sn)], [0, sn, c, 128 * (1 - sn - c)]]), 2))
+            // Lift: Y' moved by its mean change; gain: Y' fitted as slope and offset.
+            let n = Double(max(codes.count, 1))
+            let lift = (codes.xy[3][0] - codes.xx[0][3]) / n
+            models.append(("lift", "lift: Y' offset \(formatNumber(lift, decimals: 1)) codes",
+                           share([[1, 0, 0, lift], [0, 1, 0, 0], [0, 0, 1, 0]]), 1))
+            if let g = codes.fit(output: 0, using: [0]) {
+                models.append(("gain", "luma gain × \(formatNumber(g.coefficients[0], decimals: 3)) (exposure or contrast)",
+                               share([[g.coefficients[0], 0, 0, g.coefficients[1]], [0, 1, 0, 0], [0, 0, 1, 0]]), 2))
+            }
+            // White balance: per-channel R'G'B' gains, judged in R'G'B' (what it leaves of the R'G'B' change).
+            var diagonal = 0.0, rgbNone = 0.0, gains: [Double] = []
+            for ch in 0..<3 {
+                if let d = rgb.fit(output: ch, using: [ch]) { diagonal += d.residual; gains.append(d.coefficients[0]) }
+                rgbNone += rgb.unchanged(output: ch, input: ch)
+            }
+            if rgbNone > 0, gains.count == 3 {
+                models.append(("white-balance", "white balance: R'G'B' gains \(gains.map { formatNumber($0, decimals: 3) }.joined(separator: ", "))",
+                               diagonal / rgbNone, 3))
+            }
+            models.sort { $0.share < $1.share }
+            var best = models[0]
+            // A simpler model nearly as good is the better explanation: within 2 points, or both
+            // leaving 5 % or less. A fixed mistake, which fits nothing, wins when it explains three
+            // quarters and is within 15 points of the best fit (per-channel gains absorb a range
+            // expansion, clipped where the expansion runs past the codes, as equal gains).
+            if let simpler = models.filter({ $0.parameters < best.parameters && ($0.share <= best.share + 0.02 || $0.share <= 0.05) })
+                .min(by: { ($0.parameters, $0.share) < ($1.parameters, $1.share) }) {
+                best = simpler
+            }
+            if best.parameters > 0, let fixed = models.first(where: { $0.parameters == 0 }), fixed.share <= 0.25, fixed.share <= best.share + 0.15 {
+                best = fixed
+            }
+            // The runner-up among models no richer than the winner (a richer one always fits as
+            // well: hue with its free scale explains a saturation change too).
+            let chosen = best
+            let runnerUp = models.first { $0.name != chosen.name && $0.parameters <= chosen.parameters }
+            m["model_residual_share"] = best.share
+            if let runnerUp { m["runner_up_residual_share"] = runnerUp.share }
+            if best.share <= 0.25, runnerUp.map({ best.share < 0.5 * $0.share }) ?? true {
+                let against = runnerUp.map { ", against \(formatNumber($0.share * 100, decimals: 0)) % for \($0.name == "white-balance" ? "white balance" : $0.name == "matrix" || $0.name == "range" ? "a \($0.name) error" : $0.name)" } ?? ""
+                return Cause(name: best.name, explanation: "\(best.explanation) (it leaves \(formatNumber(best.share * 100, decimals: 0)) % of the difference unexplained\(against))",
                              measurements: m)
             }
         }
