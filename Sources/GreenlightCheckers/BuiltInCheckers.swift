@@ -16,5 +16,6 @@ public enum BuiltInCheckers {
         AnyCheckerType(GamutChecker.self),
         AnyCheckerType(ColourMetadataChecker.self),
         AnyCheckerType(ColourReferenceChecker.self),
+        AnyCheckerType(PSEChecker.self),
     ]
 }
