@@ -1,5 +1,26 @@
 // swift-tools-version: 6.2
+import Foundation
 import PackageDescription
+
+/// OpenCV's include directories, from pkg-config (Debian: /usr/include/opencv4), else the usual
+/// places. Only the compile flags are taken from it: its `--libs` name all 55 OpenCV libraries,
+/// and loading them (with the 300 they pull in) cost 0.2 s of CPU at every start of greenlight,
+/// so COpenCV links just the three the face detector uses.
+let openCVIncludes: [String] = {
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    p.arguments = ["pkg-config", "--cflags-only-I", "opencv4"]
+    let out = Pipe()
+    p.standardOutput = out
+    p.standardError = FileHandle.nullDevice
+    if (try? p.run()) != nil {
+        p.waitUntilExit()
+        let flags = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { $0.hasPrefix("-I") }
+        if p.terminationStatus == 0, !flags.isEmpty { return flags }
+    }
+    return ["-I/usr/include/opencv4", "-I/usr/local/include/opencv4", "-I/opt/homebrew/include/opencv4"]
+}()
 
 let package = Package(
     name: "Greenlight",
@@ -37,10 +58,12 @@ let package = Package(
         ),
         // The loudness meter: libebur128 (ITU-R BS.1770-4, EBU R128, true peak), found through pkg-config.
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"]), .brew(["libebur128"])]),
-        // OpenCV (C++), found through pkg-config: only CFaceDetect's one C++ file uses it.
-        .systemLibrary(name: "COpenCV", pkgConfig: "opencv4", providers: [.apt(["libopencv-dev", "opencv-data"]), .brew(["opencv"])]),
+        // OpenCV (C++): only CFaceDetect's one C++ file uses it, linking the three libraries it
+        // needs (objdetect, imgproc, core); the include path comes from pkg-config (above).
+        .systemLibrary(name: "COpenCV", providers: [.apt(["libopencv-dev", "opencv-data"]), .brew(["opencv"])]),
         // The face detector as a C API over OpenCV's cascade classifier: Swift sees only its C header.
-        .target(name: "CFaceDetect", dependencies: ["COpenCV"]),
+        .target(name: "CFaceDetect", dependencies: ["COpenCV"], cxxSettings: [.unsafeFlags(openCVIncludes)],
+                linkerSettings: [.linkedLibrary("opencv_objdetect"), .linkedLibrary("opencv_imgproc"), .linkedLibrary("opencv_core")]),
         // Values every module shares, without FFmpeg: exact time, timecode, media facts, cues, findings.
         .target(name: "GreenlightValues"),
         .target(name: "GreenlightSubtitles", dependencies: ["GreenlightValues"]),
