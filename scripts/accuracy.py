@@ -46,9 +46,10 @@ CODES = {
     "shot outlier": ["colour.shot-outlier"],
     "reference": ["colour.reference-mismatch"],
     "gamut": ["gamut.luma", "gamut.rgb"],
+    "flashing": ["pse.flash", "pse.red-flash"],
     "loudness": [],
 }
-CHECKER_ID = {"subtitle sync": "subtitle-timing", "shot outlier": "colour-consistency", "reference": "colour-reference"}
+CHECKER_ID = {"subtitle sync": "subtitle-timing", "shot outlier": "colour-consistency", "reference": "colour-reference", "flashing": "pse"}
 # The confidence bins of the calibration tables, and what "right" means for an estimate.
 BINS = [(0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0001)]
 
@@ -252,6 +253,33 @@ def subtitle_cases(skipped):
     return cases
 
 
+def flashing_cases(skipped):
+    """A box flashed over real footage from 1 s to 3 s: full screen, a third and a fifth of it,
+    white and red, over and under three flashes a second; and the footage as it is."""
+    cases = []
+    clips = present(["moviepy__chaplin.mp4", "mdnie__flower.webm", "moviepy__big_buck_bunny_0_30.webm", "mdnla__crystal.mp4"],
+                    "flashing on real footage", skipped)
+    for clip in clips:
+        src = corpus(clip)
+        rate = fps(src)
+        trim = ["-t", "5", "-an"]
+        clean = ffmpeg_made("mp4", src, trim + [*H264, "-crf", "20", "-preset", "veryfast"])
+        cases.append(Case("flashing", f"{clip} as it is", clean, {"events": []}, ["--checkers", "pse"], clip, "5 s re-encoded"))
+        if clip not in ("moviepy__chaplin.mp4", "mdnie__flower.webm"):
+            continue
+        # On for half of every `period` pictures between 1 s and 3 s: 6 at 25-30 fps is over 3
+        # flashes a second, 12 is 1-1.25 a second.
+        for name, box, colour, period, harmful in (("full screen white", "", "white", 6, True), ("a third white", "w=iw*0.6:h=ih*0.55:", "white", 6, True),
+                                                   ("a fifth white", "w=iw*0.45:h=ih*0.45:", "white", 6, False), ("full screen red", "", "red", 6, True),
+                                                   ("full screen white, slow", "", "white", 12, False)):
+            vf = f"drawbox={box}c={colour}:t=fill:enable='between(t,1,3)*lt(mod(n,{period}),{period // 2})'"
+            made = ffmpeg_made("mp4", src, trim + ["-vf", vf, *H264, "-crf", "20", "-preset", "veryfast"])
+            cases.append(Case("flashing", f"{clip} {name}, on {period // 2} of every {period} pictures", made,
+                              {"events": [[1, 3]] if harmful else [], "tolerance": 2 / rate}, ["--checkers", "pse"], clip,
+                              f"{colour} box {box or 'full screen '}flashing 1-3 s"))
+    return cases
+
+
 def colour_cases(skipped):
     cases = []
     bbb = corpus("moviepy__big_buck_bunny_0_30.webm")
@@ -433,7 +461,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
     skipped = []
-    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, loudness_cases]
+    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, flashing_cases, loudness_cases]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         cases = [c for batch in pool.map(lambda m: m(skipped), makers) for c in batch]
     if args.only:
