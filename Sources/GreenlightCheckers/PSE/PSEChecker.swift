@@ -13,7 +13,7 @@ import GreenlightValues
 /// luminance). A region makes a transition when its luminance moves 20 cd/m² or more from its
 /// last extreme, against the direction of its previous transition, with the darker state under
 /// 160 cd/m²; a red transition when its redness ((R′ − G′ − B′) × 320, R′ / (R′ + G′ + B′) ≥ 0.8
-/// in one of the states) moves by more than 20. A frame carries a flash transition when the
+/// in one of the states) moves by 20 or more. A frame carries a flash transition when the
 /// regions making one cover a quarter of the screen or more. Harmful: more than three flashes
 /// (seven transitions or more) in any one second. Flashing within those limits that goes on for
 /// more than 5 s is a warning, as the guidance asks.
