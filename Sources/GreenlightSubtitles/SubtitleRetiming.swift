@@ -139,14 +139,7 @@ public enum SubtitleRetiming {
         var rates = TTMLParser.Rates()
         if let tt = text.range(of: "<tt") {
             let tag = text[tt.lowerBound..<(text[tt.lowerBound...].firstIndex(of: ">") ?? text.endIndex)]
-            func attribute(_ name: String) -> String? { attributeValue(tag, localName: name) }
-            if let r = attribute("frameRate").flatMap(Double.init), r > 0 { rates.frameRate = r }
-            if let m = attribute("frameRateMultiplier") {
-                let p = m.split(separator: " ").compactMap { Double($0) }
-                if p.count == 2, p[1] > 0 { rates.multiplier = p[0] / p[1] }
-            }
-            if let s = attribute("subFrameRate").flatMap(Double.init), s > 0 { rates.subFrameRate = s }
-            if let t = attribute("tickRate").flatMap(Double.init), t > 0 { rates.tickRate = t }
+            rates = TTMLParser.Rates { attributeValue(tag, localName: $0) }
         }
         var out = ""
         var timedDepth: [Bool] = []  // per open element: whether it or an ancestor has a begin

@@ -95,6 +95,20 @@ public enum TTMLParser {
         var ticks: Double { tickRate ?? effectiveFrameRate * subFrameRate }
         /// `ttp:timeBase="clock"` has no frames.
         var clockTimeBase = false
+
+        init() {}
+
+        /// The parameters of a `<tt>` element whose attributes (by local name) `attribute` gives.
+        init(_ attribute: (String) -> String?) {
+            if let r = attribute("frameRate").flatMap(Double.init), r > 0 { frameRate = r }
+            if let m = attribute("frameRateMultiplier") {
+                let p = m.split(separator: " ").compactMap { Double($0) }
+                if p.count == 2, p[1] > 0 { multiplier = p[0] / p[1] }
+            }
+            if let s = attribute("subFrameRate").flatMap(Double.init), s > 0 { subFrameRate = s }
+            if let t = attribute("tickRate").flatMap(Double.init), t > 0 { tickRate = t }
+            clockTimeBase = attribute("timeBase") == "clock"
+        }
     }
 
     /// Seconds of a TTML time expression, or nil when it does not read or is not a time from 0 to
@@ -184,15 +198,8 @@ public enum TTMLParser {
             let name = local(elementName)
             func attribute(_ n: String) -> String? { attributes.first { local($0.key) == n }?.value }
             if name == "tt" {
-                if let r = attribute("frameRate").flatMap(Double.init), r > 0 { rates.frameRate = r }
-                if let m = attribute("frameRateMultiplier") {
-                    let p = m.split(separator: " ").compactMap { Double($0) }
-                    if p.count == 2, p[1] > 0 { rates.multiplier = p[0] / p[1] }
-                }
-                if let s = attribute("subFrameRate").flatMap(Double.init), s > 0 { rates.subFrameRate = s }
-                if let t = attribute("tickRate").flatMap(Double.init), t > 0 { rates.tickRate = t }
                 // A SMPTE time base is read as media time (discontinuous labels are not followed).
-                rates.clockTimeBase = attribute("timeBase") == "clock"
+                rates = Rates(attribute)
             }
             if name == "body" { inBody = true }
             let parent = stack.last

@@ -104,13 +104,8 @@ import GreenlightValues
     /// The picture of `face` with the sound of `voice` moved `frames` frames (25 fps), stream-copied.
     func remux(face: String, voice: String, frames: Int, in dir: URL) throws -> String? {
         let out = dir.appendingPathComponent("\(face)-\(voice)-\(frames).mkv").path
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-i", "\(Self.corpus)/\(face)", "-itsoffset", "\(Double(frames) / 25)",
-                       "-i", "\(Self.corpus)/\(voice)", "-map", "0:v", "-map", "1:a", "-c", "copy"] + (face == voice ? [] : ["-shortest"]) + [out]
-        try p.run()
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? out : nil
+        return try ffmpeg(["-i", "\(Self.corpus)/\(face)", "-itsoffset", "\(Double(frames) / 25)", "-i", "\(Self.corpus)/\(voice)",
+                           "-map", "0:v", "-map", "1:a", "-c", "copy"] + (face == voice ? [] : ["-shortest"]) + [out]) ? out : nil
     }
 
     func lips(_ path: String) -> (FileReport, [String: SummaryValue]) {
@@ -126,30 +121,29 @@ import GreenlightValues
             print("skipped: \(Self.corpus) is absent (../shared/corpora is on the developers' machines only)")
             return
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gl-lips-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        for face in ["retalk__face_2.mp4", "retalk__face_3.mp4", "retalk__face_5.mp4"] {
-            for frames in [-5, 0, 3] {
-                guard let path = try remux(face: face, voice: face, frames: frames, in: dir) else {
-                    print("skipped: the ffmpeg command line is not installed")
-                    return
+        try withScratchDirectory("gl-lips") { dir in
+            for face in ["retalk__face_2.mp4", "retalk__face_3.mp4", "retalk__face_5.mp4"] {
+                for frames in [-5, 0, 3] {
+                    guard let path = try remux(face: face, voice: face, frames: frames, in: dir) else {
+                        print("skipped: the ffmpeg command line is not installed")
+                        return
+                    }
+                    let (report, lips) = lips(path)
+                    let offset = try #require(number(lips["offsetSeconds"]), "\(face) \(frames): \(lips)")
+                    let confidence = try #require(number(lips["confidence"]))
+                    if face == "retalk__face_2.mp4" {
+                        // His mouth barely opens: the peak stands out from the syllable rhythm's by 0.05, a
+                        // guess that must not be trusted (it lands within a frame only by luck).
+                        #expect(confidence < 0.2, "\(face): \(lips)")
+                    } else {
+                        #expect(abs(offset - Double(frames) / 25) <= 0.040, "\(face) moved \(frames) frames: \(offset) s")
+                        #expect(confidence < 0.8, "\(face): \(lips)")
+                    }
+                    #expect(lips["faces"] == .integer(1))
+                    // Five seconds are too few to be sure: suspected at most, never an error.
+                    #expect(!report.findings.contains { $0.code == "sync.offset" }, "\(report.findings.map(\.message))")
+                    if frames == 0 { #expect(!report.findings.contains { $0.code == "sync.offset-suspected" }) }
                 }
-                let (report, lips) = lips(path)
-                let offset = try #require(number(lips["offsetSeconds"]), "\(face) \(frames): \(lips)")
-                let confidence = try #require(number(lips["confidence"]))
-                if face == "retalk__face_2.mp4" {
-                    // His mouth barely opens: the peak stands out from the syllable rhythm's by 0.05, a
-                    // guess that must not be trusted (it lands within a frame only by luck).
-                    #expect(confidence < 0.2, "\(face): \(lips)")
-                } else {
-                    #expect(abs(offset - Double(frames) / 25) <= 0.040, "\(face) moved \(frames) frames: \(offset) s")
-                    #expect(confidence < 0.8, "\(face): \(lips)")
-                }
-                #expect(lips["faces"] == .integer(1))
-                // Five seconds are too few to be sure: suspected at most, never an error.
-                #expect(!report.findings.contains { $0.code == "sync.offset" }, "\(report.findings.map(\.message))")
-                if frames == 0 { #expect(!report.findings.contains { $0.code == "sync.offset-suspected" }) }
             }
         }
     }
@@ -159,14 +153,13 @@ import GreenlightValues
             print("skipped: \(Self.corpus) is absent (../shared/corpora is on the developers' machines only)")
             return
         }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gl-lips-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        for (face, voice) in [("retalk__face_3.mp4", "retalk__face_2.mp4"), ("retalk__face_5.mp4", "retalk__face_3.mp4"), ("retalk__face_2.mp4", "retalk__face_3.mp4")] {
-            guard let path = try remux(face: face, voice: voice, frames: 0, in: dir) else { return }
-            let (report, lips) = lips(path)
-            #expect((number(lips["confidence"]) ?? 0) < 0.5, "\(face) with \(voice)'s voice: \(lips)")
-            #expect(!report.findings.contains { $0.code.hasPrefix("sync.offset") }, "\(report.findings.map(\.message))")
+        try withScratchDirectory("gl-lips") { dir in
+            for (face, voice) in [("retalk__face_3.mp4", "retalk__face_2.mp4"), ("retalk__face_5.mp4", "retalk__face_3.mp4"), ("retalk__face_2.mp4", "retalk__face_3.mp4")] {
+                guard let path = try remux(face: face, voice: voice, frames: 0, in: dir) else { return }
+                let (report, lips) = lips(path)
+                #expect((number(lips["confidence"]) ?? 0) < 0.5, "\(face) with \(voice)'s voice: \(lips)")
+                #expect(!report.findings.contains { $0.code.hasPrefix("sync.offset") }, "\(report.findings.map(\.message))")
+            }
         }
     }
 

@@ -18,63 +18,54 @@ import GreenlightValues
     func clip(rate: String, period: Int, box: String = "", colour: String = "white", in dir: URL) throws -> String? {
         let out = dir.appendingPathComponent("flash-\(rate.replacingOccurrences(of: "/", with: "_"))-\(period)-\(colour)-\(box.isEmpty ? "full" : box).mp4").path
         let geometry = box.isEmpty ? "" : box.split(separator: ",").enumerated().map { ["x", "y", "w", "h"][$0] + "=" + $1 }.joined(separator: ":") + ":"
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["ffmpeg", "-hide_banner", "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                       "color=c=black:s=320x180:r=\(rate):d=6,format=yuv420p,drawbox=\(geometry)c=\(colour):t=fill:enable='lt(mod(n\\,\(period))\\,\(period / 2))'",
-                       "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", out]
-        try p.run()
-        p.waitUntilExit()
-        return p.terminationStatus == 0 ? out : nil
+        return try ffmpeg(["-f", "lavfi", "-i",
+                           "color=c=black:s=320x180:r=\(rate):d=6,format=yuv420p,drawbox=\(geometry)c=\(colour):t=fill:enable='lt(mod(n\\,\(period))\\,\(period / 2))'",
+                           "-c:v", "libx264", "-crf", "18", "-pix_fmt", "yuv420p", out]) ? out : nil
     }
 
     @Test(arguments: [("25", 6, 4.5), ("30000/1001", 8, 4.0), ("50", 12, 4.5)])
     func fullScreenFlashesOverThreeASecondAreHarmful(rate: String, period: Int, flashes: Double) throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gl-pse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        guard let path = try clip(rate: rate, period: period, in: dir) else { print("skipped: the ffmpeg command line is not installed"); return }
-        let r = check(path)
-        let f = try #require(r.findings.first { $0.code == "pse.flash" }, "\(r.findings.map(\.message))")
-        #expect(f.measurements["flashesPerSecond"] == flashes)
-        #expect(f.measurements["areaPercent"] == 100)
-        #expect(f.severity == .error)
-        // From the first change (the picture after the first run of white) to the last.
-        #expect(abs(f.start - Double(period / 2) / (rate == "30000/1001" ? 30000.0 / 1001 : Double(rate)!)) < 0.001)
+        try withScratchDirectory("gl-pse") { dir in
+            guard let path = try clip(rate: rate, period: period, in: dir) else { print("skipped: the ffmpeg command line is not installed"); return }
+            let r = check(path)
+            let f = try #require(r.findings.first { $0.code == "pse.flash" }, "\(r.findings.map(\.message))")
+            #expect(f.measurements["flashesPerSecond"] == flashes)
+            #expect(f.measurements["areaPercent"] == 100)
+            #expect(f.severity == .error)
+            // From the first change (the picture after the first run of white) to the last.
+            #expect(abs(f.start - Double(period / 2) / (rate == "30000/1001" ? 30000.0 / 1001 : Double(rate)!)) < 0.001)
+        }
     }
 
     @Test func threeFlashesASecondAreWithinTheLimitButNotForLong() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gl-pse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        // Every 5 pictures at 25 fps: 5 transitions a second, 2.5 flashes, for 6 s.
-        guard let path = try clip(rate: "25", period: 10, in: dir) else { return }
-        let r = check(path)
-        #expect(!r.findings.contains { $0.code == "pse.flash" })
-        let extended = try #require(r.findings.first { $0.code == "pse.extended" })
-        #expect(extended.severity == .warning && extended.measurements["flashesPerSecond"] == 3)
+        try withScratchDirectory("gl-pse") { dir in
+            // Every 5 pictures at 25 fps: 5 transitions a second, 2.5 flashes, for 6 s.
+            guard let path = try clip(rate: "25", period: 10, in: dir) else { return }
+            let r = check(path)
+            #expect(!r.findings.contains { $0.code == "pse.flash" })
+            let extended = try #require(r.findings.first { $0.code == "pse.extended" })
+            #expect(extended.severity == .warning && extended.measurements["flashesPerSecond"] == 3)
+        }
     }
 
     @Test func aQuarterOfTheScreenDecides() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gl-pse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        // 20 % of the screen flashing 4.5 times a second: not harmful; 30 %: harmful.
-        guard let small = try clip(rate: "25", period: 6, box: "0,0,143,80", in: dir),
-              let large = try clip(rate: "25", period: 6, box: "0,0,192,90", in: dir) else { return }
-        #expect(!check(small).findings.contains { $0.code.hasPrefix("pse.") })
-        let f = try #require(check(large).findings.first { $0.code == "pse.flash" })
-        #expect((25...35).contains(f.measurements["areaPercent"] ?? 0))
+        try withScratchDirectory("gl-pse") { dir in
+            // 20 % of the screen flashing 4.5 times a second: not harmful; 30 %: harmful.
+            guard let small = try clip(rate: "25", period: 6, box: "0,0,143,80", in: dir),
+                  let large = try clip(rate: "25", period: 6, box: "0,0,192,90", in: dir) else { return }
+            #expect(!check(small).findings.contains { $0.code.hasPrefix("pse.") })
+            let f = try #require(check(large).findings.first { $0.code == "pse.flash" })
+            #expect((25...35).contains(f.measurements["areaPercent"] ?? 0))
+        }
     }
 
     @Test func saturatedRedFlashesAreRedFlashes() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gl-pse-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        guard let red = try clip(rate: "25", period: 6, colour: "red", in: dir),
-              let white = try clip(rate: "25", period: 6, in: dir) else { return }
-        #expect(check(red).findings.first { $0.code == "pse.red-flash" }?.measurements["flashesPerSecond"] == 4.5)
-        #expect(!check(white).findings.contains { $0.code == "pse.red-flash" })
+        try withScratchDirectory("gl-pse") { dir in
+            guard let red = try clip(rate: "25", period: 6, colour: "red", in: dir),
+                  let white = try clip(rate: "25", period: 6, in: dir) else { return }
+            #expect(check(red).findings.first { $0.code == "pse.red-flash" }?.measurements["flashesPerSecond"] == 4.5)
+            #expect(!check(white).findings.contains { $0.code == "pse.red-flash" })
+        }
     }
 
     @Test(arguments: ["moviepy__chaplin.mp4", "moviepy__big_buck_bunny_0_30.webm", "mdnla__crystal.mp4", "mdnie__flower.webm"])

@@ -73,7 +73,8 @@ struct LipSyncCollector {
         let step = 0.005
         let reach = Self.searchFrames * frameDuration
         let lags = stride(from: -reach, through: reach + 1e-9, by: step).map { $0 }
-        var best: (track: Int, curve: [Double], voiced: Double, windows: [LipSyncEstimate.Window], span: ClosedRange<Double>)?
+        var sawNoPeak = false
+        var best: (track: Int, peak: (lag: Double, value: Double, margin: Double), voiced: Double, windows: [LipSyncEstimate.Window], span: ClosedRange<Double>)?
         for (track, points) in tracks.sorted(by: { $0.key < $1.key }) {
             guard let first = points.first, let last = points.last, Double(points.count) * frameDuration >= 2 else { continue }
             var total = [Double](repeating: 0, count: lags.count)
@@ -92,14 +93,16 @@ struct LipSyncCollector {
                 }
             }
             guard weight > 0 else { continue }
-            let curve = total.map { $0 / weight }
-            let top = Self.peak(curve, lags: lags, frameDuration: frameDuration)?.value ?? -1
-            if best == nil || top > (Self.peak(best!.curve, lags: lags, frameDuration: frameDuration)?.value ?? -1) {
-                best = (track, curve, weight, windows, first.time...(last.time + frameDuration))
+            guard let p = Self.peak(total.map { $0 / weight }, lags: lags, frameDuration: frameDuration) else {
+                if best == nil { sawNoPeak = true }
+                continue
+            }
+            if best == nil || p.value > best!.peak.value {
+                best = (track, p, weight, windows, first.time...(last.time + frameDuration))
             }
         }
-        guard let best else { return .failure(.tooLittle) }
-        guard let p = Self.peak(best.curve, lags: lags, frameDuration: frameDuration) else { return .failure(.noPeak) }
+        guard let best else { return .failure(sawNoPeak ? .noPeak : .tooLittle) }
+        let p = best.peak
         return .success(LipSyncEstimate(
             offset: p.lag - Self.mouthLead, confidence: Self.confidence(margin: p.margin, voicedSeconds: best.voiced),
             track: best.track, box: boxes[best.track] ?? (0, 0, 0, 0), span: best.span, faces: tracks.count,

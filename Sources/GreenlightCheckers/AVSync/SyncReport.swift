@@ -218,7 +218,7 @@ struct SyncReport {
         let lipsWhy: String? = switch lips {
         case .none: nil
         case .failure(let why)?: why.words
-        case .success(let l)?: "the lips of the face and the speech line up only with confidence \(formatNumber(l.confidence, decimals: 2)) (\(formatNumber(l.voicedSeconds, decimals: 1)) s of speech)"
+        case .success(let l)?: "the lips of the face and the speech line up only with confidence \(formatNumber(l.confidence, decimals: 2)), best at \(formatNumber(l.offset * 1000, decimals: 0)) ms (\(formatNumber(l.voicedSeconds, decimals: 1)) s of speech)"
         }
         if !measurable {
             let why = [cutsWhy, lipsWhy.map { "lip sync: " + $0 }].compactMap { $0 }.joined(separator: "; ")
