@@ -8,7 +8,7 @@ import GreenlightValues
 /// screen and frame by frame, in cd/m² on the display the standard assumes.
 ///
 /// The picture is read as 16 × 9 regions: each region's mean Y′ (from the luma thumbnail) and
-/// Cb, Cr (the shared chroma thumbnail) give its R′G′B′ (BT.709), and its luminance on an SDR
+/// Cb, Cr (the shared chroma thumbnail) give its R′G′B′ (through the picture's own matrix), and its luminance on an SDR
 /// display per BT.1886 (γ 2.4, white 200 cd/m²: 20 cd/m² is the standard's 0.1 of relative
 /// luminance). A region makes a transition when its luminance moves 20 cd/m² or more from its
 /// last extreme, against the direction of its previous transition, with the darker state under
@@ -69,11 +69,13 @@ public final class PSEChecker: Checker {
         let n = Self.columns * Self.rows
         guard chroma.count == 2 * n else { return }
         let luma = Self.regions(thumb)
+        // The picture's own matrix (untagged: BT.709 above 576 lines, BT.601 at or below).
+        let k = Colorimetry.lumaCoefficients(frame.features.colour?.matrix, height: context.video?.height ?? thumb.height * 32)
         var lum = [Double](repeating: 0, count: n), redness = [Double](repeating: 0, count: n), saturated = [Bool](repeating: false, count: n)
         for i in 0..<n {
             // Chroma is in percent of its whole excursion (224 codes at 8 bits): Pb, Pr = ±0.5 at ±50 %.
-            let y = Double(luma[i]) / 100, pb = Double(chroma[i]) / 100, pr = Double(chroma[n + i]) / 100
-            let r = min(1, max(0, y + 1.5748 * pr)), g = min(1, max(0, y - 0.1873 * pb - 0.4681 * pr)), b = min(1, max(0, y + 1.8556 * pb))
+            let c = Colorimetry.rgb(y: Double(luma[i]) / 100, pb: Double(chroma[i]) / 100, pr: Double(chroma[n + i]) / 100, kr: k.kr, kb: k.kb)
+            let r = min(1, max(0, c.r)), g = min(1, max(0, c.g)), b = min(1, max(0, c.b))
             lum[i] = Self.white * (0.2126 * pow(r, 2.4) + 0.7152 * pow(g, 2.4) + 0.0722 * pow(b, 2.4))
             redness[i] = max(0, r - g - b) * 320
             saturated[i] = r + g + b > 0 && r / (r + g + b) >= Self.redRatio
