@@ -6,7 +6,8 @@
 // compile against FFmpeg 6.x and 7.x: channel layouts (AVChannelLayout since
 // libavutil 57.24), key-frame / interlace flags (AV_FRAME_FLAG_* since 58.x),
 // frame duration (AVFrame.duration since libavutil 57.30), decoded-frame counter
-// (AVCodecContext.frame_num since libavcodec 60.2), swr_alloc_set_opts2.
+// (AVCodecContext.frame_num since libavcodec 60.2), swr_alloc_set_opts2, stream side
+// data (AVCodecParameters.coded_side_data since libavformat 60.15).
 #ifndef GREENLIGHT_CFFMPEG_SHIM_H
 #define GREENLIGHT_CFFMPEG_SHIM_H
 
@@ -23,6 +24,7 @@
 #include <libavutil/tx.h>
 #include <libavutil/opt.h>
 #include <libavutil/mastering_display_metadata.h>
+#include <libavutil/dovi_meta.h>
 #include <libavutil/pixdesc.h>
 #include <libavutil/timecode.h>
 #include <libswresample/swresample.h>
@@ -32,6 +34,9 @@
 #define CFF_HAS_FRAME_FLAGS (LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(58, 7, 100))
 #define CFF_HAS_FRAME_DURATION (LIBAVUTIL_VERSION_INT >= AV_VERSION_INT(57, 30, 100))
 #define CFF_HAS_FRAME_NUM (LIBAVCODEC_VERSION_INT >= AV_VERSION_INT(60, 2, 100))
+// Stream side data moved to AVCodecParameters.coded_side_data in libavformat 60.15
+// (FFmpeg 6.1); av_stream_get_side_data went in 7.0.
+#define CFF_HAS_CODED_SIDE_DATA (LIBAVFORMAT_VERSION_INT >= AV_VERSION_INT(60, 15, 100))
 
 // MARK: errors and constants
 
@@ -76,6 +81,17 @@ static inline int cff_frame_is_interlaced(const AVFrame *f) {
     return f->interlaced_frame != 0;
 #endif
 }
+
+static inline int cff_frame_top_field_first(const AVFrame *f) {
+#if CFF_HAS_FRAME_FLAGS
+    return (f->flags & AV_FRAME_FLAG_TOP_FIELD_FIRST) != 0;
+#else
+    return f->top_field_first != 0;
+#endif
+}
+
+/// Fields the decoder says to repeat when displaying the frame (soft telecine): repeat_pict.
+static inline int cff_frame_repeat_fields(const AVFrame *f) { return f->repeat_pict; }
 
 /// The frame's own duration in its stream time base, 0 when unknown.
 static inline int64_t cff_frame_duration(const AVFrame *f) {
@@ -364,6 +380,12 @@ static inline int cff_frame_content_light(const AVFrame *f, unsigned *max_cll, u
 
 /// A signature of everything ``PictureColour`` is read from (colour enums and the HDR side
 /// data's bytes), so an unchanged description need not be rebuilt frame after frame.
+/// Dynamic HDR metadata a frame carries: bit 1 HDR10+ (SMPTE ST 2094-40), bit 2 a Dolby Vision RPU.
+static inline int cff_frame_dynamic_hdr(const AVFrame *f) {
+    return (av_frame_get_side_data(f, AV_FRAME_DATA_DYNAMIC_HDR_PLUS) ? 1 : 0)
+         | (av_frame_get_side_data(f, AV_FRAME_DATA_DOVI_RPU_BUFFER) ? 2 : 0);
+}
+
 static inline uint64_t cff_frame_colour_signature(const AVFrame *f) {
     uint64_t h = 1469598103934665603ULL;
     const int fields[5] = { f->colorspace, f->color_primaries, f->color_trc, f->color_range, f->chroma_location };
@@ -374,13 +396,24 @@ static inline uint64_t cff_frame_colour_signature(const AVFrame *f) {
         h = (h ^ (sd ? 0x9e3779b9u : 0)) * 1099511628211ULL;
         if (sd) for (size_t i = 0; i < sd->size; i++) h = (h ^ sd->data[i]) * 1099511628211ULL;
     }
+    h = (h ^ (uint64_t)cff_frame_dynamic_hdr(f)) * 1099511628211ULL;
     return h;
+}
+
+/// A stream's side data of `type` from its container, wherever this FFmpeg keeps it; NULL when absent.
+static inline const uint8_t *cff_stream_side_data(const AVStream *st, enum AVPacketSideDataType type) {
+#if CFF_HAS_CODED_SIDE_DATA
+    const AVPacketSideData *sd = av_packet_side_data_get(st->codecpar->coded_side_data, st->codecpar->nb_coded_side_data, type);
+    return sd ? sd->data : NULL;
+#else
+    return av_stream_get_side_data(st, type, NULL);
+#endif
 }
 
 /// A stream's mastering display from its container (mdcv / MKV colour metadata), as
 /// ``cff_frame_mastering_display``.
 static inline int cff_stream_mastering_display(const AVStream *st, double *out) {
-    const uint8_t *data = av_stream_get_side_data(st, AV_PKT_DATA_MASTERING_DISPLAY_METADATA, NULL);
+    const uint8_t *data = cff_stream_side_data(st, AV_PKT_DATA_MASTERING_DISPLAY_METADATA);
     if (!data) return 0;
     const AVMasteringDisplayMetadata *m = (const AVMasteringDisplayMetadata *)data;
     cff_mastering_to_doubles(m, out);
@@ -389,11 +422,25 @@ static inline int cff_stream_mastering_display(const AVStream *st, double *out) 
 
 /// A stream's content light level from its container, as ``cff_frame_content_light``.
 static inline int cff_stream_content_light(const AVStream *st, unsigned *max_cll, unsigned *max_fall) {
-    const uint8_t *data = av_stream_get_side_data(st, AV_PKT_DATA_CONTENT_LIGHT_LEVEL, NULL);
+    const uint8_t *data = cff_stream_side_data(st, AV_PKT_DATA_CONTENT_LIGHT_LEVEL);
     if (!data) return 0;
     const AVContentLightMetadata *c = (const AVContentLightMetadata *)data;
     *max_cll = c->MaxCLL;
     *max_fall = c->MaxFALL;
+    return 1;
+}
+
+/// A stream's Dolby Vision configuration record (the container's dvcC/dvvC box): fills profile,
+/// level, the base layer's compatibility id and which layers are present (bit 1 RPU, bit 2
+/// enhancement layer, bit 4 base layer); returns 1, or 0 when the stream declares none.
+static inline int cff_stream_dolby_vision(const AVStream *st, int *profile, int *level, int *compatibility, int *layers) {
+    const uint8_t *data = cff_stream_side_data(st, AV_PKT_DATA_DOVI_CONF);
+    if (!data) return 0;
+    const AVDOVIDecoderConfigurationRecord *c = (const AVDOVIDecoderConfigurationRecord *)data;
+    *profile = c->dv_profile;
+    *level = c->dv_level;
+    *compatibility = c->dv_bl_signal_compatibility_id;
+    *layers = (c->rpu_present_flag ? 1 : 0) | (c->el_present_flag ? 2 : 0) | (c->bl_present_flag ? 4 : 0);
     return 1;
 }
 

@@ -17,5 +17,6 @@ public enum BuiltInCheckers {
         AnyCheckerType(ColourMetadataChecker.self),
         AnyCheckerType(ColourReferenceChecker.self),
         AnyCheckerType(PSEChecker.self),
+        AnyCheckerType(HDRChecker.self),
     ]
 }

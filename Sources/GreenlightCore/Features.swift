@@ -229,6 +229,8 @@ public struct VideoFeatures: Sendable {
     public var proxy: ProxyPicture?
     /// With ``FeatureSet/reference`` and a reference file: this picture and the reference's.
     public var reference: ReferencePair?
+    /// How the picture says it was scanned (its interlace and field-order flags).
+    public var scan: PictureScan = .progressive
     /// True when pictures are missing before this one (a timestamp gap): a run of black or held
     /// pictures does not continue across it.
     public var followsGap = false

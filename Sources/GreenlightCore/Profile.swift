@@ -88,7 +88,7 @@ public struct Profile: Sendable {
     }
 
     /// Names of the built-in profiles, in the order `greenlight profiles` lists them.
-    public static let builtInNames = ["default", "dailies", "delivery", "netflix", "bbc", "ebu-r128", "ci"]
+    public static let builtInNames = ["default", "dailies", "delivery", "hdr10-delivery", "netflix", "bbc", "ebu-r128", "ci"]
 
     /// Style rules of subtitles (timing and layout a style guide sets, not errors in the file).
     static let subtitleStyleCodes = ["subtitle.min-duration", "subtitle.max-duration", "subtitle.min-gap", "subtitle.reading-speed",
@@ -139,10 +139,36 @@ public struct Profile: Sendable {
               gamut.rgb: error
               colour.metadata-conflict: error
               colour.range-mismatch: error
-              colour.hdr-metadata: error
+              hdr.metadata-missing: error
+              hdr.metadata-invalid: error
+              hdr.light-level-mismatch: error
               colour.reference-mismatch: error
               subtitle.overlap: error
             \(subtitleStyleCodes.map { "  \($0): error" }.joined(separator: "\n"))
+            """,
+        // HDR10 masters for streaming platforms: the format as CTA-861.3/UHD Alliance define HDR10
+        // (PQ, BT.2020, 10 bits, ST 2086 + MaxCLL/MaxFALL) and what platforms add (mastering on a
+        // P3-D65 display of 1000 cd/m² or more, colour within P3); the README's HDR section gives each
+        // rule's source.
+        "hdr10-delivery": """
+            name: hdr10-delivery
+            description: HDR10 masters for streaming platforms - PQ, BT.2020, 10 bits, ST 2086 and MaxCLL/MaxFALL present and true to the pictures, graded within P3-D65 on a display of 1000 cd/m² or more; flashing, damage and sync as for delivery.
+            notMeasured: warning
+            severity:
+              hdr.metadata-missing: error
+              hdr.metadata-invalid: error
+              hdr.light-level-mismatch: error
+              hdr.over-mastering-peak: error
+              hdr.outside-p3: error
+              hdr.tag-conflict: error
+              hdr.delivery: error
+              colour.metadata-conflict: error
+              colour.metadata-change: error
+              decode.damaged: error
+              decode.gap: error
+              decode.stream-unreadable: error
+              sync.stream-offset: error
+              sync.drift: error
             """,
         // Netflix's timed-text style guide: the subtitle-timing defaults, and its loudness spec.
         "netflix": """
@@ -186,6 +212,7 @@ public struct Profile: Sendable {
         "bbc": ["loudness": "standard: r128",
                 "subtitle-timing": "max-line-length: 37, max-wpm: 180, max-cps: 100, min-gap: 1s, closed-gaps: true"],
         "ebu-r128": ["loudness": "standard: r128"],
+        "hdr10-delivery": ["hdr": "require-hdr10: true"],
     ]
 
     /// A built-in profile by name (see ``builtInNames``), or nil for another name.

@@ -50,6 +50,7 @@ final class VideoFeatureExtractor {
         let number = frameRate.map { time.frameIndex(at: $0) } ?? ordinal
         var result = VideoFeatures(frameNumber: number, time: time, duration: duration, signal: signal,
                                    isKeyFrame: frame.isKeyFrame, isBlack: false)
+        result.scan = frame.scan
         let signature = frame.colourSignature
         if lastColour?.signature != signature { lastColour = (signature, frame.colour) }
         result.colour = lastColour?.colour

@@ -191,6 +191,11 @@ extension MediaFile {
             s.masteringDisplay = masteringDisplay { cff_stream_mastering_display(st, $0) }
             var cll: UInt32 = 0, fall: UInt32 = 0
             if cff_stream_content_light(st, &cll, &fall) != 0 { s.contentLight = ContentLightLevel(maxCLL: Int(cll), maxFALL: Int(fall)) }
+            var profile: Int32 = 0, level: Int32 = 0, compatibility: Int32 = 0, layers: Int32 = 0
+            if cff_stream_dolby_vision(st, &profile, &level, &compatibility, &layers) != 0 {
+                s.dolbyVision = DolbyVisionConfiguration(profile: Int(profile), level: Int(level), compatibility: Int(compatibility),
+                                                         hasRPU: layers & 1 != 0, hasEnhancementLayer: layers & 2 != 0, hasBaseLayer: layers & 4 != 0)
+            }
         case .audio:
             s.sampleRate = Int(par.sample_rate)
             if par.frame_size > 0 { s.frameSize = Int(par.frame_size) }

@@ -41,6 +41,12 @@ public struct VideoFrame {
                          bytesPerSample: luma.bytesPerSample, bitDepth: luma.bitDepth)
     }
 
+    /// How the frame says it was scanned: progressive, or interlaced with the top or bottom field first.
+    public var scan: PictureScan {
+        guard isInterlaced else { return cff_frame_repeat_fields(raw) > 0 ? .progressiveRepeatingField : .progressive }
+        return cff_frame_top_field_first(raw) != 0 ? .topFieldFirst : .bottomFieldFirst
+    }
+
     /// Changes whenever ``colour`` would: compare it to skip rebuilding an unchanged description.
     public var colourSignature: UInt64 { cff_frame_colour_signature(raw) &+ (colorRange == .full ? 1 : 0) }
 
@@ -57,6 +63,8 @@ public struct VideoFrame {
         colour.masteringDisplay = masteringDisplay { cff_frame_mastering_display(f, $0) }
         var cll: UInt32 = 0, fall: UInt32 = 0
         if cff_frame_content_light(f, &cll, &fall) != 0 { colour.contentLight = ContentLightLevel(maxCLL: Int(cll), maxFALL: Int(fall)) }
+        let dynamic = cff_frame_dynamic_hdr(f)
+        if dynamic != 0 { colour.dynamicMetadata = (dynamic & 1 != 0 ? ["HDR10+"] : []) + (dynamic & 2 != 0 ? ["Dolby Vision"] : []) }
         return colour
     }
 

@@ -121,6 +121,39 @@ public enum Colorimetry {
         }
     }
 
+    /// SMPTE ST 2084 (PQ): display light in cd/m² of a code value 0…1.
+    public static func pqNits(_ v: Double) -> Double {
+        let m1 = 0.1593017578125, m2 = 78.84375, c1 = 0.8359375, c2 = 18.8515625, c3 = 18.6875
+        let p = pow(min(1, max(0, v)), 1 / m2)
+        return 10000 * pow(max(0, p - c1) / (c2 - c3 * p), 1 / m1)
+    }
+
+    /// The PQ code value 0…1 of display light `nits` (ST 2084's inverse EOTF).
+    public static func pqCode(_ nits: Double) -> Double {
+        let m1 = 0.1593017578125, m2 = 78.84375, c1 = 0.8359375, c2 = 18.8515625, c3 = 18.6875
+        let y = pow(min(1, max(0, nits / 10000)), m1)
+        return pow((c1 + c2 * y) / (1 + c3 * y), m2)
+    }
+
+    /// ARIB STD-B67 (HLG): scene light 0…1 of a code value 0…1 (the inverse OETF).
+    public static func hlgScene(_ e: Double) -> Double {
+        let a = 0.17883277, b = 0.28466892, c = 0.55991073
+        let v = min(1, max(0, e))
+        return v <= 0.5 ? v * v / 3 : (exp((v - c) / a) + b) / 12
+    }
+
+    /// The row-major 3×3 matrix taking linear RGB in primaries `from` to linear RGB in `to`.
+    public static func rgbToRGB(from: [(Double, Double)], to: [(Double, Double)]) -> [Double] {
+        let a = rgbToXYZ(from), b = rgbToXYZ(to)
+        // b⁻¹ column by column: solve b · c = e_i.
+        let columns = (0..<3).map { i in solve3(b, (0..<3).map { $0 == i ? 1 : 0 }) }
+        let inverse = (0..<9).map { columns[$0 % 3][$0 / 3] }
+        return (0..<9).map { k in
+            let r = k / 3, c = k % 3
+            return (0..<3).reduce(0) { $0 + inverse[r * 3 + $1] * a[$1 * 3 + c] }
+        }
+    }
+
     /// CIE 1931 xy of red, green, blue and white for FFmpeg's primaries names.
     public static func primaries(_ name: String?) -> [(Double, Double)]? {
         switch name {

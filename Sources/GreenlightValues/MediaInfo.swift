@@ -82,6 +82,8 @@ public struct StreamInfo: Sendable, Hashable, Codable {
     /// HDR metadata the container declares for the stream (frames may carry their own).
     public var masteringDisplay: MasteringDisplay?
     public var contentLight: ContentLightLevel?
+    /// The Dolby Vision configuration the container declares, when it declares one.
+    public var dolbyVision: DolbyVisionConfiguration?
 
     // Audio
     public var sampleRate: Int?

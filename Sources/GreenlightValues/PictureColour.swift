@@ -12,6 +12,9 @@ public struct PictureColour: Sendable, Hashable, Codable {
     public var chromaLocation: String?
     public var masteringDisplay: MasteringDisplay?
     public var contentLight: ContentLightLevel?
+    /// Dynamic HDR metadata the frame carries ("HDR10+" for SMPTE ST 2094-40, "Dolby Vision"
+    /// for an RPU); nil when none.
+    public var dynamicMetadata: [String]?
 
     public init(matrix: String?, primaries: String?, transfer: String?, range: ColorRange, chromaLocation: String?,
                 masteringDisplay: MasteringDisplay? = nil, contentLight: ContentLightLevel? = nil) {
@@ -45,6 +48,29 @@ public struct MasteringDisplay: Sendable, Hashable, Codable {
         self.minLuminance = minLuminance
         self.maxLuminance = maxLuminance
     }
+}
+
+/// A Dolby Vision configuration record as the container declares it (dvcC/dvvC).
+public struct DolbyVisionConfiguration: Sendable, Hashable, Codable {
+    public var profile: Int
+    public var level: Int
+    /// The base layer's signal compatibility: 1 HDR10, 2 SDR, 4 HLG, 0 none (profile 5).
+    public var compatibility: Int
+    public var hasRPU: Bool
+    public var hasEnhancementLayer: Bool
+    public var hasBaseLayer: Bool
+
+    public init(profile: Int, level: Int, compatibility: Int, hasRPU: Bool, hasEnhancementLayer: Bool, hasBaseLayer: Bool) {
+        self.profile = profile
+        self.level = level
+        self.compatibility = compatibility
+        self.hasRPU = hasRPU
+        self.hasEnhancementLayer = hasEnhancementLayer
+        self.hasBaseLayer = hasBaseLayer
+    }
+
+    /// "profile 8.1", "profile 5".
+    public var name: String { compatibility > 0 ? "profile \(profile).\(compatibility)" : "profile \(profile)" }
 }
 
 /// Content light level (CTA-861.3), in cd/m².
@@ -96,4 +122,15 @@ public struct DeclaredColour: Sendable, Hashable, Codable {
         [0: "gbr", 1: "bt709", 4: "fcc", 5: "bt470bg", 6: "smpte170m", 7: "smpte240m", 8: "ycgco", 9: "bt2020nc",
          10: "bt2020c", 11: "smpte2085", 12: "chroma-derived-nc", 13: "chroma-derived-c", 14: "ictcp"][code]
     }
+}
+
+/// How a decoded picture says it was scanned (its interlace and field-order flags).
+public enum PictureScan: String, Sendable, Hashable, Codable {
+    case progressive
+    /// Progressive, with a field to repeat on display (soft telecine's 3:2).
+    case progressiveRepeatingField
+    case topFieldFirst
+    case bottomFieldFirst
+
+    public var isInterlaced: Bool { self == .topFieldFirst || self == .bottomFieldFirst }
 }

@@ -113,15 +113,15 @@ func have(_ name: String) -> Bool {
     @Test func profilesListsEveryBuiltInOnOneLine() throws {
         let r = try greenlight(["profiles"])
         #expect(r.status == 0)
-        let names = r.stdout.split(separator: "\n").prefix(7).map { String($0.split(separator: " ")[0]) }
-        #expect(names == ["default", "dailies", "delivery", "netflix", "bbc", "ebu-r128", "ci"])
+        let names = r.stdout.split(separator: "\n").prefix(8).map { String($0.split(separator: " ")[0]) }
+        #expect(names == ["default", "dailies", "delivery", "hdr10-delivery", "netflix", "bbc", "ebu-r128", "ci"])
     }
 
     /// `profile show` prints YAML that reads back as the same profile, for every built-in.
     @Test func aShownProfileReadsBackTheSame() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        for name in ["default", "dailies", "delivery", "netflix", "bbc", "ebu-r128", "ci"] {
+        for name in ["default", "dailies", "delivery", "hdr10-delivery", "netflix", "bbc", "ebu-r128", "ci"] {
             let shown = try greenlight(["profile", "show", name])
             #expect(shown.status == 0, "\(name): \(shown.stderr)")
             let file = dir.appendingPathComponent("\(name).yaml").path

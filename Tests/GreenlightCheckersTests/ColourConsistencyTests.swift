@@ -123,27 +123,6 @@ import GreenlightEngine
     }
 }
 
-/// HDR10 metadata plausibility, on values whose faults are known.
-@Suite struct HDRMetadataTests {
-    let checker = ColourMetadataChecker(options: .init(OptionValues(defaults: [])), context: CheckContext(path: "x.mp4", media: MediaInfo(path: "x.mp4", container: "mov", streams: [])))
-    let display = MasteringDisplay(red: [0.708, 0.292], green: [0.17, 0.797], blue: [0.131, 0.046], whitePoint: [0.3127, 0.329],
-                                   minLuminance: 0.005, maxLuminance: 1000)
-
-    @Test func plausibleHDR10HasNothingToSay() {
-        #expect(checker.hdrProblems(mastering: display, light: ContentLightLevel(maxCLL: 1000, maxFALL: 400)).isEmpty)
-    }
-
-    @Test func eachFaultIsNamed() {
-        let swapped = checker.hdrProblems(mastering: display, light: ContentLightLevel(maxCLL: 300, maxFALL: 400))
-        #expect(swapped.count == 1 && swapped[0].contains("MaxCLL 300 is below MaxFALL 400"))
-        #expect(checker.hdrProblems(mastering: nil, light: nil).count == 2)
-        var dim = display
-        dim.maxLuminance = 50
-        #expect(checker.hdrProblems(mastering: dim, light: ContentLightLevel(maxCLL: 40, maxFALL: 20)).first?.contains("outside 100-10000") == true)
-        #expect(checker.hdrProblems(mastering: display, light: ContentLightLevel(maxCLL: 4000, maxFALL: 400)).first?.contains("far above") == true)
-    }
-}
-
 /// Gamut and colour metadata on real footage: only what a person with a waveform monitor agrees
 /// with. Reads ../shared/corpora/media, which only the developers' machines have.
 @Suite struct RealFootageLevelTests {

@@ -68,6 +68,49 @@ import GreenlightValues
         }
     }
 
+    /// 2 s at 25 fps of 320 × 180 stripes: `light`/`dark` 8-bit codes, `period` pixels,
+    /// `vertical` (standing) or lying, moving `speed` pixels a picture, within `box` (x, y, w, h) or everywhere.
+    func stripes(period: Int, vertical: Bool = true, speed: Int = 0, light: Int = 235, dark: Int = 16, box: (Int, Int, Int, Int)? = nil, in dir: URL) throws -> String? {
+        let axis = vertical ? "X" : "Y"
+        // Commas inside the filter's expression are escaped for the filtergraph (`\,`).
+        let stripe = "lt(mod(\(axis)+\(speed)*N\\,\(period))\\,\(period / 2))"
+        let inside = box.map { "between(X\\,\($0.0)\\,\($0.0 + $0.2 - 1))*between(Y\\,\($0.1)\\,\($0.1 + $0.3 - 1))" } ?? "1"
+        let lum = "if(\(inside)*\(stripe)\\,\(light)\\,\(dark))"
+        let out = dir.appendingPathComponent("stripes-\(period)-\(vertical)-\(speed)-\(light)-\(box.map { "\($0.2)x\($0.3)" } ?? "full").mp4").path
+        return try ffmpeg(["-f", "lavfi", "-i", "color=c=black:s=320x180:r=25:d=2,format=yuv420p,geq=lum='\(lum)':cb=128:cr=128",
+                           "-c:v", "libx264", "-crf", "12", "-pix_fmt", "yuv420p", out]) ? out : nil
+    }
+
+    @Test func stripesOverTheLimitsAreHarmfulPatterns() throws {
+        try withScratchDirectory("gl-pse") { dir in
+            // Standing still: ten pairs across the screen are over the eight allowed.
+            guard let still = try stripes(period: 32, in: dir) else { return }
+            let f = try #require(check(still).findings.first { $0.code == "pse.pattern" }, "\(check(still).findings.map(\.message))")
+            #expect(f.measurements["pairs"] == 10 && f.severity == .error && f.message.contains("standing still"))
+            #expect((f.measurements["areaPercent"] ?? 0) > 90)
+            #expect(f.startFrame == 0 && f.endFrame == 50)
+            // Seven pairs: within the eight allowed standing still, over the five allowed moving.
+            guard let sevenStill = try stripes(period: 46, in: dir), let sevenMoving = try stripes(period: 46, speed: 3, in: dir) else { return }
+            #expect(!check(sevenStill).findings.contains { $0.code == "pse.pattern" })
+            let moving = try #require(check(sevenMoving).findings.first { $0.code == "pse.pattern" })
+            #expect(moving.measurements["pairs"] == 7 && moving.message.contains("moving"))
+            // Lying stripes: read down the columns.
+            guard let lying = try stripes(period: 18, vertical: false, in: dir) else { return }
+            let l = try #require(check(lying).findings.first { $0.code == "pse.pattern" })
+            #expect(l.measurements["pairs"] == 10 && l.message.contains("lying"))
+        }
+    }
+
+    @Test func stripesUnderTheLimitsAreNot() throws {
+        try withScratchDirectory("gl-pse") { dir in
+            // A fifth of the screen; and dim light stripes (code 60: 4 cd/m², under the 50 the guidance names).
+            guard let small = try stripes(period: 16, box: (0, 0, 143, 80), in: dir),
+                  let dim = try stripes(period: 32, light: 60, in: dir) else { return }
+            #expect(!check(small).findings.contains { $0.code.hasPrefix("pse.") }, "\(check(small).findings.map(\.message))")
+            #expect(!check(dim).findings.contains { $0.code.hasPrefix("pse.") })
+        }
+    }
+
     @Test(arguments: ["moviepy__chaplin.mp4", "moviepy__big_buck_bunny_0_30.webm", "mdnla__crystal.mp4", "mdnie__flower.webm"])
     func realFootageIsNotHarmful(file: String) throws {
         let path = "\(RealFootageFreezeTests.corpus)/\(file)"

@@ -4,14 +4,14 @@ import GreenlightValues
 /// The colour description, read from each place it lives and checked against itself and
 /// against the pictures: missing tags, a container that says one thing and the bitstream
 /// another, tags that change mid-stream or differ between video streams, a range tag the
-/// pictures contradict, and HDR metadata that is missing or implausible.
+/// pictures contradict. HDR metadata is the `hdr` checker's.
 public final class ColourMetadataChecker: Checker {
     public static let description = CheckerDescription(
         id: "colour-metadata", title: "Colour metadata",
-        catches: "Missing colour tags; container (MP4/MOV colr) and bitstream disagreeing; tags changing mid-stream, differing between streams or between files of one run from the same source; a range tag the pictures contradict; HDR10 without plausible mastering and light-level metadata.",
+        catches: "Missing colour tags; container (MP4/MOV colr) and bitstream disagreeing; tags changing mid-stream, differing between streams or between files of one run from the same source; a range tag the pictures contradict.",
         why: "A player, a transcoder or a broadcaster's chain trusts the tags: a wrong matrix or range shifts every colour and crushes or lifts the blacks, and FFmpeg shows only one of two disagreeing tags.",
         defaultSeverity: .warning,
-        codes: ["colour.metadata-missing", "colour.metadata-conflict", "colour.metadata-change", "colour.range-mismatch", "colour.hdr-metadata", "colour.metadata-run"],
+        codes: ["colour.metadata-missing", "colour.metadata-conflict", "colour.metadata-change", "colour.range-mismatch", "colour.metadata-run"],
         options: [])
     public static let features: FeatureSet = [.lumaHistogram]
     /// Its findings are about the whole programme: not run on a time range.
@@ -147,38 +147,7 @@ public final class ColourMetadataChecker: Checker {
             }
         }
 
-        // HDR10: PQ wants mastering-display and content-light metadata, and plausible values.
-        if (frame?.transfer ?? video.colorTransfer) == "smpte2084" {
-            let mastering = frame?.masteringDisplay ?? video.masteringDisplay
-            let light = frame?.contentLight ?? video.contentLight
-            findings += hdrProblems(mastering: mastering, light: light).map { finding("colour.hdr-metadata", .warning, $0) }
-        }
         return CheckerResult(findings: findings)
-    }
-
-    /// What is missing or implausible in HDR10 metadata, in words.
-    func hdrProblems(mastering: MasteringDisplay?, light: ContentLightLevel?) -> [String] {
-        var problems: [String] = []
-        if let m = mastering {
-            if let lo = m.minLuminance, let hi = m.maxLuminance {
-                if hi < 100 || hi > 10000 { problems.append("mastering display peak \(formatNumber(hi)) cd/m² is outside 100-10000") }
-                if lo >= hi { problems.append("mastering display minimum \(formatNumber(lo)) cd/m² is not below its peak") }
-                if let l = light, Double(l.maxCLL) > hi * 1.5 {
-                    problems.append("MaxCLL \(l.maxCLL) cd/m² is far above the mastering display's peak \(formatNumber(hi)) cd/m²")
-                }
-            } else {
-                problems.append("mastering display metadata has no luminance range")
-            }
-        } else {
-            problems.append("PQ (HDR10) without mastering display metadata (SMPTE ST 2086)")
-        }
-        if let l = light {
-            if l.maxCLL < l.maxFALL { problems.append("MaxCLL \(l.maxCLL) is below MaxFALL \(l.maxFALL): the brightest pixel cannot be dimmer than the brightest frame average") }
-            if l.maxCLL > 10000 { problems.append("MaxCLL \(l.maxCLL) cd/m² is beyond PQ's 10000") }
-        } else {
-            problems.append("PQ (HDR10) without content light level metadata (MaxCLL, MaxFALL)")
-        }
-        return problems
     }
 
     static func describe(_ c: PictureColour) -> String {

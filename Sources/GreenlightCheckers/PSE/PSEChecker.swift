@@ -8,9 +8,11 @@ import GreenlightValues
 /// screen and frame by frame, in cd/m² on the display the standard assumes.
 ///
 /// The picture is read as 16 × 9 regions: each region's mean Y′ (from the luma thumbnail) and
-/// Cb, Cr (the shared chroma thumbnail) give its R′G′B′ (through the picture's own matrix), and its luminance on an SDR
-/// display per BT.1886 (γ 2.4, white 200 cd/m²: 20 cd/m² is the standard's 0.1 of relative
-/// luminance). A region makes a transition when its luminance moves 20 cd/m² or more from its
+/// Cb, Cr (the shared chroma thumbnail) give its R′G′B′ (through the picture's own matrix), and
+/// its luminance on the display the picture is made for: SDR on BT.1886's (γ 2.4, white
+/// 200 cd/m²: 20 cd/m² is the standard's 0.1 of relative luminance); PQ as ST 2084 states it,
+/// in absolute cd/m²; HLG on BT.2100's reference display (1000 cd/m², system gamma 1.2). HDR's
+/// red rule reads the components' light as the R′G′B′ that SDR display would need. A region makes a transition when its luminance moves 20 cd/m² or more from its
 /// last extreme, against the direction of its previous transition, with the darker state under
 /// 160 cd/m²; a red transition when its redness ((R′ − G′ − B′) × 320, R′ / (R′ + G′ + B′) ≥ 0.8
 /// in one of the states) moves by 20 or more. A frame carries a flash transition when the
@@ -18,18 +20,22 @@ import GreenlightValues
 /// (seven transitions or more) in any one second. Flashing within those limits that goes on for
 /// more than 5 s is a warning, as the guidance asks.
 ///
-/// Not measured yet: regular patterns (stripes), and HDR (PQ, HLG) pictures, whose display
-/// model differs: said in the summary and as not measured, never passed silently.
+/// Regular patterns come from ``PatternAnalyzer`` (stripes in any orientation, their pairs, area,
+/// light and whether they stand still): harmful over a quarter of the screen with light stripes
+/// over 50 cd/m² for half a second or more, when they have more than five light-dark pairs and
+/// move, change or flash, or more than eight standing still.
 public final class PSEChecker: Checker {
     public static let description = CheckerDescription(
         id: "pse", title: "Flashing (PSE)",
-        catches: "Flashes that can trigger photosensitive seizures: more than three general (luminance) or red flashes in any second over a quarter of the screen or more (ITU-R BT.1702-2, Ofcom), and flashing within the limits that goes on for more than 5 s.",
+        catches: "Flashes that can trigger photosensitive seizures: more than three general (luminance) or red flashes in any second over a quarter of the screen or more (ITU-R BT.1702-2, Ofcom), on SDR, PQ and HLG pictures; regular striped patterns over a quarter of the screen with more than five light-dark pairs (eight standing still); flashing within the limits that goes on for more than 5 s.",
         why: "Broadcasters must not air harmful flashing (Ofcom, BT.1702); a flagged master is rejected before transmission, or worse, is not.",
         defaultSeverity: .error,
-        codes: ["pse.flash", "pse.red-flash", "pse.extended"],
+        codes: ["pse.flash", "pse.red-flash", "pse.pattern", "pse.extended"],
         options: [])
     public static let features: FeatureSet = [.thumbnail]
-    public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [.picture(ChromaThumbnailAnalyzer.self)] }
+    public static func analyzers(_ options: Options) -> [AnalyzerRequest] {
+        [.picture(ChromaThumbnailAnalyzer.self), .picture(PatternAnalyzer.self)]
+    }
     /// Its findings count flashes over whole seconds: not run on a time range.
     public static var needsWholeProgramme: Bool { true }
 
@@ -46,6 +52,14 @@ public final class PSEChecker: Checker {
     /// More than three flashes a second: seven transitions or more in one second.
     static let harmfulTransitions = 7
     static let extendedSeconds = 5.0
+    /// Patterns: over a quarter of the screen, light stripes over 50 cd/m², for 0.5 s or more;
+    /// more than five pairs when they move, change or flash, more than eight when they stand still.
+    static let patternLight = 50.0, patternSeconds = 0.5, movingPairs = 5, stationaryPairs = 8
+
+    /// A run of pictures whose pattern is over the limits, and its worst picture's pattern.
+    struct PatternRun {
+        var start: MediaTime, end: MediaTime, worst: PatternAnalyzer.Pattern
+    }
 
     private let context: CheckContext
     private var luminance = RegionTracker(threshold: PSEChecker.transition, darkLimit: PSEChecker.darkLimit)
@@ -53,30 +67,53 @@ public final class PSEChecker: Checker {
     /// Frame-level transitions: time, the share of the screen, and the frame's end.
     private var luminanceEvents: [(time: MediaTime, area: Double)] = []
     private var redEvents: [(time: MediaTime, area: Double)] = []
-    private var change = SeriesBuilder(span: 1)
+    private var change: SeriesBuilder
     private var previousLuminance: [Double]?
     private var frames = 0
-    private var hdr: String?
+    private var patternRuns: [PatternRun] = []
+    private var openPattern: PatternRun?
+    private var widestPattern: PatternAnalyzer.Pattern?
+    /// PQ or HLG, once a picture says so.
+    private var transfer: String?
 
     public init(options: Options, context: CheckContext) {
         self.context = context
+        // A point a picture, until a long programme's points merge.
+        change = SeriesBuilder(span: context.frameRate.map { 1 / $0.doubleValue } ?? 0.04)
     }
 
     public func consume(frame: FrameRecord) {
-        if hdr == nil, let t = frame.features.colour?.transfer, t == "smpte2084" || t == "arib-std-b67" { hdr = t }
-        guard hdr == nil, let thumb = frame.features.thumbnail else { return }
+        if transfer == nil, let t = frame.features.colour?.transfer, t == "smpte2084" || t == "arib-std-b67" { transfer = t }
+        consumePattern(frame.value(PatternAnalyzer.self), frame.features)
+        guard let thumb = frame.features.thumbnail else { return }
         let chroma = frame.value(ChromaThumbnailAnalyzer.self).blocks
         let n = Self.columns * Self.rows
         guard chroma.count == 2 * n else { return }
         let luma = Self.regions(thumb)
-        // The picture's own matrix (untagged: BT.709 above 576 lines, BT.601 at or below).
-        let k = Colorimetry.lumaCoefficients(frame.features.colour?.matrix, height: context.video?.height ?? thumb.height * 32)
+        // The picture's own matrix (untagged: BT.709 above 576 lines, BT.601 at or below; BT.2020's for HDR).
+        let matrix = frame.features.colour?.matrix ?? (transfer != nil ? "bt2020nc" : nil)
+        let k = Colorimetry.lumaCoefficients(matrix, height: context.video?.height ?? thumb.height * 32)
         var lum = [Double](repeating: 0, count: n), redness = [Double](repeating: 0, count: n), saturated = [Bool](repeating: false, count: n)
         for i in 0..<n {
             // Chroma is in percent of its whole excursion (224 codes at 8 bits): Pb, Pr = ±0.5 at ±50 %.
             let c = Colorimetry.rgb(y: Double(luma[i]) / 100, pb: Double(chroma[i]) / 100, pr: Double(chroma[n + i]) / 100, kr: k.kr, kb: k.kb)
-            let r = min(1, max(0, c.r)), g = min(1, max(0, c.g)), b = min(1, max(0, c.b))
-            lum[i] = Self.white * (0.2126 * pow(r, 2.4) + 0.7152 * pow(g, 2.4) + 0.0722 * pow(b, 2.4))
+            var r = min(1, max(0, c.r)), g = min(1, max(0, c.g)), b = min(1, max(0, c.b))
+            switch transfer {
+            case "smpte2084":
+                // Absolute: each component's display light, BT.2020's luminance weights.
+                let lr = Colorimetry.pqNits(r), lg = Colorimetry.pqNits(g), lb = Colorimetry.pqNits(b)
+                lum[i] = 0.2627 * lr + 0.6780 * lg + 0.0593 * lb
+                (r, g, b) = Self.sdrEquivalent(lr, lg, lb)
+            case "arib-std-b67":
+                // BT.2100's reference display: 1000 cd/m², system gamma 1.2.
+                let sr = Colorimetry.hlgScene(r), sg = Colorimetry.hlgScene(g), sb = Colorimetry.hlgScene(b)
+                let ys = 0.2627 * sr + 0.6780 * sg + 0.0593 * sb
+                let gain = ys > 0 ? 1000 * pow(ys, 0.2) : 0
+                lum[i] = gain * ys
+                (r, g, b) = Self.sdrEquivalent(gain * sr, gain * sg, gain * sb)
+            default:
+                lum[i] = Self.white * (0.2126 * pow(r, 2.4) + 0.7152 * pow(g, 2.4) + 0.0722 * pow(b, 2.4))
+            }
             redness[i] = max(0, r - g - b) * 320
             saturated[i] = r + g + b > 0 && r / (r + g + b) >= Self.redRatio
         }
@@ -92,6 +129,42 @@ public final class PSEChecker: Checker {
         }
         previousLuminance = lum
         frames += 1
+    }
+
+    private func consumePattern(_ pattern: PatternAnalyzer.Pattern?, _ f: VideoFeatures) {
+        if let p = pattern, p.area > (widestPattern?.area ?? 0) { widestPattern = p }
+        guard let p = pattern, p.area > Self.area, p.lightest > Self.patternLight,
+              // Not known to move (a first picture): held to the stationary limit.
+              p.pairs > (p.stationary == false ? Self.movingPairs : Self.stationaryPairs) else {
+            if let o = openPattern { patternRuns.append(o); openPattern = nil }
+            return
+        }
+        if var o = openPattern, !f.followsGap {
+            o.end = f.end
+            if p.area * Double(p.pairs) > o.worst.area * Double(o.worst.pairs) || (o.worst.stationary == nil && p.stationary != nil) { o.worst = p }
+            openPattern = o
+        } else {
+            if let o = openPattern { patternRuns.append(o) }
+            openPattern = PatternRun(start: f.time, end: f.end, worst: p)
+        }
+    }
+
+    private func patternFinding(_ r: PatternRun) -> Finding {
+        let p = r.worst
+        let lines = p.orientation == "vertical" ? "upright or leaning" : "lying"
+        let limit = p.stationary == false ? Self.movingPairs : Self.stationaryPairs
+        return context.finding(
+            checker: Self.description.id, code: "pse.pattern", severity: .error, placement: nil, start: r.start, end: r.end,
+            message: "A regular pattern of \(p.pairs) light-dark pairs of \(lines) stripes (\(formatNumber(p.lightest, decimals: 0)) against \(formatNumber(p.darkest, decimals: 0)) cd/m², every \(formatNumber(p.period, decimals: 0)) pixels) over \(formatNumber(p.area * 100, decimals: 0)) % of the screen from \(context.label(r.start)) to \(context.label(r.end)); \(p.stationary == false ? "moving or changing" : "standing still"), more than \(limit) pairs over a quarter of the screen is harmful (ITU-R BT.1702, Ofcom). Reduce the contrast, the area or the number of stripes.",
+            measurements: ["pairs": Double(p.pairs), "areaPercent": p.area * 100, "lightest": p.lightest, "darkest": p.darkest,
+                           "periodPixels": p.period, "seconds": (r.end - r.start).seconds])
+    }
+
+    /// HDR components' display light (cd/m²) as the R′, G′, B′ an SDR display at 200 cd/m² would
+    /// need to show it (capped at its white), for the red rule, which is stated on SDR signals.
+    static func sdrEquivalent(_ r: Double, _ g: Double, _ b: Double) -> (Double, Double, Double) {
+        func code(_ l: Double) -> Double { pow(min(1, max(0, l / white)), 1 / 2.4) }
+        return (code(r), code(g), code(b))
     }
 
     /// The luma thumbnail (32 × 32-sample blocks) averaged into the 16 × 9 regions; a region
@@ -118,11 +191,8 @@ public final class PSEChecker: Checker {
     }
 
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
-        var summary: [String: SummaryValue] = ["display": .text("SDR, BT.1886 γ 2.4, white 200 cd/m²"), "regions": .text("16 × 9")]
-        if let hdr {
-            summary["note"] = .text("not measured: an HDR picture (\(hdr)) needs the PQ or HLG display model, not built yet")
-            return CheckerResult(findings: [], summary: summary, notMeasured: "the picture is HDR (\(hdr)); flashing is measured on SDR pictures only so far")
-        }
+        let display = transfer == "smpte2084" ? "HDR PQ (SMPTE ST 2084), absolute" : transfer == "arib-std-b67" ? "HDR HLG on BT.2100's reference display, 1000 cd/m², γ 1.2" : "SDR, BT.1886 γ 2.4, white 200 cd/m²"
+        var summary: [String: SummaryValue] = ["display": .text(display), "regions": .text("16 × 9")]
         var findings: [Finding] = []
         let general = Self.stretches(luminanceEvents)
         let reds = Self.stretches(redEvents)
@@ -137,7 +207,11 @@ public final class PSEChecker: Checker {
         summary["maxFlashesPerSecond"] = .number(max(general.maxRate, reds.maxRate) / 2)
         summary["flashTransitions"] = .integer(Int64(luminanceEvents.count))
         summary["redTransitions"] = .integer(Int64(redEvents.count))
-        summary["note"] = .text("regular patterns (stripes) are not measured yet")
+        if let o = openPattern { patternRuns.append(o); openPattern = nil }
+        for r in patternRuns where (r.end - r.start).seconds >= Self.patternSeconds { findings.append(patternFinding(r)) }
+        if let p = widestPattern {
+            summary["widestPattern"] = .text("\(p.pairs) pairs of \(p.orientation) stripes over \(formatNumber(p.area * 100, decimals: 0)) % of the screen, \(formatNumber(p.lightest, decimals: 0)) against \(formatNumber(p.darkest, decimals: 0)) cd/m²")
+        }
         let points = change.points
         let series = points.isEmpty ? [] : [Series(id: "pse.luminance-change", checker: Self.description.id,
                                                    title: "Luminance change per frame (mean over the screen)", unit: "cd/m²", points: points,
