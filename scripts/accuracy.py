@@ -47,9 +47,13 @@ CODES = {
     "reference": ["colour.reference-mismatch"],
     "gamut": ["gamut.luma", "gamut.rgb"],
     "flashing": ["pse.flash", "pse.red-flash"],
+    "glitches": ["picture.blockiness", "picture.interlaced", "picture.field-order", "picture.cadence-break"],
+    "hdr metadata": ["hdr.metadata-missing", "hdr.light-level-mismatch", "hdr.over-mastering-peak", "hdr.metadata-invalid"],
+    "hdr levels": [],
     "loudness": [],
 }
-CHECKER_ID = {"subtitle sync": "subtitle-timing", "shot outlier": "colour-consistency", "reference": "colour-reference", "flashing": "pse"}
+CHECKER_ID = {"subtitle sync": "subtitle-timing", "shot outlier": "colour-consistency", "reference": "colour-reference", "flashing": "pse",
+              "glitches": "picture", "hdr metadata": "hdr", "hdr levels": "hdr"}
 # The confidence bins of the calibration tables, and what "right" means for an estimate.
 BINS = [(0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0001)]
 
@@ -280,6 +284,108 @@ def flashing_cases(skipped):
     return cases
 
 
+def glitch_cases(skipped):
+    """Real footage with a glitch made in: pictures 40-90 from a starved encode of themselves
+    (MPEG-2 at q 31, H.264 at QP 45 without its deblocking), the pictures woven into fields
+    (interlaced, flagged progressive), woven and flagged with the wrong field order, telecined 3:2
+    with two pictures cut after telecine at picture 125; and the footage as it is."""
+    cases = []
+    clips = present(["moviepy__chaplin.mp4", "mdnie__flower.webm", "moviepy__big_buck_bunny_0_30.webm", "mdnla__crystal.mp4",
+                     "mdnie__friday.mp4", "autoed__example.mp4"], "visual glitches on real footage", skipped)
+    for clip in clips:
+        src = corpus(clip)
+        rate = fps(src)
+        trim = ["-t", "5", "-an"]
+        clean = ffmpeg_made("mp4", src, trim + [*H264, "-crf", "16", "-preset", "veryfast"])
+        cases.append(Case("glitches", f"{clip} as it is", clean, {"events": []}, ["--checkers", "picture"], clip, "5 s re-encoded"))
+        if clip not in ("moviepy__chaplin.mp4", "mdnie__flower.webm", "moviepy__big_buck_bunny_0_30.webm"):
+            continue
+        start, end = 40 / rate, 91 / rate
+        for name, starved in (("MPEG-2 q 31", ["-c:v", "mpeg2video", "-q:v", "31"]), ("H.264 QP 45, no deblocking", ["-c:v", "libx264", "-qp", "45", "-x264-params", "no-deblock=1"])):
+            bad = ffmpeg_made("mpg" if "MPEG" in name else "mp4", clean, starved)
+            made = ffmpeg_made("mp4", clean, ["-filter_complex", "[0:v][1:v]overlay=enable='between(n,40,90)'", *H264, "-crf", "16", "-preset", "veryfast"],
+                               inputs_after=["-i", bad])
+            cases.append(Case("glitches", f"{clip} pictures 40-90 starved ({name})", made, {"events": [[start, end]]}, ["--checkers", "picture"], clip,
+                              f"pictures 40-90 from a {name} encode"))
+        if clip == "moviepy__big_buck_bunny_0_30.webm":
+            continue
+        # Pictures read as fields at twice the rate and woven, top field first: interlaced content.
+        weave = f"setpts=N/({2 * rate})/TB,interlace=scan=tff:lowpass=0"
+        woven = ffmpeg_made("mp4", src, trim + ["-vf", weave, "-r", str(rate), *H264, "-crf", "16", "-preset", "veryfast"])
+        cases.append(Case("glitches", f"{clip} woven into fields, flagged progressive", woven, {"events": [[0, 2.5]]}, ["--checkers", "picture"], clip,
+                          "interlaced content, progressive flags"))
+        wrong = ffmpeg_made("mp4", src, trim + ["-vf", weave + ",setfield=bff", "-r", str(rate), *H264, "-crf", "16", "-preset", "veryfast",
+                                                "-flags", "+ilme+ildct"])
+        cases.append(Case("glitches", f"{clip} woven top field first, flagged bottom field first", wrong, {"events": [[0, 2.5]]}, ["--checkers", "picture"], clip,
+                          "field order flag against the content"))
+        # 3:2 pulldown from the pictures read as 23.976 film; the second part loses its first two
+        # pictures: the cadence moves at picture 125.
+        film = ffmpeg_made("mp4", src, ["-an", "-vf", "setpts=N/(24000/1001)/TB", "-r", "24000/1001", *H264, "-crf", "12", "-preset", "veryfast"])
+        graph = ("[0:v]split[a][b];[a]trim=start_frame=0:end_frame=100,setpts=PTS-STARTPTS,telecine=first_field=t:pattern=23[ta];"
+                 "[b]trim=start_frame=100:end_frame=180,setpts=PTS-STARTPTS,telecine=first_field=t:pattern=23,trim=start_frame=2,setpts=PTS-STARTPTS[tb];"
+                 "[ta][tb]concat=n=2:v=1[out]")
+        pulled = ffmpeg_made("mp4", film, ["-filter_complex", graph, "-map", "[out]", *H264, "-crf", "16", "-preset", "veryfast"])
+        at = 125 * 1001 / 30000
+        cases.append(Case("glitches", f"{clip} telecined 3:2, cut after telecine at picture 125", pulled,
+                          {"events": [[0, 4], [at - 0.5 / 30, at + 1 / 30]]}, ["--checkers", "picture"], clip, "telecine, then an edit"))
+    return cases
+
+
+def zimg_levels(path):
+    """MaxCLL and MaxFALL as zimg computes them (FFmpeg's zscale to linear light, every pixel's
+    largest component), cached beside the made media."""
+    cache = path + ".levels.json"
+    if os.path.exists(cache):
+        return tuple(json.load(open(cache)))
+    import array
+    w, h = [int(v) for v in subprocess.run(["ffprobe", "-v", "error", "-select_streams", "v:0", "-show_entries", "stream=width,height",
+                                             "-of", "csv=p=0", path], capture_output=True, text=True, check=True).stdout.strip().split(",")[:2]]
+    raw = subprocess.run(["ffmpeg", "-nostdin", "-v", "error", "-i", path, "-vf", "zscale=t=linear:npl=10000:f=point,format=gbrpf32le",
+                          "-f", "rawvideo", "-"], capture_output=True, check=True).stdout
+    samples = array.array("f")
+    samples.frombytes(raw)
+    plane = w * h
+    cll, fall = 0.0, 0.0
+    for i in range(len(samples) // (3 * plane)):
+        base = 3 * plane * i
+        g, b, r = samples[base:base + plane], samples[base + plane:base + 2 * plane], samples[base + 2 * plane:base + 3 * plane]
+        levels = list(map(max, g, b, r))
+        cll = max(cll, max(levels) * 10000)
+        fall = max(fall, sum(levels) / plane * 10000)
+    json.dump([cll, fall], open(cache, "w"))
+    return cll, fall
+
+
+def hdr_cases(skipped):
+    """Real footage taken to 10-bit PQ in BT.2020 by zscale (its white at 1000 or 203 cd/m²),
+    x265 CRF 14: MaxCLL and MaxFALL against zimg's on the same file (within 1 %; zimg's nearest
+    chroma sample, `f=point`); and the flower clip with the metadata right (its measured levels, a
+    4000 cd/m² mastering display: its saturated colours pass 2000), wrong (MaxCLL and MaxFALL half
+    of them, a mastering display of 400 cd/m²) and missing."""
+    cases = []
+    for clip, white in (("moviepy__chaplin.mp4", 1000), ("mdnie__flower.webm", 1000), ("moviepy__big_buck_bunny_0_30.webm", 203)):
+        if not present([clip], "HDR levels on real footage", skipped):
+            continue
+        src = corpus(clip)
+        pq = ["-t", "2", "-an", "-vf", f"scale=480:-2,zscale=tin=709:pin=709:min=709:t=smpte2084:p=2020:m=2020_ncl:npl={white},format=yuv420p10le",
+              "-c:v", "libx265", "-crf", "14", "-x265-params", "log-level=error", "-color_primaries", "bt2020", "-color_trc", "smpte2084", "-colorspace", "bt2020nc"]
+        made = ffmpeg_made("mp4", src, pq)
+        cll, fall = zimg_levels(made)
+        cases.append(Case("hdr levels", f"{clip} to PQ, white at {white} cd/m²", made, {"levels": [cll, fall]}, ["--checkers", "hdr"], clip,
+                          f"zscale to PQ BT.2020 (white {white} cd/m²), x265"))
+        if clip != "mdnie__flower.webm":
+            continue
+        display = "master-display=G(8500,39850)B(6550,2300)R(35400,14600)WP(15635,16450)L({},50)"
+        for name, params, events in (("metadata right", f"{display.format(40000000)}:max-cll={round(cll)},{round(fall)}", []),
+                                     ("metadata wrong", f"{display.format(4000000)}:max-cll={round(cll / 2)},{round(fall / 2)}", [[0, 2]]),
+                                     ("metadata missing", "", [[0, 2]])):
+            x265 = "log-level=error" + (":hdr10=1:" + params if params else "")
+            args = pq[:pq.index("-x265-params") + 1] + [x265] + pq[pq.index("-x265-params") + 2:]
+            m = ffmpeg_made("mp4", src, args)
+            cases.append(Case("hdr metadata", f"{clip} PQ, {name}", m, {"events": events}, ["--checkers", "hdr"], clip, name))
+    return cases
+
+
 def colour_cases(skipped):
     cases = []
     bbb = corpus("moviepy__big_buck_bunny_0_30.webm")
@@ -428,6 +534,17 @@ def judge(case, report, relative):
             result["false"] = len(flagged)
             if measured is not None and e.get("inTolerance"):
                 result["errors"].append(abs(measured - e["offset"]))
+    elif "levels" in e:
+        summary = report["summaries"].get("hdr", {})
+        got = [summary.get("maxCLL"), summary.get("maxFALL")]
+        if None in got:
+            result["missed"] = 1
+            result["detail"] = "no levels"
+        else:
+            errors = [abs(g / w - 1) for g, w in zip(got, e["levels"])]
+            result["errors"] += errors
+            result["found" if max(errors) <= 0.01 else "missed"] = 1
+            result["detail"] = f"MaxCLL {got[0]:.1f} for {e['levels'][0]:.1f}, MaxFALL {got[1]:.1f} for {e['levels'][1]:.1f}"
     elif "key" in e:
         summary = report["summaries"].get("loudness", {})
         value = summary.get(e["key"])
@@ -461,7 +578,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
     skipped = []
-    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, flashing_cases, loudness_cases]
+    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, flashing_cases, glitch_cases, hdr_cases, loudness_cases]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         cases = [c for batch in pool.map(lambda m: m(skipped), makers) for c in batch]
     if args.only:
@@ -496,10 +613,10 @@ def main():
         if checker not in rows:
             continue
         row = rows[checker]
-        unit = "LU" if checker == "loudness" else "ms"
-        scale = 1 if checker == "loudness" else 1000
+        unit = "LU" if checker == "loudness" else "%" if checker == "hdr levels" else "ms"
+        scale = 1 if checker == "loudness" else 100 if checker == "hdr levels" else 1000
         errs = row["errors"]
-        digits = 3 if checker == "loudness" else 1
+        digits = 3 if checker in ("loudness", "hdr levels") else 1
         timing = f"{statistics.median(errs) * scale:.{digits}f} / {max(errs) * scale:.{digits}f} {unit}" if errs else "—"
         calib, high = calibration(row["calibration"]) if row["calibration"] else ([], (0, 0))
         calib_text = f"≥0.8: {high[0]}/{high[1]} right" if high[1] else ("—" if not row["calibration"] else "none ≥0.8")

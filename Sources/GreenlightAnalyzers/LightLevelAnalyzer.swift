@@ -6,9 +6,10 @@ import GreenlightValues
 /// MaxCLL and MaxFALL: each pixel's light level is the largest of its linear R, G and B in
 /// cd/m²; the picture's peak is the largest of those, its average their mean over every pixel.
 ///
-/// Every pixel is read (a peak is one pixel): Y′ with the chroma sample that covers it (the
-/// nearest, no interpolation that could overshoot), through the picture's matrix (BT.2020's when
-/// untagged) to R′G′B′. PQ (SMPTE ST 2084) is absolute: the largest of R′, G′, B′ through the
+/// Every pixel is read (a peak is one pixel): Y′ with the chroma where it sits (the sample at
+/// its place, or the mean of the two it lies halfway between as the siting says: left-sited
+/// 4:2:0, the default, puts odd columns between two; never an interpolation that could
+/// overshoot), through the picture's matrix (BT.2020's when untagged) to R′G′B′. PQ (SMPTE ST 2084) is absolute: the largest of R′, G′, B′ through the
 /// EOTF is the pixel's level, since the EOTF rises. HLG (ARIB STD-B67) is relative: read on
 /// BT.2100's reference display, 1000 cd/m² with system gamma 1.2 (the OOTF scales each pixel's
 /// scene light by its scene luminance to the power 0.2). Levels go into a histogram of 1024
@@ -80,7 +81,7 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
         let checkP3 = colour?.primaries == "bt2020"
         var scan = Scan(table: table(for: transfer), hlg: transfer == "arib-std-b67", toP3: toP3, checkP3: checkP3,
                         yScale: 1 / (white - black), yOffset: black, cScale: 1 / excursion, cOffset: mid,
-                        kr: Float(k.kr), kb: Float(k.kb), shiftX: shiftX, shiftY: shiftY)
+                        kr: Float(k.kr), kb: Float(k.kb), shiftX: shiftX, shiftY: shiftY, siting: colour?.chromaLocation)
         if luma.bytesPerSample == 2 { scan.run(luma, cb, cr, UInt16.self) } else { scan.run(luma, cb, cr, UInt8.self) }
         let pixels = Double(luma.width * luma.height)
         let peak = transfer == "smpte2084" ? Colorimetry.pqNits(Double(scan.peakCode)) : Double(scan.peakLevel)
@@ -104,6 +105,8 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
         let yScale: Float, yOffset: Float, cScale: Float, cOffset: Float
         let kr: Float, kb: Float
         let shiftX: Int, shiftY: Int
+        /// Chroma sited on even columns (rows): odd ones take the mean of the two around them.
+        let betweenColumns: Bool, betweenRows: Bool
         var sum = 0.0
         var histogram = [UInt32](repeating: 0, count: LightLevelAnalyzer.bins)
         var peakCode: Float = -1
@@ -114,10 +117,13 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
         private var binEdges: [Float] = []
 
         init(table: [Float], hlg: Bool, toP3: [Float], checkP3: Bool, yScale: Float, yOffset: Float, cScale: Float, cOffset: Float,
-             kr: Float, kb: Float, shiftX: Int, shiftY: Int) {
+             kr: Float, kb: Float, shiftX: Int, shiftY: Int, siting: String?) {
             self.table = table; self.hlg = hlg; self.toP3 = toP3; self.checkP3 = checkP3
             self.yScale = yScale; self.yOffset = yOffset; self.cScale = cScale; self.cOffset = cOffset
             self.kr = kr; self.kb = kb; self.shiftX = shiftX; self.shiftY = shiftY
+            // Unspecified siting is MPEG-2's and HEVC's default: left.
+            betweenColumns = shiftX == 1 && [nil, "left", "topleft", "unknown"].contains(siting)
+            betweenRows = shiftY == 1 && siting == "topleft"
             if hlg { binEdges = (0..<LightLevelAnalyzer.bins).map { Float(Colorimetry.pqNits(Double($0) / Double(LightLevelAnalyzer.bins))) } }
         }
 
@@ -140,14 +146,22 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
                 for y in 0..<luma.height {
                     let yRow = (luma.baseAddress + y * luma.bytesPerRow).assumingMemoryBound(to: S.self)
                     let cy = min(cb.height - 1, y >> shiftY)
+                    // Co-sited vertically (top-left siting): an odd line lies between two chroma lines.
+                    let cy2 = betweenRows && y & 1 == 1 ? min(cb.height - 1, cy + 1) : cy
                     let cbRow = (cb.baseAddress + cy * cb.bytesPerRow).assumingMemoryBound(to: S.self)
                     let crRow = (cr.baseAddress + cy * cr.bytesPerRow).assumingMemoryBound(to: S.self)
+                    let cbRow2 = (cb.baseAddress + cy2 * cb.bytesPerRow).assumingMemoryBound(to: S.self)
+                    let crRow2 = (cr.baseAddress + cy2 * cr.bytesPerRow).assumingMemoryBound(to: S.self)
                     let sampleP3 = checkP3 && y % 4 == 0
                     var rowSum: Float = 0
                     for x in 0..<luma.width {
                         let cx = min(cb.width - 1, x >> shiftX)
+                        // Co-sited horizontally (left siting): an odd column lies between two chroma samples.
+                        let cx2 = betweenColumns && x & 1 == 1 ? min(cb.width - 1, cx + 1) : cx
                         let yv = (Float(yRow[x]) - yOffset) * yScale
-                        let u = (Float(cbRow[cx]) - cOffset) * cScale, v = (Float(crRow[cx]) - cOffset) * cScale
+                        let cbSum = Float(cbRow[cx]) + Float(cbRow[cx2]) + Float(cbRow2[cx]) + Float(cbRow2[cx2])
+                        let crSum = Float(crRow[cx]) + Float(crRow[cx2]) + Float(crRow2[cx]) + Float(crRow2[cx2])
+                        let u = (cbSum * 0.25 - cOffset) * cScale, v = (crSum * 0.25 - cOffset) * cScale
                         let r = yv + rv * v, g = yv + gu * u + gv * v, b = yv + bu * u
                         let level: Float
                         var lr: Float = 0, lg: Float = 0, lb: Float = 0

@@ -6,19 +6,19 @@ import GreenlightValues
 /// Ofcom): clearly discernible light-dark pairs of stripes, how many, over how much of the
 /// screen, how bright, and whether they stand still.
 ///
-/// Stripes in any orientation cross either rows or columns, so both are read: 48 evenly spaced
-/// rows (for stripes standing up or leaning) and 48 columns (for stripes lying down), every
+/// Stripes in any orientation cross either rows or columns, so both are read: 32 evenly spaced
+/// rows (for stripes standing up or leaning) and 32 columns (for stripes lying down), every
 /// sample of each, as display light (the picture's transfer: BT.1886 at 200 cd/m² for SDR, PQ,
 /// HLG at 1000 cd/m²; Y′ alone: stripes that matter are light against dark). Along a line the
 /// light's turning points are found with a 20 cd/m² hysteresis (a light-dark step a viewer sees,
 /// the flash threshold); a run of light stripes whose spacing stays within ±25 % of the run's
-/// median is a regular pattern on that line, its pairs the number of periods. A picture's pattern
+/// mean spacing is a regular pattern on that line, its pairs the number of light stripes. A picture's pattern
 /// is the orientation whose runs of more than five pairs cover more of the screen (each run
 /// standing for its line's share). It stands still when its light stripes are where they were
 /// on the previous picture (within a sample).
 public final class PatternAnalyzer: PictureAnalyzer {
     public static let id = "pattern"
-    static let lines = 48
+    static let lines = 32
     /// A turning point needs the light to move this far back (cd/m²).
     static let swing: Float = 20
     /// Regular: each period within this share of the run's median.
@@ -52,6 +52,9 @@ public final class PatternAnalyzer: PictureAnalyzer {
     private var tableKey = ""
     /// The previous picture's light-stripe positions, per scanned line and orientation.
     private var previousPeaks: [String: [[Int]]] = [:]
+    /// The lines' display light, and turning points, reused picture to picture.
+    private var rowLight: [Float] = [], columnLight: [Float] = []
+    private var peakBuffer: [(at: Int, value: Float)] = [], troughBuffer: [(at: Int, value: Float)] = []
 
     public init(parameters: NoParameters, context: CheckContext) {}
 
@@ -77,25 +80,38 @@ public final class PatternAnalyzer: PictureAnalyzer {
         let t = light(for: picture.features.signal, transfer: picture.features.colour?.transfer)
         var best: Pattern?
         var peaksNow: [String: [[Int]]] = [:]
+        let n = Self.lines, w = luma.width, h = luma.height
+        // Every line's display light, read row by row (the columns too: one pass down the picture).
+        if rowLight.count < n * w { rowLight = [Float](repeating: 0, count: n * w) }
+        if columnLight.count < n * h { columnLight = [Float](repeating: 0, count: n * h) }
+        let columnsAt = (0..<n).map { (2 * $0 + 1) * w / (2 * n) }
+        t.withUnsafeBufferPointer { t in
+            rowLight.withUnsafeMutableBufferPointer { rows in
+                columnLight.withUnsafeMutableBufferPointer { columns in
+                    let top = t.count - 1
+                    func read<S: FixedWidthInteger>(_: S.Type) {
+                        for l in 0..<n {
+                            let r = (luma.baseAddress + ((2 * l + 1) * h / (2 * n)) * luma.bytesPerRow).assumingMemoryBound(to: S.self)
+                            for x in 0..<w { rows[l &* w &+ x] = t[min(top, Int(r[x]))] }
+                        }
+                        for y in 0..<h {
+                            let r = (luma.baseAddress + y * luma.bytesPerRow).assumingMemoryBound(to: S.self)
+                            for (l, x) in columnsAt.enumerated() { columns[l &* h &+ y] = t[min(top, Int(r[x]))] }
+                        }
+                    }
+                    if luma.bytesPerSample == 1 { read(UInt8.self) } else { read(UInt16.self) }
+                }
+            }
+        }
         for orientation in ["vertical", "horizontal"] {
             let alongRows = orientation == "vertical"
-            let count = alongRows ? luma.height : luma.width, length = alongRows ? luma.width : luma.height
-            var profile = [Float](repeating: 0, count: length)
+            let length = alongRows ? w : h
             var runs: [Run] = [], peaksPerLine: [[Int]] = []
             var lineShare = 0.0
-            for l in 0..<Self.lines {
-                let at = (2 * l + 1) * count / (2 * Self.lines)
-                t.withUnsafeBufferPointer { t in
-                    if luma.bytesPerSample == 1 {
-                        if alongRows { let r = luma.row8(at); for i in 0..<length { profile[i] = t[Int(r[i])] } }
-                        else { for i in 0..<length { profile[i] = t[Int(luma.row8(i)[at])] } }
-                    } else {
-                        let top = t.count - 1
-                        if alongRows { let r = luma.row16(at); for i in 0..<length { profile[i] = t[min(top, Int(r[i]))] } }
-                        else { for i in 0..<length { profile[i] = t[min(top, Int(luma.row16(i)[at]))] } }
-                    }
+            for l in 0..<n {
+                let found = (alongRows ? rowLight : columnLight).withUnsafeBufferPointer {
+                    Self.runs(UnsafeBufferPointer(rebasing: $0[(l * length)..<((l + 1) * length)]), peaks: &peakBuffer, troughs: &troughBuffer)
                 }
-                let found = Self.runs(profile)
                 peaksPerLine.append(found.flatMap(\.peaks))
                 for r in found where r.pairs > 5 {
                     runs.append(r)
@@ -104,7 +120,7 @@ public final class PatternAnalyzer: PictureAnalyzer {
             }
             peaksNow[orientation] = peaksPerLine
             guard !runs.isEmpty else { continue }
-            let area = lineShare / Double(Self.lines)
+            let area = lineShare / Double(n)
             if area <= best?.area ?? 0 { continue }
             func median<T: Comparable>(_ v: [T]) -> T { v.sorted()[v.count / 2] }
             var stationary: Bool?
@@ -126,10 +142,11 @@ public final class PatternAnalyzer: PictureAnalyzer {
     }
 
     /// Runs of regular light stripes along one line of display light.
-    static func runs(_ p: [Float]) -> [Run] {
+    static func runs(_ p: UnsafeBufferPointer<Float>, peaks: inout [(at: Int, value: Float)], troughs: inout [(at: Int, value: Float)]) -> [Run] {
         // Turning points with hysteresis: a maximum is confirmed when the light falls `swing`
         // below it, a minimum when it rises `swing` above.
-        var peaks: [(at: Int, value: Float)] = [], troughs: [(at: Int, value: Float)] = []
+        peaks.removeAll(keepingCapacity: true)
+        troughs.removeAll(keepingCapacity: true)
         guard !p.isEmpty else { return [] }
         var rising: Bool?
         var hi = p[0], hiAt = 0, lo = p[0], loAt = 0
@@ -146,27 +163,29 @@ public final class PatternAnalyzer: PictureAnalyzer {
                 hi = v; hiAt = i
             }
         }
-        guard peaks.count >= 3 else { return [] }
-        // Runs of peaks whose spacing stays regular.
+        guard peaks.count >= 7 else { return [] }
+        // Runs of peaks whose spacing stays within ±25 % of the run's mean so far; only runs of
+        // more than five pairs (six light stripes) matter.
         var out: [Run] = []
         var i = 0
         while i < peaks.count - 1 {
             var j = i + 1
-            var periods: [Float] = [Float(peaks[j].at - peaks[i].at)]
+            var total = Float(peaks[j].at - peaks[i].at), count: Float = 1
             while j + 1 < peaks.count {
-                let d = Float(peaks[j + 1].at - peaks[j].at)
-                let m = periods.sorted()[periods.count / 2]
+                let d = Float(peaks[j + 1].at - peaks[j].at), m = total / count
                 guard abs(d - m) <= regularity * m else { break }
-                periods.append(d)
+                total += d; count += 1
                 j += 1
             }
-            if periods.count >= 3 {
+            if j - i >= 5 {
+                let periods = (i..<j).map { Float(peaks[$0 + 1].at - peaks[$0].at) }.sorted()
+                let period = periods[periods.count / 2]
                 // N light stripes are N pairs; the run spans half a period either side of them.
-                let half = Int(periods.sorted()[periods.count / 2] / 2)
+                let half = Int(period / 2)
                 let start = max(0, peaks[i].at - half), end = min(p.count, peaks[j].at + half)
                 let inside = troughs.filter { $0.at > peaks[i].at && $0.at < peaks[j].at }.map(\.value).sorted()
                 let lights = peaks[i...j].map(\.value).sorted()
-                out.append(Run(start: start, end: end, pairs: periods.count + 1, period: periods.sorted()[periods.count / 2],
+                out.append(Run(start: start, end: end, pairs: j - i + 1, period: period,
                                light: lights[lights.count / 2], dark: inside.isEmpty ? 0 : inside[inside.count / 2],
                                peaks: peaks[i...j].map(\.at)))
             }

@@ -18,5 +18,6 @@ public enum BuiltInCheckers {
         AnyCheckerType(ColourReferenceChecker.self),
         AnyCheckerType(PSEChecker.self),
         AnyCheckerType(HDRChecker.self),
+        AnyCheckerType(PictureChecker.self),
     ]
 }

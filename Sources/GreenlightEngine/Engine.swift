@@ -176,7 +176,7 @@ public struct Engine: Sendable {
             report.range = RangeReport(start: range.start.seconds, end: range.end?.seconds, reachedEnd: !conclusion.rangeEnded)
         }
         // 7. Thumbnails: the findings exist only now, after their frames are gone, so each first
-        // frame is fetched again by seeking (bounded in count and bytes).
+        // (or worst) frame is fetched again by seeking (bounded in count and bytes).
         if let policy = thumbnails, health.stopError == nil {
             let visual = Set(profile.checkers.filter { !$0.type.features.intersection(.pictures).isEmpty }.map(\.type.description.id))
             report.thumbnails = Self.thumbnails(for: report, visual: visual, context: context, policy: policy)
@@ -184,7 +184,8 @@ public struct Engine: Sendable {
         return report
     }
 
-    /// Thumbnails of the first frames of the report's findings from checkers in `visual`.
+    /// Thumbnails of the report's findings from checkers in `visual`: each one's worst picture when
+    /// it names one (`worstFrame`), else its first.
     static func thumbnails(for report: FileReport, visual: Set<String>, context: CheckContext, policy: ThumbnailPolicy) -> [Thumbnail] {
         guard let video = context.video, let w = video.width, let h = video.height, w > 0, h > 0 else { return [] }
         let aspect = video.displayAspectRatio?.doubleValue ?? Double(w) / Double(h)
@@ -195,7 +196,9 @@ public struct Engine: Sendable {
         for (i, f) in report.findings.enumerated() where visual.contains(f.checker) && f.startFrame != nil
             && !f.code.hasSuffix(FileReport.notMeasuredSuffix) {
             guard out.count < policy.maximumCount else { break }
-            let start = context.frameRate.map { MediaTime.frameStart(f.startFrame!, rate: $0) } ?? MediaTime(seconds: f.start)
+            // A finding that names its worst picture (`worstFrame`) is shown by it, else by its first.
+            let frame = f.measurements["worstFrame"].map { Int64($0) } ?? f.startFrame!
+            let start = context.frameRate.map { MediaTime.frameStart(frame, rate: $0) } ?? MediaTime(seconds: f.start)
             guard let picture = try? MediaFile.picture(path: report.path, at: start, scaler: scaler),
                   let jpeg = try? PictureEncoder.jpeg(picture), bytes + jpeg.count <= policy.maximumBytes else { continue }
             bytes += jpeg.count

@@ -326,7 +326,7 @@ struct FileSection {
         })
         var heads = [sortHeader("Severity", number: true), sortHeader("Start", number: true), sortHeader("End", number: true),
                      sortHeader("Frames", number: true), sortHeader("Checker"), sortHeader("Code"), sortHeader("Finding")]
-        if !pictures.isEmpty { heads.append(.element("th", text: "First frame")) }
+        if !pictures.isEmpty { heads.append(.element("th", text: "Picture")) }
         let rows = file.findings.enumerated().map { i, f -> HTMLNode in
             // People count frames inclusively: a single black frame 75 reads "75", not "75–76".
             let frames: String
@@ -343,7 +343,7 @@ struct FileSection {
             if !pictures.isEmpty {
                 if let t = pictures[i] {
                     cells.append(.element("td", children: [.element("img", ["class": "thumb", "width": "\(t.width)", "height": "\(t.height)",
-                                                                            "alt": "first frame at \(f.startLabel)", "decoding": "async",
+                                                                            "alt": f.measurements["worstFrame"] != nil ? "worst picture, frame \(Int64(f.measurements["worstFrame"]!))" : "first frame at \(f.startLabel)", "decoding": "async",
                                                                             "src": "data:\(t.mediaType == "image/png" ? "image/png" : "image/jpeg");base64," + t.image.base64EncodedString()])]))
                 } else {
                     cells.append(.element("td"))

@@ -178,13 +178,14 @@ public final class HDRChecker: Checker {
             for run in overPeak {
                 findings.append(runFinding("hdr.over-mastering-peak", run,
                     "Pixels reach \(formatNumber(run.worst, decimals: 0)) cd/m² (at \(context.label(run.worstAt))), over the mastering display's \(formatNumber(top, decimals: 0)) cd/m², on \(run.frames) picture\(run.frames == 1 ? "" : "s") from \(context.label(run.start)) to \(context.label(run.end)): nobody saw these levels when it was graded; a display clips or tone-maps them unpredictably.",
-                    measurements: ["peakNits": run.worst, "masteringPeakNits": top, "frames": Double(run.frames)]))
+                    measurements: ["peakNits": run.worst, "masteringPeakNits": top, "frames": Double(run.frames),
+                                   "worstFrame": Double(context.frame(at: run.worstAt) ?? 0)]))
             }
         }
         for run in outsideP3 {
             findings.append(runFinding("hdr.outside-p3", run,
                 "\(formatNumber(run.worst, decimals: 1)) % of the picture (at \(context.label(run.worstAt))) has colour outside P3-D65 in its BT.2020 container, on \(run.frames) picture\(run.frames == 1 ? "" : "s") from \(context.label(run.start)) to \(context.label(run.end)): platforms require HDR graded within P3; limit the grade's gamut to P3-D65.",
-                measurements: ["percentOutside": run.worst, "frames": Double(run.frames)]))
+                measurements: ["percentOutside": run.worst, "frames": Double(run.frames), "worstFrame": Double(context.frame(at: run.worstAt) ?? 0)]))
         }
         if isPQ, sdrLooking * 2 >= measuredFrames {
             findings.append(wholeFile("hdr.tag-conflict",
