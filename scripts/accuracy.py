@@ -46,7 +46,7 @@ CODES = {
     "shot outlier": ["colour.shot-outlier"],
     "reference": ["colour.reference-mismatch"],
     "gamut": ["gamut.luma", "gamut.rgb"],
-    "flashing": ["pse.flash", "pse.red-flash"],
+    "flashing": ["pse.flash", "pse.red-flash", "pse.pattern"],
     "glitches": ["picture.blockiness", "picture.interlaced", "picture.field-order", "picture.cadence-break"],
     "hdr metadata": ["hdr.metadata-missing", "hdr.light-level-mismatch", "hdr.over-mastering-peak", "hdr.metadata-invalid"],
     "hdr levels": [],
@@ -259,7 +259,8 @@ def subtitle_cases(skipped):
 
 def flashing_cases(skipped):
     """A box flashed over real footage from 1 s to 3 s: full screen, a third and a fifth of it,
-    white and red, over and under three flashes a second; and the footage as it is."""
+    white and red, over and under three flashes a second; stripes drawn over it, over and within
+    the pairs allowed; and the footage as it is."""
     cases = []
     clips = present(["moviepy__chaplin.mp4", "mdnie__flower.webm", "moviepy__big_buck_bunny_0_30.webm", "mdnla__crystal.mp4"],
                     "flashing on real footage", skipped)
@@ -281,6 +282,14 @@ def flashing_cases(skipped):
             cases.append(Case("flashing", f"{clip} {name}, on {period // 2} of every {period} pictures", made,
                               {"events": [[1, 3]] if harmful else [], "tolerance": 2 / rate}, ["--checkers", "pse"], clip,
                               f"{colour} box {box or 'full screen '}flashing 1-3 s"))
+        # Stripes drawn over the picture from 1 s to 3 s, standing still: 16 light-dark pairs
+        # across the screen (over the eight allowed) and 7 (within them).
+        for pairs, harmful in ((16, True), (7, False)):
+            vf = f"drawgrid=w=iw/{pairs}:h=ih:t=iw/{2 * pairs}:c=white:enable='between(t,1,3)'"
+            made = ffmpeg_made("mp4", src, trim + ["-vf", vf, *H264, "-crf", "20", "-preset", "veryfast"])
+            cases.append(Case("flashing", f"{clip} {pairs} pairs of stripes 1-3 s, standing still", made,
+                              {"events": [[1, 3]] if harmful else [], "tolerance": 2 / rate}, ["--checkers", "pse"], clip,
+                              f"{pairs} white stripes drawn 1-3 s"))
     return cases
 
 
