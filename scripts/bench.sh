@@ -70,7 +70,7 @@ if [ ${#misses[@]} -eq 0 ]; then echo "all targets held"; else printf 'MISSED: %
 # checker group (each line adds checkers to the one before).
 clip=$(make_clip h264-1080p24-60s.mp4)
 groups=("black,freeze,silence" "black,freeze,silence,av-sync,loudness,audio-health,subtitle-timing" "")
-names=("black, freeze, silence" "+ av-sync, loudness, audio-health, subtitle-timing" "+ colour-consistency, gamut, colour-metadata (the default)")
+names=("black, freeze, silence" "+ av-sync, loudness, audio-health, subtitle-timing" "+ colour, pse, hdr, picture (the default)")
 declare -a cpu_runs
 for i in 0 1 2 3; do cpu_runs[$i]=""; done
 pixel_runs=""
@@ -110,4 +110,19 @@ if head=$(make_clip talking-head-1080p25-20s.mp4 2>/dev/null); then
 else
   echo "lip sync cost: skipped (../shared/corpora/media/retalk__face_5.mp4 is on the developers' machines only)"
 fi
+# What each of issue 28's checkers costs on the default check of the 1080p clip (target: at most
+# 10 % each): every checker against every checker but that one, CPU time, median of three.
+ids=$("$bin" checkers | sed -n 's/^\([a-z-]*\): .*/\1/p')
+all=$(echo $ids | tr ' ' ',')
+for one in pse hdr picture; do
+  without=$(echo $ids | tr ' ' '\n' | grep -vx "$one" | paste -sd, -)
+  with_runs=""; without_runs=""
+  for _ in $(seq $runs); do
+    read -r _ _ cpu < <(measure "$bin" check "$clip" --checkers "$all" --quiet); with_runs+=" $cpu"
+    read -r _ _ cpu < <(measure "$bin" check "$clip" --checkers "$without" --quiet); without_runs+=" $cpu"
+  done
+  # shellcheck disable=SC2086
+  printf '%s on the 1080p 60 s clip: default check %.2f s of CPU, without it %.2f s: %+.1f %% (target <= 10 %%)\n' "$one" \
+    "$(median $with_runs)" "$(median $without_runs)" "$(awk -v a="$(median $with_runs)" -v b="$(median $without_runs)" 'BEGIN{print (a / b - 1) * 100}')"
+done
 scripts/bench-html.sh

@@ -18,7 +18,7 @@ import GreenlightValues
 /// that are flat inside (under 2 codes of 8 bits on average) yet step by 1.5 codes or more, over
 /// twice the change inside: a block a viewer sees. Both directions must agree: a grid has two.
 ///
-/// **Combing.** On every fourth column, a line that stands out from both its neighbours (by
+/// **Combing.** On every eighth column, a line that stands out from both its neighbours (by
 /// more than 8 codes, the same way) while agreeing with the lines two above and below (its own
 /// field) and with the next sample along the line doing the same, on two lines running the other
 /// way round (a comb's teeth, not a lone thin line or noise), where the picture moved since the
@@ -62,6 +62,8 @@ public final class GlitchAnalyzer: PictureAnalyzer {
     static let pairs = 24
 
     private var steps: [Int32] = [], inside: [Int32] = [], above: [Int32] = [], lastZig: [Int8] = []
+    private var read = 0
+    private var lastBlocks: Glitch?
 
     public init(parameters: NoParameters, context: CheckContext) {}
 
@@ -70,7 +72,13 @@ public final class GlitchAnalyzer: PictureAnalyzer {
         guard luma.width >= 32, luma.height >= 32 else { return nil }
         let scale = 1 << max(0, luma.bitDepth - 8)
         let wide = luma.bytesPerSample == 2
-        var g = wide ? measureBlocks(luma, UInt16.self, scale: scale) : measureBlocks(luma, UInt8.self, scale: scale)
+        // Blocks on every other picture (a stretch counts from 8), the one between carrying the
+        // last reading; combing on every picture (a cadence is read picture by picture).
+        read += 1
+        if read % 2 == 1 || lastBlocks == nil {
+            lastBlocks = wide ? measureBlocks(luma, UInt16.self, scale: scale) : measureBlocks(luma, UInt8.self, scale: scale)
+        }
+        var g = lastBlocks!
         // With the previous picture (same raster): combing where it moved, and the field order.
         let withPrevious = picture.withPreviousLuma { previous -> (Double, Double?)? in
             let q = previous.layout
@@ -190,11 +198,11 @@ public final class GlitchAnalyzer: PictureAnalyzer {
                       visibleDown: downFlat > 0 ? Double(downVisible) / Double(downFlat) * 100 : 0, combed: 0, fieldOrder: nil)
     }
 
-    /// Combing over the pairs' lines, every fourth column (see the type's notes); `previous`
+    /// Combing over the pairs' lines, every eighth column (see the type's notes); `previous`
     /// nil on a first picture (no motion test).
     private func comb<S: FixedWidthInteger & UnsignedInteger>(_ p: PlaneLayout, _ previous: PlaneLayout?, _: S.Type, scale: Int) -> Double {
         let threshold = 8 * scale
-        let columns = (p.width + 3) / 4
+        let columns = (p.width + 7) / 8
         if lastZig.count < columns { lastZig = [Int8](repeating: 0, count: columns) }
         var combed = 0, movingEdges = 0
         lastZig.withUnsafeMutableBufferPointer { lastZig in
@@ -224,7 +232,7 @@ public final class GlitchAnalyzer: PictureAnalyzer {
                             }
                         }
                         lastZig[i] = zig
-                        x &+= 4; i &+= 1
+                        x &+= 8; i &+= 1
                     }
                 }
             }

@@ -15,7 +15,8 @@ import GreenlightValues
 /// mean spacing is a regular pattern on that line, its pairs the number of light stripes. A picture's pattern
 /// is the orientation whose runs of more than five pairs cover more of the screen (each run
 /// standing for its line's share). It stands still when its light stripes are where they were
-/// on the previous picture (within a sample).
+/// on the previous picture read (within a sample). Every other picture is read, the one between
+/// carrying the last reading: a pattern matters from half a second on.
 public final class PatternAnalyzer: PictureAnalyzer {
     public static let id = "pattern"
     static let lines = 32
@@ -52,6 +53,8 @@ public final class PatternAnalyzer: PictureAnalyzer {
     private var tableKey = ""
     /// The previous picture's light-stripe positions, per scanned line and orientation.
     private var previousPeaks: [String: [[Int]]] = [:]
+    private var read = 0
+    private var last: Pattern?
     /// The lines' display light, and turning points, reused picture to picture.
     private var rowLight: [Float] = [], columnLight: [Float] = []
     private var peakBuffer: [(at: Int, value: Float)] = [], troughBuffer: [(at: Int, value: Float)] = []
@@ -77,6 +80,10 @@ public final class PatternAnalyzer: PictureAnalyzer {
     public func analyze(_ picture: borrowing DecodedPicture, frame: FrameRecord) -> Pattern? {
         let luma = picture.luma.layout
         guard luma.width >= 32, luma.height >= 32 else { return nil }
+        // Every other picture is read (a pattern counts from half a second): the one between
+        // carries the last reading.
+        read += 1
+        if read % 2 == 0 { return last }
         let t = light(for: picture.features.signal, transfer: picture.features.colour?.transfer)
         var best: Pattern?
         var peaksNow: [String: [[Int]]] = [:]
@@ -138,6 +145,7 @@ public final class PatternAnalyzer: PictureAnalyzer {
                            lightest: Double(median(runs.map(\.light))), darkest: Double(median(runs.map(\.dark))), stationary: stationary)
         }
         previousPeaks = peaksNow
+        last = best
         return best
     }
 

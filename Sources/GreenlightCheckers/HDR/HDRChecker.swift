@@ -136,9 +136,9 @@ public final class HDRChecker: Checker {
     }
 
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
-        guard let video = context.video, frames > 0 else {
-            return CheckerResult(findings: [], notMeasured: "no pictures were decoded")
-        }
+        // No picture stream: nothing to look at, as for every picture checker.
+        guard let video = context.video else { return CheckerResult(findings: [], summary: ["note": .text("no picture stream")]) }
+        guard frames > 0 else { return CheckerResult(findings: [], notMeasured: "no pictures were decoded") }
         let transfer = self.transfer ?? video.colorTransfer
         let primaries = firstColour?.primaries ?? video.colorPrimaries
         let isPQ = transfer == "smpte2084", isHDR = isPQ || transfer == "arib-std-b67"

@@ -119,6 +119,8 @@ public final class PictureChecker: Checker {
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
         if let o = openBlocky { blocky.append(o); openBlocky = nil }
         if let o = openComb { combing.append(o); openComb = nil }
+        // No picture stream: nothing to look at, as for every picture checker.
+        guard context.video != nil else { return CheckerResult(findings: [], summary: ["note": .text("no picture stream")]) }
         guard measured > 0 else {
             return CheckerResult(findings: [], notMeasured: frames == 0 ? "no pictures were decoded" : "the pictures are too small to measure (under 32 × 32)")
         }
