@@ -256,6 +256,30 @@ python3 make-sync-samples.py
 # jumps mid-shot, and shot changes of every kind (colour-*.mp4).
 python3 make-colour-samples.py
 
+# HDR10 whose content light level understates it: 2 s of 10-bit PQ, a grey field at 100 cd/m²
+# (PQ 0.5081) and a 40x40 box at 1000 cd/m² (PQ 0.7518; 1004 after 10-bit rounding) moving 4 pixels a
+# picture, x265 lossless; ST 2086 says a 1000 cd/m² display, MaxCLL 400 (wrong), MaxFALL 125 (right).
+python3 - <<'PY' | "${FF[@]}" -f rawvideo -pix_fmt yuv420p10le -s 320x180 -r 25 -i - -c:v libx265 \
+  -x265-params "lossless=1:log-level=error:pools=1:frame-threads=1:hdr10=1:master-display=G(8500,39850)B(6550,2300)R(35400,14600)WP(15635,16450)L(10000000,50):max-cll=400,125" \
+  -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc -pix_fmt yuv420p10le hdr-pq-maxcll-understated.mp4
+import array, sys
+W, H = 320, 180
+def code(v): return int(round(64 + 876 * v))
+grey, white = code(0.5081), code(0.7518)
+for n in range(50):
+    y = array.array("H", [grey]) * (W * H)
+    x0 = 20 + 4 * n
+    for row in range(70, 110):
+        y[row * W + x0:row * W + x0 + 40] = array.array("H", [white]) * 40
+    c = array.array("H", [512]) * (W * H // 4)
+    sys.stdout.buffer.write(y.tobytes() + c.tobytes() + c.tobytes())
+PY
+
+# Interlaced content flagged progressive: testsrc2 at 50 pictures a second woven into 25 frames,
+# top field first (`interlace`), coded as progressive H.264.
+"${FF[@]}" -f lavfi -i "testsrc2=size=320x180:rate=50:duration=4,format=yuv420p,interlace=scan=tff:lowpass=0" -r 25 \
+  "${X264[@]}" interlaced-flagged-progressive.mp4
+
 # Unreadable inputs: empty, random bytes, and a clip cut off at 55% of its bytes.
 mkdir -p broken
 : > broken/empty.mp4
