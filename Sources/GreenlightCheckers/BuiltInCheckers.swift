@@ -19,5 +19,8 @@ public enum BuiltInCheckers {
         AnyCheckerType(PSEChecker.self),
         AnyCheckerType(HDRChecker.self),
         AnyCheckerType(PictureChecker.self),
+        AnyCheckerType(FocusChecker.self),
+        AnyCheckerType(ExposureChecker.self),
+        AnyCheckerType(SensorChecker.self),
     ]
 }

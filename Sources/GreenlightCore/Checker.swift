@@ -80,6 +80,10 @@ public protocol Checker: AnyObject, SendableMetatype {
     /// compared with each other): such a checker is not run on a time range (`--range`), and
     /// a merge of ranges says so.
     static var needsWholeProgramme: Bool { get }
+    /// Whether the default profile runs it. Checks of camera originals (focus, exposure, sensor
+    /// defects) are not: on a graded master a crushed black or a soft shot is intended and a
+    /// logo's dot is no dead pixel; the dailies profile, `--checkers` and profiles name them.
+    static var runsByDefault: Bool { get }
     /// The start of a finding the checker is still measuring (a black run not yet ended), or
     /// nil. A check of a time range owns the findings that start inside it, and reads on past
     /// its end until none that started inside is still open, so each is reported whole, once.
@@ -103,6 +107,7 @@ extension Checker {
     public func consume(sound: SoundRecord) {}
     public func consume(watermark time: MediaTime) {}
     public static var needsWholeProgramme: Bool { false }
+    public static var runsByDefault: Bool { true }
     public var openSince: MediaTime? { nil }
 
     public static func merge(ranges: [CheckerResult], options: Options, context: CheckContext) -> CheckerResult {

@@ -99,7 +99,7 @@ public struct Profile: Sendable {
     static let builtInText: [String: String] = [
         "dailies": """
             name: dailies
-            description: The day's rushes, fast - picture, sound, sync and tags, no grade analysis; subtitle style rules only warn.
+            description: The day's rushes, fast - picture, sound, sync and tags, focus, exposure and sensor defects, no grade analysis; subtitle style rules only warn.
             checkers:
               black: {}
               freeze: {}
@@ -109,6 +109,9 @@ public struct Profile: Sendable {
               audio-health: {}
               subtitle-timing: {}
               colour-metadata: {}
+              focus: {}
+              exposure: {}
+              sensor: {}
             severity:
             \(subtitleStyleCodes.map { "  \($0): warning" }.joined(separator: "\n"))
               decode.damaged: error
@@ -205,8 +208,8 @@ public struct Profile: Sendable {
             """,
     ]
 
-    /// Built-in profiles that run every checker, with options set for a few: each checker of the
-    /// registry is listed for them when they are read, so a checker added later runs in them too.
+    /// Built-in profiles that run every checker the default profile runs, with options set for a
+    /// few: each is listed for them when they are read, so a checker added later runs in them too.
     static let everyCheckerWith: [String: [String: String]] = [
         "netflix": ["loudness": "standard: netflix"],
         "bbc": ["loudness": "standard: r128",
@@ -220,15 +223,20 @@ public struct Profile: Sendable {
         if name == "default" { return builtIn(registry) }
         guard var text = builtInText[name] else { return nil }
         if let options = everyCheckerWith[name] {
-            text += "\ncheckers:\n" + registry.map { "  \($0.description.id): { \(options[$0.description.id] ?? "") }" }.joined(separator: "\n")
+            // Every checker the default profile runs (camera-original checks are the dailies profile's).
+            let byDefault = registry.filter { $0.type.runsByDefault }
+            text += "\ncheckers:\n" + (byDefault.isEmpty ? registry : byDefault).map { "  \($0.description.id): { \(options[$0.description.id] ?? "") }" }.joined(separator: "\n")
         }
         return try parse(text, source: "built-in \(name)", registry: registry)
     }
 
     /// The built-in profile: every checker in `registry` with its defaults.
+    /// The default profile: the registry's checkers that run by default (``Checker/runsByDefault``),
+    /// or, for a registry of none such (a test's single camera checker), all of them.
     public static func builtIn(_ registry: [AnyCheckerType]) -> Profile {
-        Profile(name: "default", description: "Every checker with its defaults; only decoder damage and sound out of sync are errors.",
-                source: "built-in", checkers: registry.map(ConfiguredChecker.defaults), severities: [:])
+        let byDefault = registry.filter { $0.type.runsByDefault }
+        return Profile(name: "default", description: "Every checker with its defaults but the camera-original ones (focus, exposure, sensor: the dailies profile); only decoder damage and sound out of sync are errors.",
+                       source: "built-in", checkers: (byDefault.isEmpty ? registry : byDefault).map(ConfiguredChecker.defaults), severities: [:])
     }
 
     /// Profiles are small: a larger file is refused before it is parsed.

@@ -199,10 +199,27 @@ public struct Engine: Sendable {
             // A finding that names its worst picture (`worstFrame`) is shown by it, else by its first.
             let frame = f.measurements["worstFrame"].map { Int64($0) } ?? f.startFrame!
             let start = context.frameRate.map { MediaTime.frameStart(frame, rate: $0) } ?? MediaTime(seconds: f.start)
-            guard let picture = try? MediaFile.picture(path: report.path, at: start, scaler: scaler),
-                  let jpeg = try? PictureEncoder.jpeg(picture), bytes + jpeg.count <= policy.maximumBytes else { continue }
+            guard var picture = try? MediaFile.picture(path: report.path, at: start, scaler: scaler) else { continue }
+            // Exposure findings are shown in false colour: what is clipped red, what is crushed blue.
+            if f.code.hasPrefix("exposure.") { picture = Self.falseColour(picture) }
+            guard let jpeg = try? PictureEncoder.jpeg(picture), bytes + jpeg.count <= policy.maximumBytes else { continue }
             bytes += jpeg.count
             out.append(Thumbnail(finding: i, time: start.seconds, width: picture.width, height: picture.height, image: jpeg))
+        }
+        return out
+    }
+}
+
+extension Engine {
+    /// `picture` (full-range R′G′B′) with clipped pixels (luma at 99 % of the range or above)
+    /// painted red and crushed ones (1 % or below) blue, as exposure's false colour.
+    static func falseColour(_ picture: Picture) -> Picture {
+        guard picture.format == .rgb24 else { return picture }
+        var out = picture
+        for i in stride(from: 0, to: out.pixels.count - 2, by: 3) {
+            let y = 0.2126 * Double(out.pixels[i]) + 0.7152 * Double(out.pixels[i + 1]) + 0.0722 * Double(out.pixels[i + 2])
+            if y >= 252.45 { out.pixels[i] = 255; out.pixels[i + 1] = 0; out.pixels[i + 2] = 0 }
+            else if y <= 2.55 { out.pixels[i] = 0; out.pixels[i + 1] = 0; out.pixels[i + 2] = 255 }
         }
         return out
     }

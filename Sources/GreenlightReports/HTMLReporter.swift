@@ -343,7 +343,8 @@ struct FileSection {
             if !pictures.isEmpty {
                 if let t = pictures[i] {
                     cells.append(.element("td", children: [.element("img", ["class": "thumb", "width": "\(t.width)", "height": "\(t.height)",
-                                                                            "alt": f.measurements["worstFrame"] != nil ? "worst picture, frame \(Int64(f.measurements["worstFrame"]!))" : "first frame at \(f.startLabel)", "decoding": "async",
+                                                                            "alt": (f.measurements["worstFrame"] != nil ? "worst picture, frame \(Int64(f.measurements["worstFrame"]!))" : "first frame at \(f.startLabel)")
+                                                                                + (f.code.hasPrefix("exposure.") ? " in false colour: clipped red, crushed blue" : ""), "decoding": "async",
                                                                             "src": "data:\(t.mediaType == "image/png" ? "image/png" : "image/jpeg");base64," + t.image.base64EncodedString()])]))
                 } else {
                     cells.append(.element("td"))

@@ -1,0 +1,132 @@
+import GreenlightAnalyzers
+import GreenlightCore
+import GreenlightValues
+
+/// Stuck and dead photosites: pixels that stay bright (stuck, hot) or dark (dead) while the
+/// picture around them changes, with their positions in the coded picture.
+///
+/// ``SensorAnalyzer`` reads one picture a second (ten over a shorter clip) for isolated outliers. A position that is an
+/// outlier the same way on 80 % or more of those pictures (and at least five), while the mean
+/// around it moved by 10 codes or more over them (the camera or the scene moved: a lamp in a
+/// locked-off shot is not a defect) and its own value by under 30 % of that (a photosite holds
+/// its value; a window or a rivet of the scene rises and falls with the light around it), is a
+/// defect; neighbouring positions make one defect (a 2 × 2 cluster is one), and three or more
+/// within 32 pixels of each other are a static graphic (a burnt-in timecode, a logo), counted in
+/// the summary, not reported. Grain and sparkle are not where they were a second before.
+public final class SensorChecker: Checker {
+    public static let description = CheckerDescription(
+        id: "sensor", title: "Sensor defects",
+        catches: "Stuck (always bright) and dead (always dark) pixels, alone or in small clusters, that stay while the picture around them changes; with their positions.",
+        why: "A stuck or dead photosite is on every take from that camera until it is remapped: found on the first day's dailies, it is a menu setting; found in the grade, it is days of paint-out.",
+        defaultSeverity: .warning,
+        codes: ["sensor.stuck-pixel", "sensor.dead-pixel"],
+        options: [])
+    public static let features: FeatureSet = []
+    public static func analyzers(_ options: Options) -> [AnalyzerRequest] { [.picture(SensorAnalyzer.self)] }
+    /// A defect is judged over the whole clip: not run on a time range.
+    public static var needsWholeProgramme: Bool { true }
+
+    /// A check of camera originals: in the dailies profile, not the default.
+    public static var runsByDefault: Bool { false }
+
+    public struct Options: CheckerOptions {
+        public init(_ values: OptionValues) {}
+    }
+
+    static let share = 0.8, fewestScans = 5, aroundMoved = 10.0, ownShare = 0.3
+
+    struct Track {
+        var hits = 0, bright = 0
+        var lowest = Double.infinity, highest = -Double.infinity
+        var ownLowest = Double.infinity, ownHighest = -Double.infinity
+        var first: MediaTime
+    }
+
+    private let context: CheckContext
+    private var scans = 0, overflowed = 0
+    private var tracks: [Int: Track] = [:]
+    private var lastEnd: MediaTime?, firstTime: MediaTime?
+
+    public init(options: Options, context: CheckContext) {
+        self.context = context
+    }
+
+    public func consume(frame: FrameRecord) {
+        let f = frame.features
+        if firstTime == nil { firstTime = f.time }
+        lastEnd = f.end
+        guard let scan = frame.value(SensorAnalyzer.self) else { return }
+        scans += 1
+        if scan.overflowed { overflowed += 1; return }
+        for s in scan.spots {
+            let key = s.y << 20 | s.x
+            var t = tracks[key] ?? Track(first: f.time)
+            t.hits += 1
+            if s.bright { t.bright += 1 }
+            t.lowest = min(t.lowest, s.around)
+            t.highest = max(t.highest, s.around)
+            t.ownLowest = min(t.ownLowest, s.value)
+            t.ownHighest = max(t.ownHighest, s.value)
+            tracks[key] = t
+        }
+        // Memory stays flat: after five scans, a position seen on under half of them cannot reach 80 %.
+        if scans % 10 == 0 {
+            tracks = tracks.filter { Double($0.value.hits) >= Double(scans) * (Self.share - 0.3) }
+        }
+    }
+
+    public func finish(_ end: ProgrammeEnd) -> CheckerResult {
+        guard context.video != nil else { return CheckerResult(findings: [], summary: ["note": .text("no picture stream")]) }
+        let usable = scans - overflowed
+        guard usable >= Self.fewestScans else {
+            return CheckerResult(findings: [], notMeasured: "\(usable) picture(s) read for defects (\(overflowed) more too noisy), fewer than the \(Self.fewestScans) needed to tell a defect from the picture")
+        }
+        let defects = tracks.filter {
+            let t = $0.value, around = t.highest - t.lowest
+            // A photosite holds its value while the picture around it moves; a detail of the scene
+            // (a window, a rivet) rises and falls with the light around it.
+            return Double(t.hits) >= Self.share * Double(usable) && around >= Self.aroundMoved && t.ownHighest - t.ownLowest <= Self.ownShare * around
+        }
+        // Neighbouring positions are one defect.
+        var left = Set(defects.keys), clusters: [[Int]] = []
+        while let seed = left.first {
+            var cluster = [seed], queue = [seed]
+            left.remove(seed)
+            while let k = queue.popLast() {
+                let x = k & 0xFFFFF, y = k >> 20
+                for dy in -1...1 { for dx in -1...1 {
+                    let n = (y + dy) << 20 | (x + dx)
+                    if left.remove(n) != nil { cluster.append(n); queue.append(n) }
+                } }
+            }
+            clusters.append(cluster)
+        }
+        // Three or more defects within 32 pixels of each other are a static graphic (a burnt-in
+        // timecode's colons, a logo's dots), not photosites, which fail one by one and apart.
+        func centre(_ c: [Int]) -> (Double, Double) {
+            (Double(c.map { $0 & 0xFFFFF }.reduce(0, +)) / Double(c.count), Double(c.map { $0 >> 20 }.reduce(0, +)) / Double(c.count))
+        }
+        let centres = clusters.map(centre)
+        let crowded = Set(centres.indices.filter { i in
+            centres.indices.filter { j in abs(centres[j].0 - centres[i].0) <= 32 && abs(centres[j].1 - centres[i].1) <= 32 }.count >= 3
+        })
+        let graphics = crowded.count
+        clusters = clusters.enumerated().filter { !crowded.contains($0.offset) }.map(\.element)
+        let start = firstTime ?? .zero, stop = lastEnd ?? .zero
+        let findings = clusters.map { cluster -> Finding in
+            let xs = cluster.map { $0 & 0xFFFFF }, ys = cluster.map { $0 >> 20 }
+            let x = xs.min()!, y = ys.min()!, w = xs.max()! - x + 1, h = ys.max()! - y + 1
+            let tracksHere = cluster.map { defects[$0]! }
+            let bright = tracksHere.map(\.bright).reduce(0, +) * 2 >= tracksHere.map(\.hits).reduce(0, +)
+            let seen = tracksHere.map(\.hits).max()!
+            return context.finding(
+                checker: Self.description.id, code: bright ? "sensor.stuck-pixel" : "sensor.dead-pixel", severity: .warning,
+                placement: .whole, start: start, end: stop,
+                message: "A \(bright ? "stuck (always bright)" : "dead (always dark)") \(w == 1 && h == 1 ? "pixel" : "\(w) × \(h) cluster") at x \(x), y \(y) of the coded picture, on \(seen) of the \(usable) pictures read while the picture around it changed: a sensor defect; remap it in the camera and paint it out of these takes.",
+                measurements: ["x": Double(x), "y": Double(y), "width": Double(w), "height": Double(h), "seen": Double(seen), "read": Double(usable)])
+        }.sorted { ($0.measurements["y"]!, $0.measurements["x"]!) < ($1.measurements["y"]!, $1.measurements["x"]!) }
+        var summary: [String: SummaryValue] = ["picturesRead": .integer(Int64(usable)), "defects": .integer(Int64(findings.count))]
+        if graphics > 0 { summary["staticGraphicSpots"] = .integer(Int64(graphics)) }
+        return CheckerResult(findings: findings, summary: summary)
+    }
+}
