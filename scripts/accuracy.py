@@ -50,6 +50,9 @@ CODES = {
     "glitches": ["picture.blockiness", "picture.interlaced", "picture.field-order", "picture.cadence-break"],
     "hdr metadata": ["hdr.metadata-missing", "hdr.light-level-mismatch", "hdr.over-mastering-peak", "hdr.metadata-invalid"],
     "hdr levels": [],
+    "focus": ["focus.soft"],
+    "exposure": ["exposure.clipped", "exposure.crushed"],
+    "sensor": ["sensor.stuck-pixel", "sensor.dead-pixel"],
     "loudness": [],
 }
 CHECKER_ID = {"subtitle sync": "subtitle-timing", "shot outlier": "colour-consistency", "reference": "colour-reference", "flashing": "pse",
@@ -340,6 +343,35 @@ def glitch_cases(skipped):
     return cases
 
 
+def camera_cases(skipped):
+    """Dailies checks on real footage: a stretch blurred (`gblur`), over- or under-exposed (`lutyuv`),
+    a 2 x 2 or single pixel drawn white or black for the whole clip; and the footage as it is."""
+    cases = []
+    for clip, (start, end), sigma in (("moviepy__chaplin.mp4", (80, 130), 1.5), ("mdnie__flower.webm", (40, 90), 3),
+                                      ("moviepy__big_buck_bunny_0_30.webm", (300, 350), 2)):
+        if not present([clip], "camera checks on real footage", skipped):
+            continue
+        src = corpus(clip)
+        rate = fps(src)
+        trim = ["-an", "-t", "16" if "bunny" in clip else "10"]
+        enc = [*H264, "-crf", "16", "-preset", "veryfast"]
+        span = [[start / rate, (end + 1) / rate]]
+        for checker in ("focus", "exposure", "sensor"):
+            clean = ffmpeg_made("mp4", src, trim + enc)
+            cases.append(Case(checker, f"{clip} as it is", clean, {"events": []}, ["--checkers", checker], clip, "re-encoded"))
+        blurred = ffmpeg_made("mp4", src, trim + ["-vf", f"gblur=sigma={sigma}:enable='between(n,{start},{end})'", *enc])
+        cases.append(Case("focus", f"{clip} pictures {start}-{end} blurred (sigma {sigma})", blurred, {"events": span}, ["--checkers", "focus"], clip, "gblur"))
+        exposure = ("lutyuv=y='clip(val*1.7,0,255)'", "over-exposed") if clip != "mdnie__flower.webm" else ("lutyuv=y='clip((val-70)*1.6+16,0,255)'", "under-exposed")
+        exposed = ffmpeg_made("mp4", src, trim + ["-vf", f"{exposure[0]}:enable='between(n,{start},{end})'", *enc])
+        cases.append(Case("exposure", f"{clip} pictures {start}-{end} {exposure[1]}", exposed, {"events": span}, ["--checkers", "exposure"], clip, exposure[1]))
+        x, y, size, colour = {"moviepy__chaplin.mp4": (301, 151, 2, "white"), "mdnie__flower.webm": (500, 300, 2, "black"),
+                              "moviepy__big_buck_bunny_0_30.webm": (900, 200, 1, "white")}[clip]
+        spot = ffmpeg_made("mp4", src, trim + ["-vf", f"drawbox=x={x}:y={y}:w={size}:h={size}:c={colour}:t=fill", *enc])
+        cases.append(Case("sensor", f"{clip} a {size}x{size} {colour} spot at {x},{y}", spot, {"events": [[0, 1]], "position": [x, y]},
+                          ["--checkers", "sensor"], clip, f"{colour} spot drawn on every picture"))
+    return cases
+
+
 def zimg_levels(path):
     """MaxCLL and MaxFALL as zimg computes them (FFmpeg's zscale to linear light, every pixel's
     largest component), cached beside the made media."""
@@ -501,6 +533,10 @@ def judge(case, report, relative):
         used = set()
         for start, end in e["events"]:
             overlapping = [i for i, f in enumerate(findings) if i not in used and f["start"] < end and f["end"] > start]
+            if "position" in e:
+                # A defect counts only at its place (within a pixel).
+                overlapping = [i for i in overlapping if abs(findings[i]["measurements"].get("x", -9) - e["position"][0]) <= 1
+                               and abs(findings[i]["measurements"].get("y", -9) - e["position"][1]) <= 1]
             match = min(overlapping, key=lambda i: abs(findings[i]["start"] - start), default=None)
             if match is None:
                 result["missed"] += 1
@@ -587,7 +623,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
     skipped = []
-    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, flashing_cases, glitch_cases, hdr_cases, loudness_cases]
+    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, flashing_cases, glitch_cases, hdr_cases, camera_cases,
+              loudness_cases]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         cases = [c for batch in pool.map(lambda m: m(skipped), makers) for c in batch]
     if args.only:

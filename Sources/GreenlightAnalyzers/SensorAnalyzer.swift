@@ -8,8 +8,10 @@ import GreenlightValues
 /// all four samples two pixels away (left, right, above, below), or below all four: two away, so
 /// a 2 × 2 defect is not hidden by its own other half, while any line or edge has one of the four
 /// on it. The whole picture is read, every pixel, on one picture a second (the first, then every
-/// `rate` pictures; a clip under 10 s ten times over its length); the others give nil. A picture with more than 1000 candidates is noise, not
-/// defects, and gives none.
+/// `rate` pictures; a clip under 10 s ten times over its length); the others give nil. A picture
+/// with more than 1000 candidates is noise, not defects, and gives none. Positions that were
+/// candidates before (up to 1000) are read again on every later picture read, standing out or
+/// not, so the checker can tell "hidden by a bright sky" from "gone".
 public final class SensorAnalyzer: PictureAnalyzer {
     public static let id = "sensor"
     public static let limit = 1000
@@ -24,13 +26,19 @@ public final class SensorAnalyzer: PictureAnalyzer {
     }
 
     public struct Scan: Sendable {
+        /// This picture's outliers.
         public var spots: [Spot]
+        /// Every position that was an outlier on an earlier picture read, as it is on this one
+        /// (`bright` then says which way it stands out, if at all: compare `value` and `around`).
+        public var followed: [Spot]
         /// More candidates than ``SensorAnalyzer/limit``: none kept.
         public var overflowed: Bool
     }
 
     private let every: Int
     private var count = 0
+    /// Positions that were outliers on a picture read (up to ``limit``).
+    private var followed = Set<Int>()
 
     public init(parameters: NoParameters, context: CheckContext) {
         // One picture a second; a clip under 10 s is read 10 times over its length.
@@ -45,7 +53,18 @@ public final class SensorAnalyzer: PictureAnalyzer {
         let p = picture.luma.layout
         guard p.width >= 8, p.height >= 8 else { return nil }
         let scale = 1 << max(0, p.bitDepth - 8)
-        return p.bytesPerSample == 1 ? Self.scan(p, UInt8.self, threshold: 40 * scale, scale: scale) : Self.scan(p, UInt16.self, threshold: 40 * scale, scale: scale)
+        var scan = p.bytesPerSample == 1 ? Self.scan(p, UInt8.self, threshold: 40 * scale, scale: scale) : Self.scan(p, UInt16.self, threshold: 40 * scale, scale: scale)
+        // Positions seen before are read again whatever they show now: a stuck pixel over a bright
+        // sky does not stand out, and the checker must know it was there all the same.
+        scan.followed = followed.compactMap { key in
+            let x = key & 0xFFFFF, y = key >> 20
+            guard x >= 2, y >= 2, x < p.width - 2, y < p.height - 2 else { return nil }
+            func at(_ x: Int, _ y: Int) -> Double { Double(p.sample(x, y)) / Double(scale) }
+            let v = at(x, y), around = (at(x - 2, y) + at(x + 2, y) + at(x, y - 2) + at(x, y + 2)) / 4
+            return Spot(x: x, y: y, bright: v > around, value: v, around: around)
+        }
+        for spot in scan.spots where followed.count < Self.limit { followed.insert(spot.y << 20 | spot.x) }
+        return scan
     }
 
     static func scan<S: FixedWidthInteger & UnsignedInteger>(_ p: PlaneLayout, _: S.Type, threshold: Int, scale: Int) -> Scan {
@@ -63,13 +82,13 @@ public final class SensorAnalyzer: PictureAnalyzer {
                     let hi = max(max(l, rt), max(a, b)), lo = min(min(l, rt), min(a, b))
                     let bright = v &- hi > threshold, dark = lo &- v > threshold
                     if bright || dark {
-                        if spots.count == limit { return Scan(spots: [], overflowed: true) }
+                        if spots.count == limit { return Scan(spots: [], followed: [], overflowed: true) }
                         spots.append(Spot(x: x, y: y, bright: bright, value: Double(v) / Double(scale), around: Double(l + rt + a + b) / 4 / Double(scale)))
                     }
                 }
                 x &+= 1
             }
         }
-        return Scan(spots: spots, overflowed: false)
+        return Scan(spots: spots, followed: [], overflowed: false)
     }
 }

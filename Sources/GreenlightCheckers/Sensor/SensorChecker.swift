@@ -5,8 +5,10 @@ import GreenlightValues
 /// Stuck and dead photosites: pixels that stay bright (stuck, hot) or dark (dead) while the
 /// picture around them changes, with their positions in the coded picture.
 ///
-/// ``SensorAnalyzer`` reads one picture a second (ten over a shorter clip) for isolated outliers. A position that is an
-/// outlier the same way on 80 % or more of those pictures (and at least five), while the mean
+/// ``SensorAnalyzer`` reads one picture a second (ten over a shorter clip) for isolated outliers,
+/// and follows each position once seen. A position that stands out the same way on 80 % or more
+/// of the pictures where it could (the picture around it 40 codes or more from its value: a hot
+/// pixel over a bright sky cannot; at least five such pictures), while the mean
 /// around it moved by 10 codes or more over them (the camera or the scene moved: a lamp in a
 /// locked-off shot is not a defect) and its own value by under 30 % of that (a photosite holds
 /// its value; a window or a rivet of the scene rises and falls with the light around it), is a
@@ -33,13 +35,24 @@ public final class SensorChecker: Checker {
         public init(_ values: OptionValues) {}
     }
 
-    static let share = 0.8, fewestScans = 5, aroundMoved = 10.0, ownShare = 0.3
+    static let share = 0.8, fewestScans = 5, aroundMoved = 10.0, ownShare = 0.3, standsOut = 40.0
 
     struct Track {
-        var hits = 0, bright = 0
+        /// Which way it stood out when first seen, and its value then.
+        var bright: Bool, value: Double
+        /// Pictures read on which a defect there would stand out (the picture around it 40 codes
+        /// or more from its value), and on how many of them it did.
+        var telling = 0, hits = 0
         var lowest = Double.infinity, highest = -Double.infinity
         var ownLowest = Double.infinity, ownHighest = -Double.infinity
-        var first: MediaTime
+
+        mutating func add(_ s: SensorAnalyzer.Spot) {
+            lowest = min(lowest, s.around); highest = max(highest, s.around)
+            ownLowest = min(ownLowest, s.value); ownHighest = max(ownHighest, s.value)
+            guard abs(s.around - value) >= SensorChecker.standsOut else { return }
+            telling += 1
+            if bright ? s.value - s.around >= SensorChecker.standsOut : s.around - s.value >= SensorChecker.standsOut { hits += 1 }
+        }
     }
 
     private let context: CheckContext
@@ -58,20 +71,12 @@ public final class SensorChecker: Checker {
         guard let scan = frame.value(SensorAnalyzer.self) else { return }
         scans += 1
         if scan.overflowed { overflowed += 1; return }
-        for s in scan.spots {
-            let key = s.y << 20 | s.x
-            var t = tracks[key] ?? Track(first: f.time)
-            t.hits += 1
-            if s.bright { t.bright += 1 }
-            t.lowest = min(t.lowest, s.around)
-            t.highest = max(t.highest, s.around)
-            t.ownLowest = min(t.ownLowest, s.value)
-            t.ownHighest = max(t.ownHighest, s.value)
-            tracks[key] = t
-        }
-        // Memory stays flat: after five scans, a position seen on under half of them cannot reach 80 %.
-        if scans % 10 == 0 {
-            tracks = tracks.filter { Double($0.value.hits) >= Double(scans) * (Self.share - 0.3) }
+        for s in scan.followed { tracks[s.y << 20 | s.x]?.add(s) }
+        // Bounded as the analyzer's list of positions it follows is.
+        for s in scan.spots where tracks[s.y << 20 | s.x] == nil && tracks.count < SensorAnalyzer.limit {
+            var t = Track(bright: s.bright, value: s.value)
+            t.add(s)
+            tracks[s.y << 20 | s.x] = t
         }
     }
 
@@ -85,7 +90,8 @@ public final class SensorChecker: Checker {
             let t = $0.value, around = t.highest - t.lowest
             // A photosite holds its value while the picture around it moves; a detail of the scene
             // (a window, a rivet) rises and falls with the light around it.
-            return Double(t.hits) >= Self.share * Double(usable) && around >= Self.aroundMoved && t.ownHighest - t.ownLowest <= Self.ownShare * around
+            return t.telling >= Self.fewestScans && Double(t.hits) >= Self.share * Double(t.telling)
+                && around >= Self.aroundMoved && t.ownHighest - t.ownLowest <= Self.ownShare * around
         }
         // Neighbouring positions are one defect.
         var left = Set(defects.keys), clusters: [[Int]] = []
@@ -117,13 +123,13 @@ public final class SensorChecker: Checker {
             let xs = cluster.map { $0 & 0xFFFFF }, ys = cluster.map { $0 >> 20 }
             let x = xs.min()!, y = ys.min()!, w = xs.max()! - x + 1, h = ys.max()! - y + 1
             let tracksHere = cluster.map { defects[$0]! }
-            let bright = tracksHere.map(\.bright).reduce(0, +) * 2 >= tracksHere.map(\.hits).reduce(0, +)
-            let seen = tracksHere.map(\.hits).max()!
+            let bright = tracksHere.filter(\.bright).count * 2 >= tracksHere.count
+            let seen = tracksHere.map(\.hits).max()!, telling = tracksHere.map(\.telling).max()!
             return context.finding(
                 checker: Self.description.id, code: bright ? "sensor.stuck-pixel" : "sensor.dead-pixel", severity: .warning,
                 placement: .whole, start: start, end: stop,
-                message: "A \(bright ? "stuck (always bright)" : "dead (always dark)") \(w == 1 && h == 1 ? "pixel" : "\(w) × \(h) cluster") at x \(x), y \(y) of the coded picture, on \(seen) of the \(usable) pictures read while the picture around it changed: a sensor defect; remap it in the camera and paint it out of these takes.",
-                measurements: ["x": Double(x), "y": Double(y), "width": Double(w), "height": Double(h), "seen": Double(seen), "read": Double(usable)])
+                message: "A \(bright ? "stuck (always bright)" : "dead (always dark)") \(w == 1 && h == 1 ? "pixel" : "\(w) × \(h) cluster") at x \(x), y \(y) of the coded picture, standing out on \(seen) of the \(telling) pictures read where it could (\(usable) read) while the picture around it changed: a sensor defect; remap it in the camera and paint it out of these takes.",
+                measurements: ["x": Double(x), "y": Double(y), "width": Double(w), "height": Double(h), "seen": Double(seen), "telling": Double(telling), "read": Double(usable)])
         }.sorted { ($0.measurements["y"]!, $0.measurements["x"]!) < ($1.measurements["y"]!, $1.measurements["x"]!) }
         var summary: [String: SummaryValue] = ["picturesRead": .integer(Int64(usable)), "defects": .integer(Int64(findings.count))]
         if graphics > 0 { summary["staticGraphicSpots"] = .integer(Int64(graphics)) }
