@@ -176,7 +176,7 @@ struct Check: AsyncParsableCommand {
             : RunReport.Incomplete(reason: interruption.reason, unchecked: paths.indices.filter { reports[$0] == nil }.map { paths[$0] })
         // Files of one run set against each other (dailies from one camera tagged differently):
         // a shard sees only its share, so `merge` does it for a sharded run.
-        let run = RunReport(profile: chosen.name, checkers: checkerIDs, files: shard == nil ? ColourMetadataChecker.crossCheck(checked, profile: chosen) : checked,
+        let run = RunReport(profile: chosen.name, checkers: checkerIDs, files: shard == nil ? RunCrossChecks.apply(checked, profile: chosen) : checked,
                             incomplete: incomplete,
                             part: shard.map { RunReport.Part(shard: $0.index!, shards: $0.count, runFiles: runFiles) })
         if let corrected, let report = checked.first {

@@ -54,7 +54,7 @@ struct Merge: AsyncParsableCommand {
             throw ValidationError("--profile \(printable(profile ?? "")) is '\(chosen.name)', but the parts were checked with '\(named)'")
         }
         let merged = try RunMerge.merge(loaded, profile: chosen)
-        let run = RunReport(profile: merged.profile, checkers: chosen.checkers.map(\.type.description.id), files: ColourMetadataChecker.crossCheck(merged.files, profile: chosen),
+        let run = RunReport(profile: merged.profile, checkers: chosen.checkers.map(\.type.description.id), files: RunCrossChecks.apply(merged.files, profile: chosen),
                             incomplete: merged.incomplete)
         var inputs = parts.map { ("part", $0) }
         if let profile { inputs.append(("profile", profile)) }

@@ -22,5 +22,14 @@ public enum BuiltInCheckers {
         AnyCheckerType(FocusChecker.self),
         AnyCheckerType(ExposureChecker.self),
         AnyCheckerType(SensorChecker.self),
+        AnyCheckerType(TimecodeChecker.self),
     ]
+}
+
+/// Checks that set the files of one run against each other, after every file is checked: each
+/// adds its findings to the reports they concern (a sharded run does it when the parts are merged).
+public enum RunCrossChecks {
+    public static func apply(_ reports: [FileReport], profile: Profile) -> [FileReport] {
+        TimecodeChecker.crossCheck(ColourMetadataChecker.crossCheck(reports, profile: profile), profile: profile)
+    }
 }
