@@ -23,6 +23,9 @@ public final class SensorAnalyzer: PictureAnalyzer {
         /// The pixel's own value and the mean of the four samples around, 8-bit codes.
         public var value: Double
         public var around: Double
+        /// Which of the four around it is brightest (0 left, 1 right, 2 above, 3 below): it changes
+        /// when the picture moves, not when only its brightness does.
+        public var brightestAround: Int
     }
 
     public struct Scan: Sendable {
@@ -60,8 +63,9 @@ public final class SensorAnalyzer: PictureAnalyzer {
             let x = key & 0xFFFFF, y = key >> 20
             guard x >= 2, y >= 2, x < p.width - 2, y < p.height - 2 else { return nil }
             func at(_ x: Int, _ y: Int) -> Double { Double(p.sample(x, y)) / Double(scale) }
-            let v = at(x, y), around = (at(x - 2, y) + at(x + 2, y) + at(x, y - 2) + at(x, y + 2)) / 4
-            return Spot(x: x, y: y, bright: v > around, value: v, around: around)
+            let ring = [at(x - 2, y), at(x + 2, y), at(x, y - 2), at(x, y + 2)]
+            let v = at(x, y), around = ring.reduce(0, +) / 4
+            return Spot(x: x, y: y, bright: v > around, value: v, around: around, brightestAround: ring.indices.max { ring[$0] < ring[$1] }!)
         }
         for spot in scan.spots where followed.count < Self.limit { followed.insert(spot.y << 20 | spot.x) }
         return scan
@@ -83,7 +87,9 @@ public final class SensorAnalyzer: PictureAnalyzer {
                     let bright = v &- hi > threshold, dark = lo &- v > threshold
                     if bright || dark {
                         if spots.count == limit { return Scan(spots: [], followed: [], overflowed: true) }
-                        spots.append(Spot(x: x, y: y, bright: bright, value: Double(v) / Double(scale), around: Double(l + rt + a + b) / 4 / Double(scale)))
+                        let ring = [l, rt, a, b]
+                        spots.append(Spot(x: x, y: y, bright: bright, value: Double(v) / Double(scale), around: Double(l + rt + a + b) / 4 / Double(scale),
+                                          brightestAround: ring.indices.max { ring[$0] < ring[$1] }!))
                     }
                 }
                 x &+= 1

@@ -9,9 +9,11 @@ import GreenlightValues
 /// and follows each position once seen. A position that stands out the same way on 80 % or more
 /// of the pictures where it could (the picture around it 40 codes or more from its value: a hot
 /// pixel over a bright sky cannot; at least five such pictures), while the mean
-/// around it moved by 10 codes or more over them (the camera or the scene moved: a lamp in a
-/// locked-off shot is not a defect) and its own value by under 30 % of that (a photosite holds
-/// its value; a window or a rivet of the scene rises and falls with the light around it), is a
+/// around it moved by 10 codes or more over them, its brightest neighbour changing (the camera or
+/// the scene moved: a lamp in a locked-off shot, or one whose exposure changed, is not a defect)
+/// and its own value by under 30 % of that and at most 24 codes (a photosite holds its value,
+/// give or take the codec's jitter on one pixel; a window or a rivet of the scene rises and falls
+/// with the light around it), is a
 /// defect; neighbouring positions make one defect (a 2 × 2 cluster is one), and three or more
 /// within 32 pixels of each other are a static graphic (a burnt-in timecode, a logo), counted in
 /// the summary, not reported. Grain and sparkle are not where they were a second before.
@@ -35,7 +37,7 @@ public final class SensorChecker: Checker {
         public init(_ values: OptionValues) {}
     }
 
-    static let share = 0.8, fewestScans = 5, aroundMoved = 10.0, ownShare = 0.3, standsOut = 40.0
+    static let share = 0.8, fewestScans = 5, aroundMoved = 10.0, ownShare = 0.3, ownMost = 24.0, standsOut = 40.0
 
     struct Track {
         /// Which way it stood out when first seen, and its value then.
@@ -45,10 +47,13 @@ public final class SensorChecker: Checker {
         var telling = 0, hits = 0
         var lowest = Double.infinity, highest = -Double.infinity
         var ownLowest = Double.infinity, ownHighest = -Double.infinity
+        /// Which neighbour was brightest, over the pictures read (a bit each).
+        var orders: UInt8 = 0
 
         mutating func add(_ s: SensorAnalyzer.Spot) {
             lowest = min(lowest, s.around); highest = max(highest, s.around)
             ownLowest = min(ownLowest, s.value); ownHighest = max(ownHighest, s.value)
+            orders |= 1 << UInt8(s.brightestAround)
             guard abs(s.around - value) >= SensorChecker.standsOut else { return }
             telling += 1
             if bright ? s.value - s.around >= SensorChecker.standsOut : s.around - s.value >= SensorChecker.standsOut { hits += 1 }
@@ -91,7 +96,8 @@ public final class SensorChecker: Checker {
             // A photosite holds its value while the picture around it moves; a detail of the scene
             // (a window, a rivet) rises and falls with the light around it.
             return t.telling >= Self.fewestScans && Double(t.hits) >= Self.share * Double(t.telling)
-                && around >= Self.aroundMoved && t.ownHighest - t.ownLowest <= Self.ownShare * around
+                && around >= Self.aroundMoved && t.orders.nonzeroBitCount >= 2
+                && t.ownHighest - t.ownLowest <= min(Self.ownShare * around, Self.ownMost)
         }
         // Neighbouring positions are one defect.
         var left = Set(defects.keys), clusters: [[Int]] = []
