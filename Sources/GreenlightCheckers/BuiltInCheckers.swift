@@ -23,6 +23,7 @@ public enum BuiltInCheckers {
         AnyCheckerType(ExposureChecker.self),
         AnyCheckerType(SensorChecker.self),
         AnyCheckerType(TimecodeChecker.self),
+        AnyCheckerType(SoundSyncChecker.self),
     ]
 }
 
@@ -30,6 +31,6 @@ public enum BuiltInCheckers {
 /// adds its findings to the reports they concern (a sharded run does it when the parts are merged).
 public enum RunCrossChecks {
     public static func apply(_ reports: [FileReport], profile: Profile) -> [FileReport] {
-        TimecodeChecker.crossCheck(ColourMetadataChecker.crossCheck(reports, profile: profile), profile: profile)
+        SoundSyncChecker.crossCheck(TimecodeChecker.crossCheck(ColourMetadataChecker.crossCheck(reports, profile: profile), profile: profile), profile: profile)
     }
 }

@@ -21,6 +21,8 @@ public struct CheckContext: Sendable {
     public var subtitles: [SubtitleDocument] = []
     /// The reference file (`--reference`) when one was given and opened.
     public var reference: MediaInfo?
+    /// With `--sound`: the production sound matched to this clip by timecode, laid on its time.
+    public var productionSound: ProductionSoundMatch?
     /// Power spectra for analyzers that need them (the engine sets it; nil in a context made by hand).
     public var spectrum: SpectrumFactory?
     /// Set when only a time range of the file is checked (`--range`): pictures and sound before
@@ -96,5 +98,32 @@ public func placement(start: MediaTime, end: MediaTime, programmeStart: MediaTim
     case (true, false): return .head
     case (false, true): return .tail
     case (false, false): return .programme
+    }
+}
+
+/// The production sound the engine matched to a clip by timecode (`--sound DIR`), for the
+/// sound-sync checker: which file, how far apart their timecodes put them, and its sound over the
+/// clip (10 s either side), mono at ``rate``, sample `i` at programme time `start + i / rate` as
+/// the timecodes place it.
+public struct ProductionSoundMatch: Sendable {
+    public static let rate = 8000
+    /// The matched file, or nil when none of `candidates` overlaps the clip's timecode.
+    public var file: ProductionSound?
+    public var candidates: Int
+    /// The file's timecode start minus the clip's, in seconds (label time).
+    public var timecodeOffset: Double
+    public var samples: [Float]
+    /// Programme time of `samples[0]`, in seconds (negative: before the clip's first picture).
+    public var start: Double
+    /// Why the sound could not be read, when it could not.
+    public var problem: String?
+
+    public init(file: ProductionSound?, candidates: Int, timecodeOffset: Double = 0, samples: [Float] = [], start: Double = 0, problem: String? = nil) {
+        self.file = file
+        self.candidates = candidates
+        self.timecodeOffset = timecodeOffset
+        self.samples = samples
+        self.start = start
+        self.problem = problem
     }
 }

@@ -99,7 +99,7 @@ public struct Profile: Sendable {
     static let builtInText: [String: String] = [
         "dailies": """
             name: dailies
-            description: The day's rushes, fast - picture, sound, sync and tags, focus, exposure, sensor defects and timecode across the day, no grade analysis; subtitle style rules only warn.
+            description: The day's rushes, fast - picture, sound, sync and tags, focus, exposure, sensor defects, timecode across the day and production sound (--sound), no grade analysis; subtitle style rules only warn.
             checkers:
               black: {}
               freeze: {}
@@ -113,6 +113,7 @@ public struct Profile: Sendable {
               exposure: {}
               sensor: {}
               timecode: {}
+              sound-sync: {}
             severity:
             \(subtitleStyleCodes.map { "  \($0): warning" }.joined(separator: "\n"))
               decode.damaged: error
@@ -236,7 +237,7 @@ public struct Profile: Sendable {
     /// or, for a registry of none such (a test's single camera checker), all of them.
     public static func builtIn(_ registry: [AnyCheckerType]) -> Profile {
         let byDefault = registry.filter { $0.type.runsByDefault }
-        return Profile(name: "default", description: "Every checker with its defaults but the camera-original ones (focus, exposure, sensor, timecode across a run: the dailies profile); only decoder damage and sound out of sync are errors.",
+        return Profile(name: "default", description: "Every checker with its defaults but the camera-original ones (focus, exposure, sensor, timecode across a run, production sound: the dailies profile); only decoder damage and sound out of sync are errors.",
                        source: "built-in", checkers: (byDefault.isEmpty ? registry : byDefault).map(ConfiguredChecker.defaults), severities: [:])
     }
 

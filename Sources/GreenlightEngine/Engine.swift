@@ -55,17 +55,19 @@ public struct Engine: Sendable {
     ///   the checkers up) and goes on past its end until no finding that started inside is still
     ///   open; the report holds the findings that start in the range. Checkers that need the whole
     ///   programme are not run (their summary says so); `greenlight merge` joins ranges.
+    /// - Parameter sound: production sound files (`--sound`): the one whose timecode overlaps the
+    ///   clip's most is read over it for the sound-sync checker.
     public func check(path: String, subtitles: [SubtitleDocument] = [], reference: String? = nil, range: CheckRange? = nil,
-                      progress: ((Double) -> Void)? = nil) -> FileReport {
+                      sound: [ProductionSound] = [], progress: ((Double) -> Void)? = nil) -> FileReport {
         var stats = EngineStats()
-        return check(path: path, subtitles: subtitles, reference: reference, range: range, progress: progress, stats: &stats)
+        return check(path: path, subtitles: subtitles, reference: reference, range: range, sound: sound, progress: progress, stats: &stats)
     }
 
     /// ``check(path:subtitles:progress:)``, also counting the work done (for tests). The parts,
     /// in order: open and probe, build the checkers, decode and measure (with the file's health
     /// watched on the way), conclude the health, let the checkers finish, assemble the report.
     func check(path: String, subtitles: [SubtitleDocument] = [], reference: String? = nil, range: CheckRange? = nil,
-               progress: ((Double) -> Void)? = nil, stats: inout EngineStats) -> FileReport {
+               sound: [ProductionSound] = [], progress: ((Double) -> Void)? = nil, stats: inout EngineStats) -> FileReport {
         let sidecarCues = subtitles.flatMap(\.cues)
         // 1. Open and probe (the analyzers' plan was checked when the profile was read).
         let plan: AnalysisPlan
@@ -81,6 +83,7 @@ public struct Engine: Sendable {
         let info = pass.file.info
         var context = pass.context
         context.subtitles = subtitles
+        if !sound.isEmpty { context.productionSound = ProductionSoundMatcher.match(clip: info, sounds: sound) }
         // 2. The checkers, with this file's context (their options were parsed with the profile).
         let wholeProgramme = range == nil ? [] : profile.checkers.filter { $0.type.type.needsWholeProgramme }.map(\.type.description.id)
         let checkers: [(id: String, checker: any Checker)] = profile.checkers.filter { !wholeProgramme.contains($0.type.description.id) }.map {
@@ -129,7 +132,7 @@ public struct Engine: Sendable {
         if threads != 1, conclusion.stopError != nil || conclusion.findings.contains(where: { $0.code == "decode.damaged" }) {
             var single = self
             single.threads = 1
-            return single.check(path: path, subtitles: subtitles, reference: reference, range: range, progress: progress, stats: &stats)
+            return single.check(path: path, subtitles: subtitles, reference: reference, range: range, sound: sound, progress: progress, stats: &stats)
         }
         // 4. Health: where decoding stopped, damage, gaps, layout changes, unreadable streams.
         let health = (stopError: conclusion.stopError, findings: conclusion.findings)
