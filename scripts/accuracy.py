@@ -54,6 +54,7 @@ CODES = {
     "exposure": ["exposure.clipped", "exposure.crushed"],
     "sensor": ["sensor.stuck-pixel", "sensor.dead-pixel"],
     "sound sync": ["sound.offset"],
+    "timecode": ["timecode.overlap", "timecode.rate-change", "timecode.drop-frame", "timecode.name"],
     "loudness": [],
 }
 CHECKER_ID = {"subtitle sync": "subtitle-timing", "shot outlier": "colour-consistency", "reference": "colour-reference", "flashing": "pse",
@@ -400,6 +401,28 @@ def sound_sync_cases(skipped):
     return cases
 
 
+def timecode_cases(skipped):
+    """A day's clips of one camera cut from real footage with known start timecodes, checked as
+    a run: a clip whose range overlaps another's, one that repeats another's, one at another
+    frame rate, and one after a gap (no finding)."""
+    cases = []
+    if not present(["moviepy__chaplin.mp4"], "timecode across a run of real clips", skipped):
+        return cases
+    src = corpus("moviepy__chaplin.mp4")
+    def clip(tc, start, rate="25"):
+        return ffmpeg_made("mov", src, ["-an", "-ss", str(start), "-t", "4", "-vf", "scale=320:-2", "-r", rate, *H264, "-crf", "20",
+                                        "-preset", "veryfast", "-timecode", tc])
+    first, second = clip("10:00:00:00", 0), clip("10:00:20:00", 4)
+    run = ["--profile", "dailies", "--checkers", "timecode"]
+    for name, media, events in (("starting inside another's range", clip("10:00:02:00", 2), [[0, 4]]),
+                                ("repeating another's timecode", clip("10:00:20:00", 5), [[0, 4]]),
+                                ("at 24 fps among 25 fps clips", clip("10:01:00:00", 1, "24"), [[0, 4]]),
+                                ("after a gap", clip("10:00:40:00", 3), [])):
+        cases.append(Case("timecode", f"chaplin, a clip {name}", media, {"events": events}, run + [first, second], "moviepy__chaplin.mp4",
+                          "4 s clips with -timecode, checked as one run"))
+    return cases
+
+
 def zimg_levels(path):
     """MaxCLL and MaxFALL as zimg computes them (FFmpeg's zscale to linear light, every pixel's
     largest component), cached beside the made media."""
@@ -543,7 +566,9 @@ def run_greenlight(binary, case):
         r = subprocess.run([binary, "check", case.media, *case.args, "--json", out, "--quiet"], capture_output=True, text=True)
         if not os.path.exists(out):
             return {"error": r.stderr.strip()[:300]}
-        return json.load(open(out))["files"][0]
+        files = json.load(open(out))["files"]
+        # A case checked as part of a run (other files in its arguments) is judged on its own file.
+        return next((f for f in files if os.path.realpath(f["path"]) == os.path.realpath(case.media)), files[0])
 
 
 def judge(case, report, relative):
@@ -669,7 +694,7 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     args = ap.parse_args()
     skipped = []
-    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, flashing_cases, glitch_cases, hdr_cases, camera_cases, sound_sync_cases,
+    makers = [picture_cases, silence_cases, av_sync_cases, subtitle_cases, colour_cases, flashing_cases, glitch_cases, hdr_cases, camera_cases, sound_sync_cases, timecode_cases,
               loudness_cases]
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         cases = [c for batch in pool.map(lambda m: m(skipped), makers) for c in batch]
