@@ -62,6 +62,15 @@ public struct CheckContext: Sendable {
     }
 
     /// Builds a finding located at `[start, end)`, filling in frames and timecode.
+    /// A finding about the whole file, from 0 to its duration, with no frame numbers (so no
+    /// thumbnail): a tag, a match, a level over the programme.
+    public func wholeFileFinding(checker: String, code: String, severity: Severity = .warning, message: String,
+                                 measurements: [String: Double] = [:], stream: Int? = nil) -> Finding {
+        Finding(checker: checker, code: code, severity: severity, placement: .whole, start: 0, end: media.duration ?? 0,
+                startFrame: nil, endFrame: nil, startTimecode: nil, endTimecode: nil, message: message,
+                measurements: measurements, stream: stream)
+    }
+
     public func finding(checker: String, code: String, severity: Severity, placement: Placement?,
                         start: MediaTime, end: MediaTime, message: String, measurements: [String: Double] = [:],
                         stream: Int? = nil, channel: String? = nil) -> Finding {

@@ -41,7 +41,7 @@ public final class ExposureChecker: Checker {
     private var shot: [Picture] = []
     private var findings: [Finding] = []
     private var shots = 0
-    private var firstTime: MediaTime?, lastEnd: MediaTime?
+    private var span = ProgrammeSpan()
 
     public init(options: Options, context: CheckContext) {
         self.context = context
@@ -49,8 +49,7 @@ public final class ExposureChecker: Checker {
 
     public func consume(frame: FrameRecord) {
         let f = frame.features
-        if firstTime == nil { firstTime = f.time }
-        lastEnd = f.end
+        span.see(f)
         if frame.value(CutAnalyzer.self).isCut || f.followsGap { closeShot() }
         guard let h = f.histogram, h.total > 0, !f.isBlack else { return }
         let signal = f.signal
@@ -86,7 +85,7 @@ public final class ExposureChecker: Checker {
         guard !shot.isEmpty, let first = shot.first, let last = shot.last else { return }
         shots += 1
         func median(_ v: [Double]) -> Double { let s = v.sorted(); return s[s.count / 2] }
-        let where_ = placement(start: first.time, end: last.end, programmeStart: firstTime ?? .zero, programmeEnd: lastEnd)
+        let where_ = span.placement(first.time, last.end)
         for (code, share, limit, words, key) in [("exposure.clipped", median(shot.map(\.clipped)), Self.clippedShare, "highlights clipped (at 99 % of the range or above)", \Picture.clipped),
                                                  ("exposure.crushed", median(shot.map(\.crushed)), Self.crushedShare, "shadows crushed (at 1 % of the range or below, bars left out)", \Picture.crushed)]
         where share >= limit {

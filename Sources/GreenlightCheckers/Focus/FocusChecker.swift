@@ -48,7 +48,7 @@ public final class FocusChecker: Checker {
     private var shots = 0
     private var findings: [Finding] = []
     private var softPictures = 0, judged = 0, measuredShots = 0
-    private var firstTime: MediaTime?, lastEnd: MediaTime?
+    private var span = ProgrammeSpan()
 
     public init(options: Options, context: CheckContext) {
         self.context = context
@@ -56,8 +56,7 @@ public final class FocusChecker: Checker {
 
     public func consume(frame: FrameRecord) {
         let f = frame.features
-        if firstTime == nil { firstTime = f.time }
-        lastEnd = f.end
+        span.see(f)
         if frame.value(CutAnalyzer.self).isCut || f.followsGap { closeShot() }
         guard let s = frame.value(FocusAnalyzer.self) else { return }
         shot.append(Picture(number: f.frameNumber, time: f.time, end: f.end, edges: s.edges, edgeCount: s.edgeCount, fine: s.fine,
@@ -86,7 +85,7 @@ public final class FocusChecker: Checker {
             let worst = run.min { $0.edges < $1.edges }!
             findings.append(context.finding(
                 checker: Self.description.id, code: "focus.soft", severity: .warning,
-                placement: placement(start: first.time, end: last.end, programmeStart: firstTime ?? .zero, programmeEnd: lastEnd),
+                placement: span.placement(first.time, last.end),
                 start: first.time, end: last.end,
                 message: "Soft for \(run.count) pictures from \(context.label(first.time)) to \(context.label(last.end)) (worst at frame \(worst.number)): edges at \(formatNumber(worst.edges / refEdges * 100, decimals: 0)) % of the shot's sharpest moments, fine detail at \(formatNumber(worst.fine / refFine * 100, decimals: 0)) %; focus was lost or pulled off, check the take.",
                 measurements: ["pictures": Double(run.count), "worstFrame": Double(worst.number),

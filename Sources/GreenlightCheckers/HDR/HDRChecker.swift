@@ -49,7 +49,7 @@ public final class HDRChecker: Checker {
     /// SDR pictures: the brightest 0.1 % (in % of nominal range) and the median.
     private var sdrHigh = -Double.infinity, sdrMedians: [Double] = []
     private var dynamic: [String: Int] = [:]
-    private var firstTime: MediaTime?, lastEnd: MediaTime?
+    private var span = ProgrammeSpan()
 
     public init(options: Options, context: CheckContext) {
         self.options = options
@@ -64,8 +64,7 @@ public final class HDRChecker: Checker {
 
     public func consume(frame: FrameRecord) {
         let f = frame.features
-        if firstTime == nil { firstTime = f.time }
-        lastEnd = f.end
+        span.see(f)
         frames += 1
         if firstColour == nil, let c = f.colour { firstColour = c; transfer = c.transfer }
         for name in f.colour?.dynamicMetadata ?? [] { dynamic[name, default: 0] += 1 }
@@ -123,15 +122,13 @@ public final class HDRChecker: Checker {
         return nil
     }
 
-    private func wholeFile(_ code: String, _ message: String, severity: Severity = .warning, measurements: [String: Double] = [:]) -> Finding {
-        Finding(checker: Self.description.id, code: code, severity: severity, placement: .whole, start: 0, end: (lastEnd ?? .zero).seconds,
-                startFrame: nil, endFrame: nil, startTimecode: nil, endTimecode: nil, message: message,
-                measurements: measurements, stream: context.video?.index)
+    private func wholeFile(_ code: String, _ message: String, measurements: [String: Double] = [:]) -> Finding {
+        context.wholeFileFinding(checker: Self.description.id, code: code, message: message, measurements: measurements, stream: context.video?.index)
     }
 
     private func runFinding(_ code: String, _ run: Run, _ message: String, measurements: [String: Double]) -> Finding {
         context.finding(checker: Self.description.id, code: code, severity: .warning,
-                        placement: placement(start: run.start, end: run.end, programmeStart: firstTime ?? .zero, programmeEnd: lastEnd),
+                        placement: span.placement(run.start, run.end),
                         start: run.start, end: run.end, message: message, measurements: measurements, stream: context.video?.index)
     }
 

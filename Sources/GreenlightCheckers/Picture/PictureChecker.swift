@@ -54,7 +54,7 @@ public final class PictureChecker: Checker {
     private var cadence = CadenceTracker()
     private var gridSeries: SeriesBuilder, combSeries: SeriesBuilder
     private var frames = 0, measured = 0, combedFrames = 0, blockyFrames = 0
-    private var firstTime: MediaTime?, lastEnd: MediaTime?
+    private var span = ProgrammeSpan()
 
     public init(options: Options, context: CheckContext) {
         self.context = context
@@ -65,8 +65,7 @@ public final class PictureChecker: Checker {
     public func consume(frame: FrameRecord) {
         let f = frame.features
         frames += 1
-        if firstTime == nil { firstTime = f.time }
-        lastEnd = f.end
+        span.see(f)
         if f.scan.isInterlaced { interlacedFlags[f.scan, default: 0] += 1 } else { progressiveFrames += 1 }
         guard let g = frame.value(GlitchAnalyzer.self) else { return }
         measured += 1
@@ -112,7 +111,7 @@ public final class PictureChecker: Checker {
 
     private func finding(_ code: String, start: MediaTime, end: MediaTime, message: String, measurements: [String: Double]) -> Finding {
         context.finding(checker: Self.description.id, code: code, severity: .warning,
-                        placement: placement(start: start, end: end, programmeStart: firstTime ?? .zero, programmeEnd: lastEnd),
+                        placement: span.placement(start, end),
                         start: start, end: end, message: message, measurements: measurements, stream: context.video?.index)
     }
 
@@ -143,7 +142,7 @@ public final class PictureChecker: Checker {
             }
         }
         if let flagged = interlacedFlags.max(by: { $0.value < $1.value })?.key, let content = contentOrder,
-           (flagged == .topFieldFirst) != (content == "top field first"), let start = firstTime, let stop = lastEnd {
+           (flagged == .topFieldFirst) != (content == "top field first"), let start = span.first, let stop = span.end {
             findings.append(finding("picture.field-order", start: start, end: stop,
                 message: "The pictures are flagged \(flagged == .topFieldFirst ? "top field first" : "bottom field first") but the content is \(content) (\(max(topFirstVotes, bottomFirstVotes)) of \(topFirstVotes + bottomFirstVotes) combed pictures): motion will judder on every interlaced display; fix the flag.",
                 measurements: ["topFirstVotes": Double(topFirstVotes), "bottomFirstVotes": Double(bottomFirstVotes)]))

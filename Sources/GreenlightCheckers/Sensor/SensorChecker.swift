@@ -63,7 +63,7 @@ public final class SensorChecker: Checker {
     private let context: CheckContext
     private var scans = 0, overflowed = 0
     private var tracks: [Int: Track] = [:]
-    private var lastEnd: MediaTime?, firstTime: MediaTime?
+    private var span = ProgrammeSpan()
 
     public init(options: Options, context: CheckContext) {
         self.context = context
@@ -71,8 +71,7 @@ public final class SensorChecker: Checker {
 
     public func consume(frame: FrameRecord) {
         let f = frame.features
-        if firstTime == nil { firstTime = f.time }
-        lastEnd = f.end
+        span.see(f)
         guard let scan = frame.value(SensorAnalyzer.self) else { return }
         scans += 1
         if scan.overflowed { overflowed += 1; return }
@@ -124,7 +123,7 @@ public final class SensorChecker: Checker {
         })
         let graphics = crowded.count
         clusters = clusters.enumerated().filter { !crowded.contains($0.offset) }.map(\.element)
-        let start = firstTime ?? .zero, stop = lastEnd ?? .zero
+        let start = span.first ?? .zero, stop = span.end ?? .zero
         let findings = clusters.map { cluster -> Finding in
             let xs = cluster.map { $0 & 0xFFFFF }, ys = cluster.map { $0 >> 20 }
             let x = xs.min()!, y = ys.min()!, w = xs.max()! - x + 1, h = ys.max()! - y + 1

@@ -63,8 +63,7 @@ public final class SoundSyncChecker: Checker {
             return CheckerResult(findings: [], notMeasured: "no production sound was given (--sound DIR)")
         }
         guard let file = match.file else {
-            let f = Finding(checker: Self.description.id, code: "sound.missing", severity: .warning, placement: .whole, start: 0,
-                            end: context.media.duration ?? 0, startFrame: nil, endFrame: nil, startTimecode: nil, endTimecode: nil,
+            let f = context.wholeFileFinding(checker: Self.description.id, code: "sound.missing",
                             message: match.problem.map { "No production sound matched: \($0)." }
                                 ?? "No production sound file's timecode overlaps this clip (\(match.candidates) file(s) given): it has no sound recorded for it, or the recorder's timecode was off.")
             return CheckerResult(findings: [f], summary: ["candidates": .integer(Int64(match.candidates))])
@@ -96,8 +95,7 @@ public final class SoundSyncChecker: Checker {
         // exactly half a frame is not one.
         if abs(estimate.offset) > frame / 2 + 0.0005 {
             let ms = abs(estimate.offset) * 1000
-            findings.append(Finding(checker: Self.description.id, code: "sound.offset", severity: .warning, placement: .whole, start: 0,
-                                    end: context.media.duration ?? 0, startFrame: nil, endFrame: nil, startTimecode: nil, endTimecode: nil,
+            findings.append(context.wholeFileFinding(checker: Self.description.id, code: "sound.offset",
                                     message: "Timecode puts the production sound (\((file.path as NSString).lastPathComponent)) \(formatNumber(ms, decimals: 1)) ms (\(formatNumber(abs(estimate.offset) / frame, decimals: 1)) frames) \(estimate.offset > 0 ? "late" : "early") against the camera's scratch sound (confidence \(formatNumber(estimate.confidence, decimals: 2))): slip it \(formatNumber(ms, decimals: 1)) ms \(estimate.offset > 0 ? "earlier" : "later"), and check the recorder's and camera's timecode.",
                                     measurements: ["offsetSeconds": estimate.offset, "confidence": estimate.confidence]))
         }
