@@ -31,6 +31,7 @@ public enum BuiltInCheckers {
 /// adds its findings to the reports they concern (a sharded run does it when the parts are merged).
 public enum RunCrossChecks {
     public static func apply(_ reports: [FileReport], profile: Profile) -> [FileReport] {
-        SoundSyncChecker.crossCheck(TimecodeChecker.crossCheck(ColourMetadataChecker.crossCheck(reports, profile: profile), profile: profile), profile: profile)
+        [ColourMetadataChecker.crossCheck, TimecodeChecker.crossCheck, SoundSyncChecker.crossCheck, SensorChecker.crossCheck]
+            .reduce(reports) { done, check in check(done, profile) }
     }
 }

@@ -87,3 +87,22 @@ import GreenlightValues
         #expect(dailies.contains("focus") && dailies.contains("exposure") && dailies.contains("sensor"))
     }
 }
+
+/// A defect found in two clips of one camera is the camera's: said on both.
+@Suite struct SensorRunTests {
+    @Test func aDefectInTwoClipsOfOneReelIsTheCameras() {
+        func report(_ name: String, x: Double) -> FileReport {
+            let video = StreamInfo(index: 0, type: .video, codec: "h264", timeBase: Rational(1, 25))
+            let media = MediaInfo(path: name, container: "mov", duration: 4, streams: [video])
+            let f = Finding(checker: "sensor", code: "sensor.stuck-pixel", severity: .warning, placement: .whole, start: 0, end: 4,
+                            startFrame: nil, endFrame: nil, startTimecode: nil, endTimecode: nil, message: "A stuck pixel.",
+                            measurements: ["x": x, "y": 20])
+            return FileReport(path: name, verdict: .warn, error: nil, media: media, findings: [f], summaries: [:])
+        }
+        let profile = Profile.builtIn([AnyCheckerType(SensorChecker.self)])
+        let out = SensorChecker.crossCheck([report("A001C001.mov", x: 100), report("A001C002.mov", x: 101), report("B001C001.mov", x: 100)], profile: profile)
+        #expect(out[0].findings[0].measurements["otherClips"] == 1 && out[1].findings[0].message.hasSuffix("reel A001: it is the camera's sensor."))
+        // Another camera's pixel at the same place is its own matter.
+        #expect(out[2].findings[0].measurements["otherClips"] == nil)
+    }
+}

@@ -108,3 +108,48 @@ import GreenlightValues
         #expect(out.allSatisfy { $0.findings.map(\.code) == ["sound.drift"] })
     }
 }
+
+/// The day's drift end to end, and iXML read from a Broadcast WAV made here byte by byte.
+@Suite struct SoundSyncRunTests {
+    @Test func aRecorderClockDriftingTenPpmIsReportedOverTheDay() throws {
+        let t = SoundSyncTests()
+        try withScratchDirectory("gl-drift") { dir in
+            guard FileManager.default.fileExists(atPath: SoundSyncTests.speech) else { print("skipped: \(SoundSyncTests.speech) is absent"); return }
+            // Camera clips at 10:00, 10:10 and 10:20; the recorder's files placed by timecode 0, 6
+            // and 12 ms later than their content belongs: 6 ms in 600 s is 10 ppm.
+            var reports: [FileReport] = []
+            let profile = Profile.builtIn([AnyCheckerType(SoundSyncChecker.self)])
+            for (i, minute) in [0, 10, 20].enumerated() {
+                let clip = dir.appendingPathComponent("A001C00\(i + 1).mov").path
+                guard try ffmpeg(["-f", "lavfi", "-i", "color=c=gray:s=160x90:r=25:d=11", "-i", SoundSyncTests.speech,
+                                  "-filter_complex", "[1:a]aresample=48000,highpass=f=300,lowpass=f=3000[a]", "-map", "0:v", "-map", "[a]",
+                                  "-c:v", "libx264", "-c:a", "aac", "-timecode", String(format: "10:%02d:00:00", minute), "-shortest", clip]),
+                      let sound = try t.production("T\(i).wav", timecode: Double(minute * 60) + 0.006 * Double(i), in: dir) else { return }
+                reports.append(Engine(profile: profile).check(path: clip, sound: [sound]))
+            }
+            let out = RunCrossChecks.apply(reports, profile: profile)
+            let ppm = try #require(out[0].summaries["sound-sync"]?["driftPpm"]?.number)
+            #expect(abs(ppm + 10) < 1, "\(ppm)")
+            #expect(out.allSatisfy { $0.findings.contains { $0.code == "sound.drift" } })
+        }
+    }
+
+    @Test func iXMLNamesSceneTakeAndRate() throws {
+        try withScratchDirectory("gl-ixml") { dir in
+            func le32(_ v: UInt32) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
+            func le16(_ v: UInt16) -> Data { withUnsafeBytes(of: v.littleEndian) { Data($0) } }
+            func chunk(_ id: String, _ body: Data) -> Data { Data(id.utf8) + le32(UInt32(body.count)) + body + (body.count % 2 == 1 ? Data([0]) : Data()) }
+            var bext = Data(count: 602)
+            let reference = UInt64(36000 * 48000 + 480)
+            withUnsafeBytes(of: reference.littleEndian) { bext.replaceSubrange(338..<346, with: $0) }
+            let ixml = Data("<BWFXML><SCENE>12A</SCENE><TAKE>3</TAKE><SPEED><TIMECODE_RATE>25/1</TIMECODE_RATE><TIMECODE_FLAG>NDF</TIMECODE_FLAG></SPEED></BWFXML>".utf8)
+            let fmt = le16(1) + le16(2) + le32(48000) + le32(48000 * 4) + le16(4) + le16(16)
+            let body = Data("WAVE".utf8) + chunk("fmt ", fmt) + chunk("bext", bext) + chunk("iXML", ixml) + chunk("data", Data(count: 48000 * 4))
+            let path = dir.appendingPathComponent("12A-3.wav").path
+            try (Data("RIFF".utf8) + le32(UInt32(body.count)) + body).write(to: URL(fileURLWithPath: path))
+            let s = try ProductionSound.read(path)
+            #expect(s.scene == "12A" && s.take == "3" && s.timecodeRate == "25/1 NDF")
+            #expect(s.channels == 2 && abs(s.seconds - 1) < 1e-9 && abs(s.startSeconds - 36000.01) < 1e-9)
+        }
+    }
+}

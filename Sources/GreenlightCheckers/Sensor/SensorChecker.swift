@@ -1,3 +1,4 @@
+import Foundation
 import GreenlightAnalyzers
 import GreenlightCore
 import GreenlightValues
@@ -139,5 +140,35 @@ public final class SensorChecker: Checker {
         var summary: [String: SummaryValue] = ["picturesRead": .integer(Int64(usable)), "defects": .integer(Int64(findings.count))]
         if graphics > 0 { summary["staticGraphicSpots"] = .integer(Int64(graphics)) }
         return CheckerResult(findings: findings, summary: summary)
+    }
+}
+
+extension SensorChecker {
+    /// A defect is the camera's, not the clip's: the same position (within a pixel) in two or
+    /// more clips of one camera (the timecode checker's camera: reel of the name, else folder
+    /// and format) is said on each, with how many clips show it.
+    public static func crossCheck(_ reports: [FileReport], profile: Profile) -> [FileReport] {
+        guard profile.checkers.contains(where: { $0.type.description.id == description.id }) else { return reports }
+        func camera(_ r: FileReport) -> String? {
+            guard let video = r.media?.primaryVideo else { return nil }
+            if let named = TimecodeChecker.cameraName(r.path) { return "reel \(named.reel)" }
+            return "\((r.path as NSString).deletingLastPathComponent) \(video.codec) \(video.width ?? 0)x\(video.height ?? 0)"
+        }
+        var out = reports
+        let groups = Dictionary(grouping: reports.indices.filter { camera(reports[$0]) != nil }) { camera(reports[$0])! }
+        for (name, members) in groups where members.count >= 2 {
+            for i in members {
+                for (k, f) in reports[i].findings.enumerated() where f.checker == description.id {
+                    guard let x = f.measurements["x"], let y = f.measurements["y"] else { continue }
+                    let others = members.filter { j in
+                        j != i && reports[j].findings.contains { $0.checker == description.id && abs(($0.measurements["x"] ?? -9) - x) <= 1 && abs(($0.measurements["y"] ?? -9) - y) <= 1 }
+                    }
+                    guard !others.isEmpty else { continue }
+                    out[i].findings[k].message += " The same defect is in \(others.count) other clip(s) of \(name): it is the camera's sensor."
+                    out[i].findings[k].measurements["otherClips"] = Double(others.count)
+                }
+            }
+        }
+        return out
     }
 }
