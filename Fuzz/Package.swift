@@ -17,6 +17,7 @@ let package = Package(
                 .product(name: "GreenlightCheckers", package: "Greenlight"),
                 .product(name: "GreenlightMedia", package: "Greenlight"),
                 .product(name: "GreenlightSubtitles", package: "Greenlight"),
+                .product(name: "GreenlightValues", package: "Greenlight"),
             ]
         ),
     ],

@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${FUZZ_SECONDS:-}"
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(srt vtt ttml scc stl profile media)
+[ ${#targets[@]} -gt 0 ] || targets=(srt vtt ttml scc stl profile media bwf)
 # SwiftPM renames an executable's main, so the fuzzer has its own main calling libFuzzer's
 # driver; gold cannot link that (it fails inside its error reporting), lld can.
 swift build --package-path Fuzz --scratch-path .build-fuzz -c release \
@@ -26,7 +26,7 @@ failed=()
 runs_for() {
   case "$1" in
     srt|vtt) echo 300000 ;;
-    scc|stl|profile) echo 200000 ;;
+    scc|stl|profile|bwf) echo 200000 ;;
     ttml|media) echo 30000 ;;
   esac
 }

@@ -40,9 +40,12 @@ public struct ProductionSound: Sendable, Hashable, Codable {
         while let chunk = try handle.read(upToCount: 8), chunk.count == 8 {
             let id = String(decoding: chunk.prefix(4), as: UTF8.self)
             let size = Int(le(chunk, 4, UInt32.self))
+            // The chunks read whole are small; a header claiming more is damage, not a file.
+            if ["fmt ", "bext", "ds64"].contains(id) && size > 1 << 20 { throw ReadError("\(path): its \(id) chunk claims \(size) bytes") }
             switch id {
             case "fmt ":
                 let d = try read(size)
+                guard size >= 16 else { throw ReadError("\(path): its fmt chunk is \(size) bytes, under the 16 a WAV needs") }
                 channels = Int(le(d, 2, UInt16.self)); rate = Int(le(d, 4, UInt32.self)); blockAlign = Int(le(d, 12, UInt16.self))
             case "bext":
                 let d = try read(size)

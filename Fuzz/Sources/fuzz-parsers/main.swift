@@ -4,13 +4,15 @@ import GreenlightCheckers
 import GreenlightCore
 import GreenlightMedia
 import GreenlightSubtitles
+import GreenlightValues
 
 /// One libFuzzer entry point for every parser; `GREENLIGHT_FUZZ` names the one this run feeds
-/// (scripts/fuzz.sh runs each with its own corpus): srt, vtt, ttml, scc, stl, profile or media.
+/// (scripts/fuzz.sh runs each with its own corpus): srt, vtt, ttml, scc, stl, profile, media or
+/// bwf (a production sound file's RIFF chunks).
 /// Every input must come back as cues, a profile, or an error; a trap, a sanitizer report, a
 /// hang or a leak is a finding.
 enum Target: String, CaseIterable {
-    case srt, vtt, ttml, scc, stl, profile, media
+    case srt, vtt, ttml, scc, stl, profile, media, bwf
 }
 
 let target: Target = {
@@ -36,6 +38,10 @@ func fuzz(_ start: UnsafePointer<UInt8>?, _ count: Int) -> CInt {
         guard let file = try? MediaFile(path: mediaPath),
               let reader = try? MediaReader(file: file, selection: ReadSelection(threads: 1)) else { return 0 }
         _ = try? reader.run(video: { _ in }, audio: { _ in }, subtitle: { _ in })
+    case .bwf:
+        guard FileManager.default.createFile(atPath: mediaPath, contents: data) else { fatalError("cannot write \(mediaPath)") }
+        defer { unlink(mediaPath) }
+        _ = try? ProductionSound.read(mediaPath)
     }
     return 0
 }
