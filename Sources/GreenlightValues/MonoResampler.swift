@@ -22,25 +22,40 @@ public struct MonoResampler: Sendable {
         width = max(1, inputRate / outputRate)
     }
 
-    /// Adds `count` samples of `channels` (each `channels[c][i]`).
-    public mutating func add(_ channels: [UnsafeBufferPointer<Float>], count: Int) {
-        guard !channels.isEmpty else { return }
-        let step = Double(inputRate) / Double(outputRate)
+    /// Adds the samples of `channels` (each `channels[c][i]`, all of one length).
+    public mutating func add(_ channels: [[Float]]) {
+        let count = channels.first?.count ?? 0
+        guard count > 0 else { return }
         for i in 0..<count {
             var v: Float = 0
             for c in channels { v += c[i] }
-            v /= Float(channels.count)
-            window.append(v); windowSum += v
-            if window.count > width { windowSum -= window.removeFirst() }
-            let smooth = windowSum / Float(window.count)
-            // Output samples falling between the previous input sample and this one.
-            while next <= Double(consumed), output.count < capacity {
-                let frac = Float(Double(consumed) - next)
-                output.append(smooth - (smooth - previous) * frac)
-                next += step
-            }
-            previous = smooth
-            consumed += 1
+            push(v / Float(channels.count))
         }
+    }
+
+    /// Adds `count` samples of `channels` (each `channels[c][i]`).
+    public mutating func add(_ channels: [UnsafeBufferPointer<Float>], count: Int) {
+        guard !channels.isEmpty else { return }
+        for i in 0..<count {
+            var v: Float = 0
+            for c in channels { v += c[i] }
+            push(v / Float(channels.count))
+        }
+    }
+
+    /// One mono input sample: filtered, and the output samples that fall before it interpolated.
+    private mutating func push(_ v: Float) {
+        let step = Double(inputRate) / Double(outputRate)
+        window.append(v); windowSum += v
+        if window.count > width { windowSum -= window.removeFirst() }
+        let smooth = windowSum / Float(window.count)
+        // Output samples falling between the previous input sample and this one.
+        while next <= Double(consumed), output.count < capacity {
+            let frac = Float(Double(consumed) - next)
+            output.append(smooth - (smooth - previous) * frac)
+            next += step
+        }
+        previous = smooth
+        consumed += 1
     }
 }

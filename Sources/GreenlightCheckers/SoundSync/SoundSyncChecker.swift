@@ -54,8 +54,7 @@ public final class SoundSyncChecker: Checker {
             scratch = MonoResampler(inputRate: block.format.sampleRate, capacity: Self.keep)
             scratchStart = block.start.seconds
         }
-        let channels = block.channels
-        withBuffers(channels) { scratch!.add($0, count: block.sampleCount) }
+        scratch!.add(block.channels)
     }
 
     public func finish(_ end: ProgrammeEnd) -> CheckerResult {
@@ -100,15 +99,6 @@ public final class SoundSyncChecker: Checker {
                                     measurements: ["offsetSeconds": estimate.offset, "confidence": estimate.confidence]))
         }
         return CheckerResult(findings: findings, summary: summary)
-    }
-
-    /// Lends `channels` as buffers.
-    private func withBuffers(_ channels: [[Float]], _ body: ([UnsafeBufferPointer<Float>]) -> Void) {
-        func lend(_ i: Int, _ done: [UnsafeBufferPointer<Float>]) {
-            guard i < channels.count else { body(done); return }
-            channels[i].withUnsafeBufferPointer { lend(i + 1, done + [$0]) }
-        }
-        lend(0, [])
     }
 
     /// How much later (seconds) the production sound's events sit than the scratch's when both
