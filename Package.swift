@@ -22,6 +22,11 @@ let openCVIncludes: [String] = {
     return ["-I/usr/include/opencv4", "-I/usr/local/include/opencv4", "-I/opt/homebrew/include/opencv4"]
 }()
 
+/// The service and its packages (Hummingbird, GRDB, PostgresNIO) are left out when
+/// GREENLIGHT_NO_SERVICE=1: the sanitizer and fuzz builds, which are about the decode loop and
+/// the parsers, then do not build SwiftNIO and BoringSSL twice more (minutes of CI each).
+let withService = ProcessInfo.processInfo.environment["GREENLIGHT_NO_SERVICE"] != "1"
+
 let package = Package(
     name: "Greenlight",
     platforms: [.macOS(.v14)],
@@ -44,7 +49,17 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         // HTML built as a tree of nodes rather than pasted strings (the HTML report).
         .package(url: "https://github.com/JohnSundell/Plot", from: "0.14.0"),
-    ],
+    ] + (withService ? [
+        // The service (`greenlight serve`): HTTP, SQLite, PostgreSQL, Prometheus metrics, hashing.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    ] : []),
     targets: [
         // C libraries, each found through pkg-config with one shim header: FFmpeg (seen only by
         // GreenlightMedia) and libebur128 (seen only by GreenlightAnalyzers' loudness meter).
@@ -89,7 +104,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .executableTarget(name: "greenlight", dependencies: ["GreenlightCLI", "GreenlightCheckers"]),
+        .executableTarget(name: "greenlight", dependencies: ["GreenlightCLI", "GreenlightCheckers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+                          + (withService ? ["GreenlightService"] : [])),
         // `greenlight` plus a checker whose analyzer reads every pixel once, for `make bench`.
         .executableTarget(
             name: "greenlight-pixel-pass",
@@ -114,7 +130,27 @@ let package = Package(
         .testTarget(name: "GreenlightCLITests", dependencies: ["greenlight", "GreenlightCLI", "GreenlightCore", "GreenlightValues", .product(name: "Yams", package: "Yams")]),
         // A checker and an analyzer defined outside the package's modules, run through the CLI.
         .testTarget(name: "GreenlightExtensionTests", dependencies: ["GreenlightAnalyzers", "GreenlightCLI", "GreenlightCheckers", "GreenlightCore", "GreenlightValues"]),
-    ],
+    ] + (withService ? [
+        // The service above the engine and reports: HTTP API and dashboard, the job store
+        // (SQLite or PostgreSQL), workers that run `greenlight check` per job, watch folders.
+        // The engine and checkers do not know it exists.
+        .target(
+            name: "GreenlightService",
+            dependencies: [
+                "GreenlightCore", "GreenlightReports", "GreenlightValues",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Plot", package: "Plot"),
+            ]
+        ),
+        .testTarget(name: "GreenlightServiceTests", dependencies: ["greenlight", "GreenlightService", "GreenlightCore", "GreenlightValues"]),
+    ] : []),
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17
 )

@@ -48,7 +48,7 @@ struct Check: AsyncParsableCommand {
     var shard: Shard?
     @Option(help: "Check only this time range of the single MEDIA: START-END in seconds or the file's timecode (an empty END: to the end), or K/N (auto/N) for the K-th of N equal parts. Reading starts a little before START to warm the checkers up; the range reports the findings that start in it, each whole. Join ranges with `greenlight merge`.")
     var range: RangeArgument?
-    @Option(help: "A progress bar with ETA per file and for the run on stderr: auto (on a terminal), always or never.") var progress: When = .auto
+    @Option(help: "A progress bar with ETA per file and for the run on stderr: auto (on a terminal), always or never; lines: a line `progress F` (F the run's fraction done, 0 to 1) on stderr at each percent, for a program that runs greenlight.") var progress: ProgressMode = .auto
     @Option(name: .customLong("write-corrected"), help: ArgumentHelp(
         "Write a copy of the single MEDIA's subtitle file (--subtitles, or its one sidecar) with its times corrected by the offset, drift or step subtitle-timing measured against the speech, in the file's own format (SubRip, WebVTT or TTML), to this path. Written only when that measurement is a finding; the subtitle file itself is never changed.",
         valueName: "file"))
@@ -161,7 +161,8 @@ struct Check: AsyncParsableCommand {
             e.stop = { interruption.received != nil }
             return e
         }()
-        let board = !output.quiet && progress.resolve(terminal: isatty(STDERR_FILENO) != 0) ? ProgressBoard(files: paths.count) : nil
+        let board = progress == .lines ? ProgressBoard(files: paths.count, lines: true)
+            : !output.quiet && progress.resolve(terminal: isatty(STDERR_FILENO) != 0) ? ProgressBoard(files: paths.count) : nil
         var reports = [FileReport?](repeating: nil, count: paths.count)
         var unwrittenFiles = 0
         await withTaskGroup(of: (Int, FileReport).self) { group in
@@ -310,6 +311,13 @@ enum When: String, ExpressibleByArgument, CaseIterable {
     func resolve(terminal: Bool) -> Bool { self == .always || (self == .auto && terminal) }
 }
 
+/// `--progress`: auto, always, never, or `lines` (machine-readable, written even with --quiet).
+enum ProgressMode: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never, lines
+
+    func resolve(terminal: Bool) -> Bool { self == .always || (self == .auto && terminal) }
+}
+
 /// The run's progress on stderr, one self-overwriting line: files done of all, the run's bar
 /// and ETA, and each file being decoded with its own percentage and ETA. Redrawn at most ten
 /// times a second; ETAs from the time spent so far (a file's by its own fraction, the run's by
@@ -321,8 +329,14 @@ final class ProgressBoard: @unchecked Sendable {
     private var active: [Int: (path: String, started: Date, fraction: Double)] = [:]
     private var done = 0
     private var drawn = Date.distantPast
+    /// `--progress lines`: `progress F` lines instead of the bar.
+    private let lines: Bool
+    private var lastPercent = -1
 
-    init(files: Int) { self.files = files }
+    init(files: Int, lines: Bool = false) {
+        self.files = files
+        self.lines = lines
+    }
 
     func begin(_ i: Int, _ path: String) {
         lock.withLock { active[i] = (path, Date(), 0) }
@@ -331,6 +345,7 @@ final class ProgressBoard: @unchecked Sendable {
     func update(_ i: Int, _ fraction: Double) {
         lock.withLock {
             active[i]?.fraction = min(1, max(0, fraction))
+            if lines { return writeLine() }
             let now = Date()
             guard now.timeIntervalSince(drawn) >= 0.1 else { return }
             drawn = now
@@ -345,11 +360,22 @@ final class ProgressBoard: @unchecked Sendable {
         lock.withLock {
             active[i] = nil
             done += 1
+            if lines { writeLine() }
         }
     }
 
     func clear() {
+        if lines { return }
         lock.withLock { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+
+    /// `progress 0.42` when the run's whole percent moves (called under the lock).
+    private func writeLine() {
+        let fraction = files == 0 ? 1 : (Double(done) + active.values.reduce(0) { $0 + $1.fraction }) / Double(files)
+        let percent = Int(fraction * 100)
+        guard percent != lastPercent else { return }
+        lastPercent = percent
+        FileHandle.standardError.write(Data("progress \(formatNumber(Double(percent) / 100, decimals: 2))\n".utf8))
     }
 
     /// The line for a state (a pure function, so tests can read it).

@@ -5,7 +5,10 @@ import GreenlightEngine
 import GreenlightValues
 
 struct GreenlightCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
+    /// Commands a program adds to greenlight's own (the executable adds `serve` and `worker`).
+    nonisolated(unsafe) static var added: [any ParsableCommand.Type] = []
+
+    static var configuration: CommandConfiguration { CommandConfiguration(
         commandName: "greenlight",
         abstract: "Post-production QC: black, freeze, silence and more, in one decode pass per file.",
         discussion: """
@@ -15,9 +18,9 @@ struct GreenlightCommand: AsyncParsableCommand {
         the run after writing the reports for what was done, marked incomplete.
         """,
         version: Greenlight.version,
-        subcommands: [Check.self, Merge.self, Probe.self, Checkers.self, Profiles.self, ProfileCommand.self, Features.self, Cues.self],
+        subcommands: [Check.self, Merge.self, Probe.self, Checkers.self, Profiles.self, ProfileCommand.self, Features.self, Cues.self] + added,
         defaultSubcommand: Check.self
-    )
+    ) }
 }
 
 /// The command line as a library: the `greenlight` executable is one call to ``run(arguments:checkers:)``,
@@ -31,7 +34,9 @@ public enum GreenlightCLI {
     /// Runs one command line (without the program name) with `checkers` as the known checkers
     /// and returns the exit status: it never exits the process. Usage errors are 2 (ArgumentParser's
     /// default is 64) so scripts see one code for "could not do what was asked".
-    public static func run(arguments: [String], checkers: [AnyCheckerType]) async -> Int32 {
+    /// `commands` are added beside greenlight's own (set once, before the first call).
+    public static func run(arguments: [String], checkers: [AnyCheckerType], commands: [any ParsableCommand.Type] = []) async -> Int32 {
+        if !commands.isEmpty { GreenlightCommand.added = commands }
         let arguments = attachingNegativeValues(arguments)
         if let operand = optionLikeOperand(arguments) {
             warn("""

@@ -448,11 +448,12 @@ struct LinePlot {
     }
 }
 
-/// An HTML node whose text and attribute values are always escaped (see ``HTMLReporter``).
-struct HTMLNode {
-    let node: Node<HTML.BodyContext>
+/// An HTML node whose text and attribute values are always escaped (see ``HTMLReporter``; the
+/// service's dashboard builds its pages from it too).
+public struct HTMLNode {
+    public let node: Node<HTML.BodyContext>
 
-    static func element(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], children: [HTMLNode] = []) -> HTMLNode {
+    public static func element(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], children: [HTMLNode] = []) -> HTMLNode {
         let attrs = attributes.map { Node<HTML.BodyContext>.attribute(named: $0.key, value: escape($0.value), ignoreIfValueIsEmpty: false) }
         let empty: Set<String> = ["br", "img", "input", "path", "line", "rect"]
         if empty.contains(name) && children.isEmpty {
@@ -461,14 +462,14 @@ struct HTMLNode {
         return HTMLNode(node: .element(named: name, nodes: attrs + children.map(\.node)))
     }
 
-    static func element(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], text: String) -> HTMLNode {
+    public static func element(_ name: String, _ attributes: KeyValuePairs<String, String> = [:], text: String) -> HTMLNode {
         element(name, attributes, children: [.text(text)])
     }
 
-    static func text(_ text: String) -> HTMLNode { HTMLNode(node: .raw(escape(text))) }
+    public static func text(_ text: String) -> HTMLNode { HTMLNode(node: .raw(escape(text))) }
 
     /// Markup the reporter wrote itself (its script), never anything from media or subtitles.
-    static func raw(_ markup: String) -> HTMLNode { HTMLNode(node: .raw(markup)) }
+    public static func raw(_ markup: String) -> HTMLNode { HTMLNode(node: .raw(markup)) }
 }
 
 private func badge(_ v: Verdict) -> HTMLNode {

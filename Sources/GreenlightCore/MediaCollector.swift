@@ -1,6 +1,4 @@
 import Foundation
-import GreenlightEngine
-import GreenlightValues
 
 /// Expands the MEDIA arguments: files as given, folders searched recursively for media files.
 ///
@@ -8,9 +6,9 @@ import GreenlightValues
 /// a folder already visited (a link loop, or two links to one folder) is not searched again.
 /// Anything that is not a folder is passed on as it is: the engine says what is wrong with a
 /// missing path, a FIFO or a device.
-enum MediaCollector {
+public enum MediaCollector {
     /// Extensions treated as media when a folder is searched (explicit files may have any name).
-    static let extensions: Set<String> = [
+    public static let extensions: Set<String> = [
         "mov", "mp4", "m4v", "mxf", "mkv", "webm", "avi", "mts", "m2ts", "ts", "mpg", "mpeg", "m2v", "dv", "y4m",
         "wav", "aif", "aiff", "flac", "mp3", "m4a", "aac", "ac3", "ec3", "mka", "ogg", "opus", "3gp", "nut",
     ]
@@ -21,7 +19,7 @@ enum MediaCollector {
         var inode: UInt64
     }
 
-    static func collect(_ arguments: [String]) -> [String] {
+    public static func collect(_ arguments: [String]) -> [String] {
         var out: [String] = []
         var visited: Set<FolderID> = []
         for arg in arguments {
