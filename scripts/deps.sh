@@ -4,7 +4,9 @@
 # loads at run time), and pkg-config itself. Extra words add tools: `ffmpeg` (the CLI, for sample-media
 # the hostile-input corpus and benchmarks), `time` (GNU time, for peak memory), and for the report tests `chromium` (the HTML
 # report in a headless browser), `xmllint` (JUnit XML against its schema) and `jsonschema` (Python's
-# validator, from PyPI, for the JSON report's schema).
+# validator, from PyPI, for the JSON report's schema); for the service's tests `postgresql` (a server the
+# test script starts in a temporary folder), `openapi` (openapi-spec-validator and schemathesis, from
+# PyPI) and for its load benchmark `wrk`.
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
@@ -15,6 +17,8 @@ fi
 pkg-config --exists libebur128 2>/dev/null || need+=(libebur128-dev)
 # OpenCV: the face detector behind lip sync (CFaceDetect), and its model file.
 # Without recommends: libopencv-dev recommends the Java bindings, and a Java runtime with them.
+# SQLite: the service's default job store (GRDB links the system's libsqlite3).
+pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
 lean=()
 pkg-config --exists opencv4 2>/dev/null || lean+=(libopencv-dev)
 [ -r /usr/share/opencv4/lbpcascades/lbpcascade_frontalface_improved.xml ] || lean+=(opencv-data)
@@ -28,6 +32,13 @@ for extra in "$@"; do
       if ! python3 -c 'import jsonschema' >/dev/null 2>&1; then
         echo "Installing with pip: jsonschema"
         python3 -m pip install -q jsonschema || echo "deps.sh: could not install jsonschema; the schema test will say it skipped" >&2
+      fi ;;
+    postgresql) ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql) ;;
+    wrk) command -v wrk >/dev/null 2>&1 || need+=(wrk) ;;
+    openapi)
+      if ! python3 -c 'import openapi_spec_validator, schemathesis' >/dev/null 2>&1; then
+        echo "Installing with pip: openapi-spec-validator schemathesis"
+        python3 -m pip install -q openapi-spec-validator schemathesis || echo "deps.sh: could not install them; the API contract test will say it skipped" >&2
       fi ;;
     *) echo "deps.sh: unknown extra '$extra'" >&2; exit 2 ;;
   esac

@@ -37,6 +37,7 @@ public enum GreenlightCLI {
     /// `commands` are added beside greenlight's own (set once, before the first call).
     public static func run(arguments: [String], checkers: [AnyCheckerType], commands: [any ParsableCommand.Type] = []) async -> Int32 {
         if !commands.isEmpty { GreenlightCommand.added = commands }
+        if ProcessInfo.processInfo.environment["GREENLIGHT_EXIT_WITH_PARENT"] == "1" { exitWithParent() }
         let arguments = attachingNegativeValues(arguments)
         if let operand = optionLikeOperand(arguments) {
             warn("""
@@ -69,6 +70,18 @@ public enum GreenlightCLI {
             }
         }
     }
+}
+
+/// A check the service runs as a child stops when the worker that started it is gone (killed
+/// with SIGKILL, it cannot stop its child): a check nobody waits for would only take a core.
+private func exitWithParent() {
+    let parent = getppid()
+    let thread = Thread {
+        while getppid() == parent { Thread.sleep(forTimeInterval: 1) }
+        _exit(137)
+    }
+    thread.stackSize = 64 << 10
+    thread.start()
 }
 
 /// The checkers the running command knows (set by ``GreenlightCLI/run(arguments:checkers:)``).

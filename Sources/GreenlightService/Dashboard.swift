@@ -171,7 +171,7 @@ struct Dashboard: Sendable {
     /// Running, queued and finished jobs matching the search (the part the script refreshes).
     private func jobTables(_ q: [String: String], _ csrf: String) async throws -> [HTMLNode] {
         var filter: JobFilter
-        do { filter = try HTTPService.filter(q) } catch {
+        do { filter = try HTTPService.filter(q, lenient: true) } catch {
             return [.element("p", ["class": "error"], text: error.reason)]
         }
         let searching = filter.path != nil || filter.verdict != nil || filter.from != nil || filter.to != nil || !filter.states.isEmpty

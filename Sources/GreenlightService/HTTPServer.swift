@@ -21,6 +21,11 @@ public struct HTTPService: Sendable {
         self.loopbackOnly = loopbackOnly
     }
 
+    /// The responder the server runs: the router, behind the 405 for methods a path does not take.
+    public func responder() -> some HTTPResponder<BasicRequestContext> {
+        MethodGuard(inner: router().buildResponder())
+    }
+
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
         router.add(middleware: Gate(service: self))
@@ -90,26 +95,28 @@ public struct HTTPService: Sendable {
     }
 
     /// A listing's filter from `state`, `path`, `verdict`, `from`, `to`, `limit` (query or form).
-    static func filter(_ q: [String: String]) throws(APIError) -> JobFilter {
+    static func filter(_ query: [String: String], lenient: Bool = false) throws(APIError) -> JobFilter {
+        // The dashboard's search form sends every field, the empty ones empty; the API refuses an empty value.
+        let q = lenient ? query.filter { !$0.value.isEmpty } : query
         var f = JobFilter()
-        if let states = q["state"], !states.isEmpty {
-            f.states = try states.split(separator: ",").map { s throws(APIError) in
+        if let states = q["state"] {
+            f.states = try states.split(separator: ",", omittingEmptySubsequences: false).map { s throws(APIError) in
                 guard let state = JobState(rawValue: String(s)) else { throw .bad("state: \(s) is not one of queued, running, done, failed, cancelled") }
                 return state
             }
         }
         f.path = q["path"].flatMap { $0.isEmpty ? nil : $0 }
-        if let v = q["verdict"], !v.isEmpty {
+        if let v = q["verdict"] {
             guard ["pass", "warn", "fail", "error"].contains(v) else { throw .bad("verdict: \(v) is not one of pass, warn, fail, error") }
             f.verdict = v
         }
         for (key, keyPath) in [("from", \JobFilter.from), ("to", \JobFilter.to)] {
-            if let text = q[key], !text.isEmpty {
+            if let text = q[key] {
                 guard let d = APIModel.parseTime(text) else { throw .bad("\(key): \(text) is not a date (2026-12-06 or 2026-12-06T10:00:00Z)") }
                 f[keyPath: keyPath] = d
             }
         }
-        if let l = q["limit"], !l.isEmpty {
+        if let l = q["limit"] {
             guard let n = Int(l), (1...1000).contains(n) else { throw .bad("limit: a whole number from 1 to 1000") }
             f.limit = n
         }
@@ -209,6 +216,29 @@ struct Gate: RouterMiddleware {
             return HTTPService.refusal(.forbidden, "this token may only read; submitting and cancelling need a submit token")
         }
         return try await next(request, context)
+    }
+}
+
+/// The API's paths and the methods each takes.
+private let knownRoutes: [(segments: [String], methods: [HTTPRequest.Method])] = [
+    ("api/v1/jobs", [.get, .post]), ("api/v1/jobs/{id}", [.get, .delete]), ("api/v1/jobs/{id}/report", [.get]),
+    ("api/v1/jobs/{id}/report.html", [.get]), ("api/v1/files", [.get]), ("metrics", [.get]), ("healthz", [.get]),
+    ("openapi.json", [.get]),
+].map { ($0.0.split(separator: "/").map(String.init), $0.1) }
+
+/// A method a known path does not take is 405 with an Allow header, not the router's 404.
+struct MethodGuard<Inner: HTTPResponder<BasicRequestContext>>: HTTPResponder {
+    let inner: Inner
+
+    func respond(to request: Request, context: BasicRequestContext) async throws -> Response {
+        let parts = request.uri.path.split(separator: "/").map(String.init)
+        if let route = knownRoutes.first(where: { r in
+            r.segments.count == parts.count && zip(r.segments, parts).allSatisfy { $0 == "{id}" || $0 == $1 }
+        }), !route.methods.contains(request.method) {
+            let allow = route.methods.map(\.rawValue).joined(separator: ", ")
+            return HTTPService.json(["error": "\(request.uri.path) takes \(allow)"], status: .methodNotAllowed, headers: [.allow: allow])
+        }
+        return try await inner.respond(to: request, context: context)
     }
 }
 

@@ -65,7 +65,7 @@ public enum GreenlightServer {
         let watch = try WatchFolders(folders: options.watch, roots: roots, store: store, profile: options.watchProfile, settle: options.settle)
         let http = HTTPService(store: store, roots: roots, access: access, metrics: metrics, loopbackOnly: isLoopback(options.host) && !access.required)
         let app = Application(
-            router: http.router(),
+            responder: http.responder(),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: "greenlight"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? options.port
