@@ -154,4 +154,11 @@ public struct WatchedFile: Sendable, Equatable {
     public var size: Int64
     public var modified: Int64
     public var job: Int64
+
+    public init(path: String, size: Int64, modified: Int64, job: Int64) {
+        self.path = path
+        self.size = size
+        self.modified = modified
+        self.job = job
+    }
 }
