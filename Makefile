@@ -1,5 +1,5 @@
 # Greenlight: `make demo` and `make test` are all a new user needs on Debian 12.
-.PHONY: deps build demo demo-png test memcheck sanitize fuzz plugin-test bench bench-check accuracy samples clean
+.PHONY: deps build demo demo-png test memcheck sanitize fuzz plugin-test bench bench-check bench-service accuracy samples clean
 
 deps:
 	@scripts/deps.sh
@@ -23,14 +23,16 @@ demo-png: demo
 	@echo "reports/qc.png written; browser console messages: $$(wc -l < reports/qc-console.log)"
 
 # The sanitizer run first, so the last line is Swift Testing's own summary. The report tests
-# want a browser, xmllint and Python's jsonschema, the hostile-input corpus the ffmpeg CLI (each
-# test says so and skips when one is missing).
+# want a browser, xmllint and Python's jsonschema, the hostile-input corpus the ffmpeg CLI, the
+# service's tests a PostgreSQL server (started in a temporary folder for the run) and its API
+# contract openapi-spec-validator and schemathesis (each test says so and skips when one is missing).
 test: deps
-	@scripts/deps.sh chromium xmllint jsonschema ffmpeg
+	@scripts/deps.sh chromium xmllint jsonschema ffmpeg postgresql openapi
 	scripts/memcheck.sh
 	scripts/test-plugin.sh
 	swift test --package-path Examples/SlateCheck
-	swift test
+	scripts/test-service-api.sh
+	scripts/with-postgres.sh swift test
 
 memcheck: deps
 	scripts/memcheck.sh
@@ -55,6 +57,12 @@ bench:
 	@scripts/deps.sh ffmpeg time chromium
 	@scripts/bench.sh
 	@scripts/bench-batch.sh
+
+# The service under load: 10 000 queued jobs, 50 concurrent API clients, two workers checking
+# (API latency percentiles and the server's memory; about two minutes).
+bench-service: deps
+	@scripts/deps.sh wrk
+	@scripts/bench-service.sh
 
 # The benchmark-regression check CI runs: fails when the check's CPU relative to decoding alone
 # is 20 % over scripts/bench-baseline.txt.

@@ -12,6 +12,10 @@
 # in .build-fuzz/corpus/TARGET for the next run. Run that to look for new bugs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# Without the service (GreenlightService and SwiftNIO, PostgresNIO, BoringSSL under it): these
+# builds are about the decode loop and the parsers, and the service's packages would add minutes
+# of sanitizer build to every CI run. Its concurrency is checked by Swift 6's compiler instead.
+export GREENLIGHT_NO_SERVICE=1
 seconds="${FUZZ_SECONDS:-}"
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(srt vtt ttml scc stl profile media bwf)
