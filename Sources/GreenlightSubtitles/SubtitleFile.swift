@@ -65,6 +65,35 @@ public enum SubtitleFile {
     /// feature's worth of cues a few. Anything larger is refused before it is read.
     public static let maximumBytes = 64 << 20
 
+    /// At most this many cues are read from one file: a day of continuous captioning is about
+    /// 30 000, a feature 1 500. Counted before parsing (timing lines, `<p>` elements, STL text
+    /// blocks, SCC lines), so a file made to exhaust memory (a million cues in 30 MB) is refused
+    /// in a fraction of a second instead of taking gigabytes and minutes of a shared service.
+    public static let maximumCues = 200_000
+
+    /// How many cues the file can hold at most, counted without parsing it.
+    static func cueBound(_ kind: Format, text: String, data: Data) -> Int {
+        func count(_ needle: String) -> Int {
+            let n = Array(needle.utf8)
+            var found = 0, matched = 0
+            for byte in text.utf8 {
+                if byte == n[matched] {
+                    matched += 1
+                    if matched == n.count { found += 1; matched = 0 }
+                } else {
+                    matched = byte == n[0] ? 1 : 0
+                }
+            }
+            return found
+        }
+        switch kind {
+        case .subRip, .webVTT: return count("-->")
+        case .ttml: return count("<p") + count(":p ") + count(":p>")
+        case .scc: return text.utf8.reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+        case .stl: return max(0, data.count - 1024) / 128
+        }
+    }
+
     public static func read(path: String) throws -> SubtitleDocument {
         let data: Data
         do {
@@ -86,6 +115,10 @@ public enum SubtitleFile {
                                         "xml": .ttml, "scc": .scc, "stl": .stl]
         guard let kind = stl ? .stl : format(of: text) ?? byName[ext] ?? (looksLikeSubRip(text) ? .subRip : nil) else {
             throw ReadError.unsupported(name, "the content is not a subtitle format greenlight knows, nor does the extension '.\(ext)' say one")
+        }
+        let bound = cueBound(kind, text: text, data: data)
+        guard bound <= maximumCues else {
+            throw ReadError.unreadable(name, "it holds up to \(bound) cues, over the \(maximumCues) greenlight reads from one file (a day of continuous captioning is about 30 000): refused unread; split it")
         }
         switch kind {
         case .subRip, .webVTT:

@@ -251,3 +251,34 @@ import Testing
         #expect(d.cues.first?.start == MediaTime(value: 34 * 1001, timescale: 30000))
     }
 }
+
+/// A file made to exhaust memory is refused before it is parsed (the service meets such files).
+@Suite struct CueLimitTests {
+    static func srt(cues: Int) -> Data {
+        var s = ""
+        s.reserveCapacity(cues * 40)
+        for i in 0..<cues {
+            let h = i / 3600 % 100, m = i / 60 % 60, sec = i % 60
+            s += "\(i + 1)\n\(String(format: "%02d:%02d:%02d", h, m, sec)),000 --> \(String(format: "%02d:%02d:%02d", h, m, sec)),800\nHi\n\n"
+        }
+        return Data(s.utf8)
+    }
+
+    @Test func overTheLimitIsRefusedUnread() throws {
+        #expect(SubtitleFile.maximumCues == 200_000)
+        #expect {
+            try SubtitleFile.read(Self.srt(cues: SubtitleFile.maximumCues + 1), name: "flood.srt")
+        } throws: { error in
+            "\(error)".contains("it holds up to 200001 cues, over the 200000 greenlight reads from one file")
+        }
+        let ttml = Data(("<tt xmlns=\"http://www.w3.org/ns/ttml\"><body><div>" + String(repeating: "<p begin=\"0s\" end=\"1s\">x</p>", count: 200_001)
+                         + "</div></body></tt>").utf8)
+        #expect(throws: SubtitleFile.ReadError.self) { try SubtitleFile.read(ttml, name: "flood.ttml") }
+    }
+
+    @Test func atTheLimitIsRead() throws {
+        let doc = try SubtitleFile.read(Self.srt(cues: 2000), name: "ok.srt")
+        #expect(doc.cues.count == 2000)
+        #expect(doc.cues.last?.start == MediaTime(seconds: 1999))
+    }
+}

@@ -190,8 +190,12 @@ public final class SubtitleTimingChecker: Checker {
             }
         }
         var notMeasured: [String] = []
+        // Cues that start past the last speech (with the factor and search room the estimate
+        // allows) cannot be lined up with it: left out of the sync measurement, which they would
+        // only slow down (a subtitle file far longer than its programme).
+        let syncHorizon = (speech.map(\.upperBound).max() ?? 0) * 1.05 + 70
         for source in sources {
-            let list = (cues[source] ?? []).filter { $0.end > $0.start }
+            let list = (cues[source] ?? []).filter { $0.end > $0.start && $0.start.seconds <= syncHorizon }
             var sync: [String: SummaryValue] = [:]
             var shifted = false  // the file as a whole is shifted or drifts: cue-by-cue speech rules would all fire
             if speechStream == nil {

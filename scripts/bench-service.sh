@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# make bench-service: `greenlight serve` (release, SQLite, two workers) with 10 000 queued jobs
+# while 50 API clients (wrk) ask for jobs, queue listings, a file's history, metrics, the
+# dashboard and submit more, for 30 s. Prints the API's latency percentiles (p99 must stay under
+# 100 ms), how many jobs the workers finished meanwhile, and the server's memory before, at its
+# highest and after. BENCH_DATABASE=postgres://… runs the same against PostgreSQL.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+jobs=${BENCH_JOBS:-10000}
+clients=${BENCH_CLIENTS:-50}
+seconds=${BENCH_SECONDS:-30}
+swift build -c release --product greenlight >/dev/null
+bin="$(swift build -c release --show-bin-path)/greenlight"
+work=$(mktemp -d)
+pid=""
+cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+mkdir -p "$work/root"
+cp sample-media/static-noise.mp4 "$work/root/clip.mp4"
+store=(--data "$work/data")
+[ -z "${BENCH_DATABASE:-}" ] || store=(--database "$BENCH_DATABASE")
+"$bin" serve --root "$work/root" "${store[@]}" --workers 2 --port 0 2>"$work/serve.log" &
+pid=$!
+for _ in $(seq 100); do
+  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
+  [ -n "$port" ] && break
+  sleep 0.1
+done
+[ -n "${port:-}" ] || { cat "$work/serve.log" >&2; exit 1; }
+base="http://127.0.0.1:$port"
+rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
+echo "bench-service: greenlight serve on $base, $( [ -z "${BENCH_DATABASE:-}" ] && echo SQLite || echo PostgreSQL ), 2 workers; memory at start $(rss) MB"
+
+python3 - "$base" "$work/root/clip.mp4" "$jobs" <<'PY'
+import json, sys, time, urllib.request
+from concurrent.futures import ThreadPoolExecutor
+base, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+body = json.dumps({"paths": [path]}).encode()
+def submit(_):
+    t = time.perf_counter()
+    r = urllib.request.urlopen(urllib.request.Request(base + "/api/v1/jobs", data=body, headers={"Content-Type": "application/json"}))
+    assert r.status == 201
+    return time.perf_counter() - t
+t0 = time.perf_counter()
+with ThreadPoolExecutor(16) as pool:
+    lat = sorted(pool.map(submit, range(n)))
+print(f"bench-service: {n} jobs queued in {time.perf_counter() - t0:.1f} s (POST p50 {lat[len(lat)//2]*1000:.1f} ms, p99 {lat[int(len(lat)*0.99)]*1000:.1f} ms)")
+PY
+done_before=$(curl -s "$base/metrics" | awk '/^greenlight_jobs\{state="done"\}/ {print int($2)}')
+cat > "$work/mix.lua" <<LUA
+math.randomseed(20261206)
+local n = $jobs
+local body = '{"paths": ["$work/root/clip.mp4"], "priority": -1}'
+request = function()
+  local r = math.random(1, 100)
+  if r <= 55 then return wrk.format("GET", "/api/v1/jobs/" .. math.random(1, n))
+  elseif r <= 75 then return wrk.format("GET", "/api/v1/jobs?state=queued&limit=20")
+  elseif r <= 85 then return wrk.format("GET", "/api/v1/files?path=$work/root/clip.mp4")
+  elseif r <= 92 then return wrk.format("GET", "/metrics")
+  elseif r <= 97 then return wrk.format("POST", "/api/v1/jobs", {["Content-Type"] = "application/json"}, body)
+  else return wrk.format("GET", "/") end
+end
+LUA
+peak=$(rss)
+( while kill -0 "$pid" 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r; echo "$peak" > "$work/peak"; sleep 0.5; done ) &
+wrk -t2 -c"$clients" -d"${seconds}s" --latency -s "$work/mix.lua" "$base" > "$work/wrk.log"
+sed -n '/Latency Distribution/,/99%/p;/Requests\/sec/p;/Non-2xx/p;/Socket errors/p' "$work/wrk.log" | sed 's/^/bench-service: /'
+p99=$(awk '/ 99% / {print $2}' "$work/wrk.log")
+done_after=$(curl -s "$base/metrics" | awk '/^greenlight_jobs\{state="done"\}/ {print int($2)}')
+queued=$(curl -s "$base/metrics" | awk '/^greenlight_queue_depth/ {print int($2)}')
+echo "bench-service: workers finished $((done_after - done_before)) jobs during the ${seconds} s; $queued still queued"
+echo "bench-service: server memory: highest $(cat "$work/peak") MB, now $(rss) MB"
+awk -v p="$p99" 'BEGIN {
+  v = p + 0; if (p ~ /us$/) v /= 1000; else if (p ~ /ms$/) v = v; else if (p ~ /s$/) v *= 1000
+  printf "bench-service: API p99 %.1f ms: %s (target under 100 ms)\n", v, (v < 100 ? "met" : "MISSED")
+}'
