@@ -16,10 +16,13 @@ pid=""
 cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 mkdir -p "$work/root"
-cp sample-media/static-noise.mp4 "$work/root/clip.mp4"
+# A hundred names for one short clip (hard links): jobs go round them, as a facility's files do,
+# so no one file's history grows with the whole benchmark.
+cp sample-media/static-noise.mp4 "$work/root/clip-000.mp4"
+for i in $(seq -w 1 99); do ln "$work/root/clip-000.mp4" "$work/root/clip-0$i.mp4"; done
 store=(--data "$work/data")
 [ -z "${BENCH_DATABASE:-}" ] || store=(--database "$BENCH_DATABASE")
-"$bin" serve --root "$work/root" "${store[@]}" --workers 2 --port 0 2>"$work/serve.log" &
+"$bin" serve --root "$work/root" "${store[@]}" --workers "${BENCH_WORKERS:-2}" --port 0 2>"$work/serve.log" &
 pid=$!
 for _ in $(seq 100); do
   port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
@@ -31,12 +34,12 @@ base="http://127.0.0.1:$port"
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
 echo "bench-service: greenlight serve on $base, $( [ -z "${BENCH_DATABASE:-}" ] && echo SQLite || echo PostgreSQL ), 2 workers; memory at start $(rss) MB"
 
-python3 - "$base" "$work/root/clip.mp4" "$jobs" <<'PY'
+python3 - "$base" "$work/root" "$jobs" <<'PY'
 import json, sys, time, urllib.request
 from concurrent.futures import ThreadPoolExecutor
-base, path, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-body = json.dumps({"paths": [path]}).encode()
-def submit(_):
+base, root, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def submit(i):
+    body = json.dumps({"paths": [f"{root}/clip-{i % 100:03d}.mp4"]}).encode()
     t = time.perf_counter()
     r = urllib.request.urlopen(urllib.request.Request(base + "/api/v1/jobs", data=body, headers={"Content-Type": "application/json"}))
     assert r.status == 201
@@ -50,19 +53,21 @@ done_before=$(curl -s "$base/metrics" | awk '/^greenlight_jobs\{state="done"\}/ 
 cat > "$work/mix.lua" <<LUA
 math.randomseed(20261206)
 local n = $jobs
-local body = '{"paths": ["$work/root/clip.mp4"], "priority": -1}'
+local root = "$work/root"
 request = function()
   local r = math.random(1, 100)
   if r <= 55 then return wrk.format("GET", "/api/v1/jobs/" .. math.random(1, n))
   elseif r <= 75 then return wrk.format("GET", "/api/v1/jobs?state=queued&limit=20")
-  elseif r <= 85 then return wrk.format("GET", "/api/v1/files?path=$work/root/clip.mp4")
+  elseif r <= 85 then return wrk.format("GET", string.format("/api/v1/files?path=%s/clip-%03d.mp4", root, math.random(0, 99)))
   elseif r <= 92 then return wrk.format("GET", "/metrics")
-  elseif r <= 97 then return wrk.format("POST", "/api/v1/jobs", {["Content-Type"] = "application/json"}, body)
+  elseif r <= 97 then return wrk.format("POST", "/api/v1/jobs", {["Content-Type"] = "application/json"},
+                                        string.format('{"paths": ["%s/clip-%03d.mp4"], "priority": -1}', root, math.random(0, 99)))
   else return wrk.format("GET", "/") end
 end
 LUA
 peak=$(rss)
 ( while kill -0 "$pid" 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r; echo "$peak" > "$work/peak"; sleep 0.5; done ) &
+[ -z "${BENCH_PERF:-}" ] || (sleep 5; perf record -g -p "$pid" -o /tmp/bench-perf.data -- sleep 10 >/dev/null 2>&1) &
 wrk -t2 -c"$clients" -d"${seconds}s" --latency -s "$work/mix.lua" "$base" > "$work/wrk.log"
 sed -n '/Latency Distribution/,/99%/p;/Requests\/sec/p;/Non-2xx/p;/Socket errors/p' "$work/wrk.log" | sed 's/^/bench-service: /'
 p99=$(awk '/ 99% / {print $2}' "$work/wrk.log")

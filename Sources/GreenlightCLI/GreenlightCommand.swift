@@ -38,6 +38,7 @@ public enum GreenlightCLI {
     public static func run(arguments: [String], checkers: [AnyCheckerType], commands: [any ParsableCommand.Type] = []) async -> Int32 {
         if !commands.isEmpty { GreenlightCommand.added = commands }
         if ProcessInfo.processInfo.environment["GREENLIGHT_EXIT_WITH_PARENT"] == "1" { exitWithParent() }
+        if let nice = ProcessInfo.processInfo.environment["GREENLIGHT_NICE"].flatMap(Int32.init) { lowerPriority(nice) }
         let arguments = attachingNegativeValues(arguments)
         if let operand = optionLikeOperand(arguments) {
             warn("""
@@ -82,6 +83,13 @@ private func exitWithParent() {
     }
     thread.stackSize = 64 << 10
     thread.start()
+}
+
+/// A check the service runs gives way to the service itself: every thread of this process at
+/// `nice` (on Linux a priority is a thread's; those made later inherit their maker's).
+private func lowerPriority(_ nice: Int32) {
+    let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task"))?.compactMap { id_t($0) } ?? [0]
+    for thread in threads { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), thread, nice) }
 }
 
 /// The checkers the running command knows (set by ``GreenlightCLI/run(arguments:checkers:)``).

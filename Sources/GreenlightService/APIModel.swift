@@ -5,9 +5,27 @@ import GreenlightCore
 enum APIModel {
     static func time(_ date: Date?) -> Any {
         guard let date else { return NSNull() }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
+        return iso8601(date)
+    }
+
+    /// `2026-12-06T13:04:29.598Z` (UTC, milliseconds), formatted by hand: a formatter made per
+    /// value cost more than the rest of a job's JSON.
+    static func iso8601(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(ms / 1000)
+        var t = tm()
+        gmtime_r(&seconds, &t)
+        var out: [UInt8] = []
+        out.reserveCapacity(24)
+        func digits(_ value: Int, _ count: Int) {
+            var v = value, d = [UInt8](repeating: 48, count: count)
+            for i in stride(from: count - 1, through: 0, by: -1) { d[i] = UInt8(48 + v % 10); v /= 10 }
+            out += d
+        }
+        digits(Int(t.tm_year) + 1900, 4); out.append(45); digits(Int(t.tm_mon) + 1, 2); out.append(45); digits(Int(t.tm_mday), 2)
+        out.append(84); digits(Int(t.tm_hour), 2); out.append(58); digits(Int(t.tm_min), 2); out.append(58); digits(Int(t.tm_sec), 2)
+        out.append(46); digits(Int(ms % 1000), 3); out.append(90)
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func parseTime(_ text: String) -> Date? {
@@ -20,35 +38,120 @@ enum APIModel {
         return f.date(from: text)
     }
 
-    static func job(_ job: Job, now: Date = Date()) -> [String: Any] {
-        [
-            "id": job.id, "state": job.state.rawValue, "progress": job.progress, "verdict": job.verdict ?? NSNull(),
-            "paths": job.paths, "profile": job.profile, "priority": job.priority, "source": job.source,
-            "submitted": time(job.submitted), "started": time(job.started), "finished": time(job.finished),
-            "error": job.error ?? NSNull(), "findings": job.findings ?? NSNull(), "attempts": job.attempts,
-            "etaSeconds": job.eta(now: now) ?? NSNull(),
-        ]
+    /// A job as the API shows it (every key present, `null` where there is nothing yet).
+    struct JobBody: Encodable {
+        let job: Job
+        let now: Date
+
+        enum Key: String, CodingKey {
+            case id, state, progress, verdict, paths, profile, priority, source, submitted, started, finished, error, findings, attempts, etaSeconds
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var c = encoder.container(keyedBy: Key.self)
+            try c.encode(job.id, forKey: .id)
+            try c.encode(job.state.rawValue, forKey: .state)
+            try c.encode(job.progress, forKey: .progress)
+            try c.encode(job.verdict, forKey: .verdict)
+            try c.encode(job.paths, forKey: .paths)
+            try c.encode(job.profile, forKey: .profile)
+            try c.encode(job.priority, forKey: .priority)
+            try c.encode(job.source, forKey: .source)
+            try c.encode(iso8601(job.submitted), forKey: .submitted)
+            try c.encode(job.started.map(iso8601), forKey: .started)
+            try c.encode(job.finished.map(iso8601), forKey: .finished)
+            try c.encode(job.error, forKey: .error)
+            try c.encode(job.findings, forKey: .findings)
+            try c.encode(job.attempts, forKey: .attempts)
+            try c.encode(job.eta(now: now), forKey: .etaSeconds)
+        }
     }
 
-    static func history(path: String, _ checks: [FileCheck]) -> [String: Any] {
-        let changes = zip(checks, checks.dropFirst()).map { FileChange(from: $0, to: $1) }
-        return [
-            "path": path,
-            "checks": checks.map { c -> [String: Any] in
-                ["job": c.job, "profile": c.profile, "verdict": c.verdict, "finished": time(c.finished), "findings": c.findings,
-                 "error": c.error ?? NSNull()]
-            },
-            "changes": changes.map { c -> [String: Any] in
-                ["from": c.from, "to": c.to,
-                 "verdict": c.verdict.map { ["from": $0.from, "to": $0.to] as [String: Any] } ?? NSNull(),
-                 "appeared": c.appeared, "disappeared": c.disappeared,
-                 "changed": c.changed.mapValues { ["from": $0.from, "to": $0.to] }, "profileChanged": c.profileChanged]
-            },
-        ]
+    struct JobList: Encodable {
+        let jobs: [JobBody]
     }
 
-    static func data(_ object: Any) -> Data {
-        (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+    /// One file's history: its checks and what changed from each to the next.
+    struct History: Encodable {
+        struct Check: Encodable {
+            let job: Int64
+            let profile: String
+            let verdict: String
+            let finished: String
+            let findings: [String: Int]
+            let error: String?
+
+            enum Keys: String, CodingKey { case job, profile, verdict, finished, findings, error }
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: Keys.self)
+                try c.encode(job, forKey: .job)
+                try c.encode(profile, forKey: .profile)
+                try c.encode(verdict, forKey: .verdict)
+                try c.encode(finished, forKey: .finished)
+                try c.encode(findings, forKey: .findings)
+                try c.encode(error, forKey: .error)
+            }
+        }
+
+        struct Pair: Encodable {
+            let from: String
+            let to: String
+        }
+
+        struct Counts: Encodable {
+            let from: Int
+            let to: Int
+        }
+
+        struct Change: Encodable {
+            let from: Int64
+            let to: Int64
+            let verdict: Pair?
+            let appeared: [String: Int]
+            let disappeared: [String: Int]
+            let changed: [String: Counts]
+            let profileChanged: Bool
+
+            enum Keys: String, CodingKey { case from, to, verdict, appeared, disappeared, changed, profileChanged }
+
+            func encode(to encoder: any Encoder) throws {
+                var c = encoder.container(keyedBy: Keys.self)
+                try c.encode(from, forKey: .from)
+                try c.encode(to, forKey: .to)
+                try c.encode(verdict, forKey: .verdict)
+                try c.encode(appeared, forKey: .appeared)
+                try c.encode(disappeared, forKey: .disappeared)
+                try c.encode(changed, forKey: .changed)
+                try c.encode(profileChanged, forKey: .profileChanged)
+            }
+        }
+
+        let path: String
+        let checks: [Check]
+        let changes: [Change]
+    }
+
+    static func history(path: String, _ checks: [FileCheck]) -> History {
+        History(
+            path: path,
+            checks: checks.map { History.Check(job: $0.job, profile: $0.profile, verdict: $0.verdict, finished: iso8601($0.finished), findings: $0.findings, error: $0.error) },
+            changes: zip(checks, checks.dropFirst()).map { FileChange(from: $0, to: $1) }.map { c in
+                History.Change(from: c.from, to: c.to, verdict: c.verdict.map { History.Pair(from: $0.from, to: $0.to) },
+                               appeared: c.appeared, disappeared: c.disappeared,
+                               changed: c.changed.mapValues { History.Counts(from: $0.from, to: $0.to) }, profileChanged: c.profileChanged)
+            })
+    }
+
+    static func data(_ value: some Encodable) -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)) ?? Data("{}".utf8)
+    }
+
+    /// Small documents (`{"error": …}`) and the dashboard's form as a request body.
+    static func data(object: Any) -> Data {
+        (try? JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])) ?? Data("{}".utf8)
     }
 
     /// A job request from a client's JSON, or why it is not one.

@@ -47,6 +47,7 @@ public struct CheckRunner: Sendable {
         process.arguments = arguments(job, json: json, html: html)
         var environment = ProcessInfo.processInfo.environment
         environment["GREENLIGHT_EXIT_WITH_PARENT"] = "1"  // a killed worker leaves no check running
+        environment["GREENLIGHT_NICE"] = environment["GREENLIGHT_NICE"] ?? "10"  // checks yield the cores to the API and the dashboard
         process.environment = environment
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice

@@ -190,16 +190,17 @@ struct Dashboard: Sendable {
             var f = filter
             f.states = [.queued]
             f.queueOrder = true
-            f.limit = 50
+            f.limit = 20
             let queued = try await service.store.jobs(f)
+            let waiting = (try await service.store.counts())[.queued] ?? queued.count
             out.append(table("Queue", ["Job", "Files", "Profile", "Priority", "Submitted", ""], queued.map { job in
                 [link(job), files(job), .text(job.profile), .text("\(job.priority)"), .text(stamp(job.submitted)), cancel(job, csrf)]
-            }, id: "queue"))
+            }, id: "queue", total: searching ? nil : waiting))
         }
         var f = filter
         f.states = filter.states.isEmpty ? [.done, .failed, .cancelled] : filter.states.filter(\.isFinal)
         if !f.states.isEmpty {
-            f.limit = min(filter.limit, 100)
+            f.limit = min(filter.limit, 50)
             out.append(table(searching ? "Found" : "Finished", ["Job", "Files", "Profile", "Verdict", "Findings", "Finished", "Reports"],
                              try await service.store.jobs(f).map { job in
                 [link(job), files(job), .text(job.profile), verdict(job), .text(job.findings.map(String.init) ?? "—"),
@@ -265,7 +266,7 @@ struct Dashboard: Sendable {
         let paths = (fields["paths"] ?? "").split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         let body: [String: Any] = ["paths": paths, "profile": fields["profile"] ?? "default", "priority": Int(fields["priority"] ?? "0") ?? 0]
         do {
-            let request = try APIModel.request(APIModel.data(body), roots: service.roots, source: "dashboard")
+            let request = try APIModel.request(APIModel.data(object: body), roots: service.roots, source: "dashboard")
             let job = try await service.store.submit(request)
             return Response(status: .seeOther, headers: [.location: "/jobs/\(job.id)"])
         } catch let error as APIError {
@@ -275,9 +276,10 @@ struct Dashboard: Sendable {
 
     // MARK: Pieces
 
-    private func table(_ title: String, _ heads: [String], _ rows: [[HTMLNode]], id: String) -> HTMLNode {
+    /// A titled table; `total` when the rows are the first of more (the queue's next 20 of 10 000).
+    private func table(_ title: String, _ heads: [String], _ rows: [[HTMLNode]], id: String, total: Int? = nil) -> HTMLNode {
         .element("section", ["id": id], children: [
-            .element("h2", text: "\(title) (\(rows.count))"),
+            .element("h2", text: "\(title) (\(total.map { $0 > rows.count ? "next \(rows.count) of \($0)" : "\($0)" } ?? "\(rows.count)"))"),
             rows.isEmpty ? .element("p", ["class": "empty"], text: "None.") : .element("table", children: [
                 .element("thead", children: [.element("tr", children: heads.map { .element("th", text: $0) })]),
                 .element("tbody", children: rows.map { .element("tr", children: $0.map { .element("td", children: [$0]) }) }),
@@ -322,10 +324,8 @@ struct Dashboard: Sendable {
     }
 
     private func stamp(_ date: Date) -> String {
-        let f = DateFormatter()
-        f.dateFormat = "yyyy-MM-dd HH:mm:ss"
-        f.timeZone = TimeZone(identifier: "UTC")
-        return f.string(from: date) + " UTC"
+        let iso = APIModel.iso8601(date)  // 2026-12-06T13:04:29.598Z
+        return iso.prefix(10) + " " + iso.dropFirst(11).prefix(8) + " UTC"
     }
 
     private func formatDuration(_ seconds: Double) -> String {

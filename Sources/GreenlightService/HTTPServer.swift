@@ -58,10 +58,10 @@ public struct HTTPService: Sendable {
 
     // MARK: API
 
-    static func json(_ object: Any, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: APIModel.data(object))))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: APIModel.data(value))))
     }
 
     static func refusal(_ status: HTTPResponse.Status, _ reason: String) -> Response {
@@ -91,7 +91,7 @@ public struct HTTPService: Sendable {
             }
         }
         let job = try await store.submit(asked)
-        return Self.json(APIModel.job(job), status: .created, headers: [.location: "/api/v1/jobs/\(job.id)"])
+        return Self.json(APIModel.JobBody(job: job, now: Date()), status: .created, headers: [.location: "/api/v1/jobs/\(job.id)"])
     }
 
     /// A listing's filter from `state`, `path`, `verdict`, `from`, `to`, `limit` (query or form).
@@ -127,12 +127,12 @@ public struct HTTPService: Sendable {
         let filter: JobFilter
         do { filter = try Self.filter(Form.parse(request.uri.query ?? "")) } catch { return Self.refusal(.badRequest, error.reason) }
         let now = Date()
-        return Self.json(["jobs": try await store.jobs(filter).map { APIModel.job($0, now: now) }])
+        return Self.json(APIModel.JobList(jobs: try await store.jobs(filter).map { APIModel.JobBody(job: $0, now: now) }))
     }
 
     private func show(_ context: BasicRequestContext) async throws -> Response {
         guard let id = jobID(context), let job = try await store.job(id) else { return Self.refusal(.notFound, "no such job") }
-        return Self.json(APIModel.job(job))
+        return Self.json(APIModel.JobBody(job: job, now: Date()))
     }
 
     private func cancel(_ context: BasicRequestContext) async throws -> Response {
@@ -144,7 +144,7 @@ public struct HTTPService: Sendable {
         if job.state != .cancelled {
             return Self.refusal(.conflict, "job \(id) is \(job.state.rawValue); only queued or running jobs can be cancelled")
         }
-        return Self.json(APIModel.job(job))
+        return Self.json(APIModel.JobBody(job: job, now: Date()))
     }
 
     private func report(_ context: BasicRequestContext, html: Bool) async throws -> Response {

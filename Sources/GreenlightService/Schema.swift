@@ -56,6 +56,8 @@ enum Schema {
                 "CREATE TABLE watched (path TEXT PRIMARY KEY, size BIGINT NOT NULL, modified BIGINT NOT NULL, job_id BIGINT NOT NULL)",
             ]
         ),
+        // Listings by state, newest first (the API's `?state=queued`), without sorting every queued job.
+        Migration(version: 2, sqlite: ["CREATE INDEX jobs_state_id ON jobs (state, id)"], postgres: ["CREATE INDEX jobs_state_id ON jobs (state, id)"]),
     ]
 
     static var current: Int { migrations.last!.version }
