@@ -201,11 +201,15 @@ struct Dashboard: Sendable {
         f.states = filter.states.isEmpty ? [.done, .failed, .cancelled] : filter.states.filter(\.isFinal)
         if !f.states.isEmpty {
             f.limit = min(filter.limit, 50)
+            let finished: Int? = searching ? nil : try await { () async throws -> Int in
+                let counts = try await service.store.counts()
+                return [JobState.done, .failed, .cancelled].reduce(0) { $0 + (counts[$1] ?? 0) }
+            }()
             out.append(table(searching ? "Found" : "Finished", ["Job", "Files", "Profile", "Verdict", "Findings", "Finished", "Reports"],
                              try await service.store.jobs(f).map { job in
                 [link(job), files(job), .text(job.profile), verdict(job), .text(job.findings.map(String.init) ?? "—"),
                  .text(job.finished.map(stamp) ?? ""), reports(job)]
-            }, id: "finished"))
+            }, id: "finished", total: finished))
         }
         return out
     }
@@ -279,7 +283,7 @@ struct Dashboard: Sendable {
     /// A titled table; `total` when the rows are the first of more (the queue's next 20 of 10 000).
     private func table(_ title: String, _ heads: [String], _ rows: [[HTMLNode]], id: String, total: Int? = nil) -> HTMLNode {
         .element("section", ["id": id], children: [
-            .element("h2", text: "\(title) (\(total.map { $0 > rows.count ? "next \(rows.count) of \($0)" : "\($0)" } ?? "\(rows.count)"))"),
+            .element("h2", text: "\(title) (\(total.map { $0 > rows.count ? "\(id == "queue" ? "next" : "latest") \(rows.count) of \($0)" : "\($0)" } ?? "\(rows.count)"))"),
             rows.isEmpty ? .element("p", ["class": "empty"], text: "None.") : .element("table", children: [
                 .element("thead", children: [.element("tr", children: heads.map { .element("th", text: $0) })]),
                 .element("tbody", children: rows.map { .element("tr", children: $0.map { .element("td", children: [$0]) }) }),
