@@ -306,3 +306,36 @@ func renderInChromium(_ url: String) throws -> (dom: String, console: String, pn
     let png = (try? FileManager.default.attributesOfItem(atPath: out.appendingPathComponent("page.png").path)[.size] as? Int) ?? 0
     return (text, console, png)
 }
+
+/// The README's one command, as a user runs it from a fresh clone: every sample clip is taken
+/// from the watch folder, checked and shown on the dashboard.
+@Suite(.serialized) struct ReadmeServeTests {
+    @Test func serveWatchingSampleMediaChecksEveryClip() async throws {
+        let expected = try FileManager.default.subpathsOfDirectory(atPath: sampleMedia).filter { path in
+            !path.split(separator: "/").contains { $0.hasPrefix(".") }
+                && ["mov", "mp4", "mkv", "wav", "flac", "m4a", "ac3", "nut"].contains((path as NSString).pathExtension.lowercased())
+        }
+        let server = try ServerProcess(["serve", "--root", sampleMedia, "--watch", sampleMedia, "--settle", "1", "--workers", "2"]
+                                       + storeArguments(.sqlite))
+        defer { server.stop() }
+        var jobs: [[String: Any]] = []
+        let deadline = Date().addingTimeInterval(300)
+        while Date() < deadline {
+            jobs = try await server.request("GET", "/api/v1/jobs?limit=1000").json["jobs"] as? [[String: Any]] ?? []
+            if jobs.count == expected.count, jobs.allSatisfy({ ($0["state"] as? String) == "done" }) { break }
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        #expect(jobs.count == expected.count)
+        #expect(jobs.filter { $0["state"] as? String == "done" }.count == expected.count)
+        let verdicts = Dictionary(grouping: jobs, by: { $0["verdict"] as? String ?? "none" }).mapValues(\.count)
+        // The unreadable files of sample-media/broken are jobs that finished with an error verdict.
+        #expect(verdicts["error"] == 6)
+        #expect(jobs.allSatisfy { ($0["source"] as? String) == "watch" })
+        let page = try await server.request("GET", "/")
+        #expect(page.text.contains("Finished (latest 50 of \(expected.count))"))
+        guard let rendered = try renderInChromium("http://127.0.0.1:\(server.port)/") else { return }
+        #expect(rendered.dom.contains("Finished (latest 50 of \(expected.count))"))
+        #expect(rendered.console.isEmpty, "console: \(rendered.console)")
+        #expect(rendered.png > 50_000)
+    }
+}
