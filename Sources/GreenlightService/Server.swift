@@ -10,28 +10,17 @@ public struct ServeOptions: Sendable {
     public var database: String?
     public var host = "127.0.0.1"
     public var port = 8080
-    public var workers = 1
+    /// This process's workers (count 0: the API and the watch folders only).
+    public var workers: WorkerOptions
     public var watch: [String] = []
     public var watchProfile = "default"
     public var settle: Double = 10
     public var tokenFile: String?
-    public var lease: Double = 30
-    public var grace: Double = 30
-    public var jobTimeout: Double?
 
-    public init(roots: [String]) { self.roots = roots }
-}
-
-/// `greenlight worker`'s settings.
-public struct WorkerCommandOptions: Sendable {
-    public var database: String
-    public var roots: [String] = []
-    public var workers = 1
-    public var lease: Double = 30
-    public var grace: Double = 30
-    public var jobTimeout: Double?
-
-    public init(database: String) { self.database = database }
+    public init(roots: [String], workers: WorkerOptions = WorkerOptions(count: 1)) {
+        self.roots = roots
+        self.workers = workers
+    }
 }
 
 /// The service's two entry points, which the CLI's `serve` and `worker` commands call.
@@ -58,10 +47,7 @@ public enum GreenlightServer {
         let access = try Access(tokenFile: options.tokenFile)
         let store = try await Self.openStore(data: options.data, database: options.database)
         let metrics = ServiceMetrics()
-        var workerOptions = WorkerOptions(count: options.workers)
-        workerOptions.lease = options.lease
-        workerOptions.grace = options.grace
-        let workers = WorkerPool(store: store, runner: CheckRunner(timeout: options.jobTimeout), options: workerOptions, roots: roots, metrics: metrics)
+        let workers = WorkerPool(store: store, options: options.workers, roots: roots, metrics: metrics)
         let watch = try WatchFolders(folders: options.watch, roots: roots, store: store, profile: options.watchProfile, settle: options.settle)
         let http = HTTPService(store: store, roots: roots, access: access, metrics: metrics, loopbackOnly: isLoopback(options.host) && !access.required)
         let app = Application(
@@ -70,7 +56,7 @@ public enum GreenlightServer {
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? options.port
                 let shown = options.host.contains(":") ? "[\(options.host)]" : options.host
-                FileHandle.standardError.write(Data("greenlight serve: listening on http://\(shown):\(port)/ (\(options.database == nil ? "SQLite in \(options.data ?? "greenlight-data")" : "PostgreSQL"), \(options.workers) worker\(options.workers == 1 ? "" : "s"))\n".utf8))
+                FileHandle.standardError.write(Data("greenlight serve: listening on http://\(shown):\(port)/ (\(options.database == nil ? "SQLite in \(options.data ?? "greenlight-data")" : "PostgreSQL"), \(options.workers.count) worker\(options.workers.count == 1 ? "" : "s"))\n".utf8))
             },
             logger: Logger(label: "greenlight.http")
         )
@@ -88,17 +74,13 @@ public enum GreenlightServer {
     }
 
     /// Runs workers only, against a shared PostgreSQL, until SIGTERM or SIGINT.
-    public static func work(_ options: WorkerCommandOptions) async throws {
+    public static func work(database: String, roots: [String], workers options: WorkerOptions) async throws {
         _ = bootstrap
         let logger = Logger(label: "greenlight.worker")
-        let store = try await Self.openStore(data: nil, database: options.database)
-        let roots = options.roots.isEmpty ? nil : try RootPolicy(options.roots)
-        var workerOptions = WorkerOptions(count: options.workers)
-        workerOptions.lease = options.lease
-        workerOptions.grace = options.grace
-        let workers = WorkerPool(store: store, runner: CheckRunner(timeout: options.jobTimeout), options: workerOptions, roots: roots,
-                                 metrics: ServiceMetrics())
-        FileHandle.standardError.write(Data("greenlight worker: \(options.workers) worker\(options.workers == 1 ? "" : "s") as \(workerOptions.name)\n".utf8))
+        let store = try await Self.openStore(data: nil, database: database)
+        let roots = roots.isEmpty ? nil : try RootPolicy(roots)
+        let workers = WorkerPool(store: store, options: options, roots: roots, metrics: ServiceMetrics())
+        FileHandle.standardError.write(Data("greenlight worker: \(options.count) worker\(options.count == 1 ? "" : "s") as \(options.name)\n".utf8))
         let group = ServiceGroup(configuration: .init(services: [.init(service: workers)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         try? await store.close()

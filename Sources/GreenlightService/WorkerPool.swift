@@ -13,6 +13,8 @@ public struct WorkerOptions: Sendable {
     public var maxAttempts = 3
     /// After SIGTERM, seconds a running job may take to finish before it is handed back to the queue.
     public var grace: Double = 30
+    /// A job taking longer is stopped and failed (nil: no limit).
+    public var jobTimeout: Double?
     /// Seconds between looks at an empty queue.
     public var poll: Double = 0.5
     /// This process's name in the store (host and pid).
@@ -34,10 +36,10 @@ public final class WorkerPool: Service, Sendable {
     let logger: Logger
     private let stopAt = Mutex<Date?>(nil)
 
-    public init(store: any JobStore, runner: CheckRunner, options: WorkerOptions, roots: RootPolicy?, metrics: ServiceMetrics,
+    public init(store: any JobStore, options: WorkerOptions, roots: RootPolicy?, metrics: ServiceMetrics,
                 logger: Logger = Logger(label: "greenlight.worker")) {
         self.store = store
-        self.runner = runner
+        self.runner = CheckRunner(timeout: options.jobTimeout)
         self.options = options
         self.roots = roots
         self.metrics = metrics

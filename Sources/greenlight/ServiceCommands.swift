@@ -3,6 +3,30 @@ import ArgumentParser
 import Foundation
 import GreenlightService
 
+/// How a process's workers hold jobs: the options `serve` and `worker` share.
+struct WorkerTimings: ParsableArguments {
+    @Option(help: "Seconds a worker's claim on a job lasts without renewal; a lost worker's job runs again after it.")
+    var lease: Double = 30
+    @Option(help: "After SIGTERM, seconds a running job may take to finish before it goes back to the queue.")
+    var grace: Double = 30
+    @Option(help: "Seconds after which a job is stopped and failed (default: no limit).")
+    var jobTimeout: Double?
+
+    func validate() throws {
+        if lease < 1 { throw ValidationError("--lease must be at least 1 second") }
+        if grace < 0 { throw ValidationError("--grace cannot be negative") }
+        if let jobTimeout, jobTimeout <= 0 { throw ValidationError("--job-timeout must be more than 0 seconds") }
+    }
+
+    func options(count: Int) -> WorkerOptions {
+        var o = WorkerOptions(count: count)
+        o.lease = lease
+        o.grace = grace
+        o.jobTimeout = jobTimeout
+        return o
+    }
+}
+
 /// `greenlight serve`: thin over ``GreenlightServer/serve(_:)``.
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -36,35 +60,25 @@ struct Serve: AsyncParsableCommand {
     var settle: Double = 10
     @Option(help: ArgumentHelp("Bearer tokens, stored hashed: lines `read sha256:<hex>` or `submit sha256:<hex>` (printf '%s' \"$TOKEN\" | sha256sum).", valueName: "file"))
     var tokenFile: String?
-    @Option(help: "Seconds a worker's claim on a job lasts without renewal; a lost worker's job runs again after it.")
-    var lease: Double = 30
-    @Option(help: "After SIGTERM, seconds a running job may take to finish before it goes back to the queue.")
-    var grace: Double = 30
-    @Option(help: "Seconds after which a job is stopped and failed (default: no limit).")
-    var jobTimeout: Double?
+    @OptionGroup(title: "Workers") var timings: WorkerTimings
 
     func validate() throws {
         if roots.isEmpty { throw ValidationError("give at least one --root: the folders the service may read") }
         if workers < 0 { throw ValidationError("--workers must be 0 or more") }
         if !(0...65535).contains(port) { throw ValidationError("--port must be 0 to 65535") }
-        if lease < 1 { throw ValidationError("--lease must be at least 1 second") }
-        if settle < 0 || grace < 0 { throw ValidationError("--settle and --grace cannot be negative") }
+        if settle < 0 { throw ValidationError("--settle cannot be negative") }
     }
 
     func run() async throws {
-        var o = ServeOptions(roots: roots)
+        var o = ServeOptions(roots: roots, workers: timings.options(count: workers))
         o.data = data
         o.database = database
         o.host = host
         o.port = port
-        o.workers = workers
         o.watch = watch
         o.watchProfile = watchProfile
         o.settle = settle
         o.tokenFile = tokenFile
-        o.lease = lease
-        o.grace = grace
-        o.jobTimeout = jobTimeout
         do { try await GreenlightServer.serve(o) } catch let error as ServiceError {
             throw ValidationError(error.description)
         }
@@ -87,26 +101,14 @@ struct Worker: AsyncParsableCommand {
     var workers = 1
     @Option(name: .customLong("root"), help: ArgumentHelp("Check only paths that resolve under these folders (repeat; default: whatever the server accepted).", valueName: "dir"))
     var roots: [String] = []
-    @Option(help: "Seconds a claim lasts without renewal.")
-    var lease: Double = 30
-    @Option(help: "After SIGTERM, seconds a running job may take to finish before it goes back to the queue.")
-    var grace: Double = 30
-    @Option(help: "Seconds after which a job is stopped and failed (default: no limit).")
-    var jobTimeout: Double?
+    @OptionGroup(title: "Workers") var timings: WorkerTimings
 
     func validate() throws {
         if workers < 1 { throw ValidationError("--workers must be at least 1") }
-        if lease < 1 { throw ValidationError("--lease must be at least 1 second") }
     }
 
     func run() async throws {
-        var o = WorkerCommandOptions(database: database)
-        o.workers = workers
-        o.roots = roots
-        o.lease = lease
-        o.grace = grace
-        o.jobTimeout = jobTimeout
-        do { try await GreenlightServer.work(o) } catch let error as ServiceError {
+        do { try await GreenlightServer.work(database: database, roots: roots, workers: timings.options(count: workers)) } catch let error as ServiceError {
             throw ValidationError(error.description)
         }
     }
