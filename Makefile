@@ -43,7 +43,7 @@ sanitize: deps
 	scripts/sanitize.sh
 
 # libFuzzer over every parser (subtitle formats, profiles, media through FFmpeg's demuxers),
-# a fixed seed and input count (~1 min each), or FUZZ_SECONDS each exploring with a random
+# a fixed seed and input count (~30 s each), or FUZZ_SECONDS each exploring with a random
 # seed; crashes are left in .build-fuzz/artifacts/.
 fuzz: deps
 	scripts/fuzz.sh

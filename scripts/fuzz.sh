@@ -6,7 +6,7 @@
 # replays that folder). `scripts/fuzz.sh srt vtt` runs only those targets.
 #
 # Two modes. By default (CI) the run is seeded: a fixed seed, a fixed number of inputs per
-# target (about a minute each here), deterministic Swift hashing and an empty corpus, so a clean
+# target (about 30 s each here), deterministic Swift hashing and an empty corpus, so a clean
 # clone walks nearly what a developer's run did (libFuzzer is not bit-exact: ~1 % apart).
 # FUZZ_SECONDS=N explores instead: a random seed for N seconds per target, keeping what it finds
 # in .build-fuzz/corpus/TARGET for the next run. Run that to look for new bugs.
@@ -26,12 +26,13 @@ swift build --package-path Fuzz --scratch-path .build-fuzz -c release \
 bin=.build-fuzz/release/fuzz-parsers
 mkdir -p .build-fuzz/artifacts
 failed=()
-# Inputs per target in the reproducible mode: about 60 s each on the 2-core CI machine.
+# Inputs per target in the reproducible mode: about 30 s each on the 2-core CI machine (a
+# regression guard from fixed seeds; FUZZ_SECONDS explores).
 runs_for() {
   case "$1" in
-    srt|vtt) echo 300000 ;;
-    scc|stl|profile|bwf) echo 200000 ;;
-    ttml|media) echo 30000 ;;
+    srt|vtt) echo 150000 ;;
+    scc|stl|profile|bwf) echo 100000 ;;
+    ttml|media) echo 15000 ;;
   esac
 }
 for t in "${targets[@]}"; do
