@@ -195,6 +195,20 @@ func have(_ name: String) -> Bool {
         #expect(quiet.stdout.isEmpty && quiet.stderr.isEmpty)
     }
 
+    /// `--progress lines` (what the service's workers read): one `progress F` line per percent
+    /// the run moves, rising, ending at 1, even with --quiet, and nothing else on stderr.
+    @Test func progressLinesForPrograms() throws {
+        let r = try greenlight(["check", file, "\(sampleMedia)/colour-shots-warm.mp4", "--checkers", "black,freeze", "--quiet", "--progress", "lines"])
+        let lines = r.stderr.split(separator: "\n").map(String.init)
+        #expect(!lines.isEmpty && lines.allSatisfy { $0.hasPrefix("progress ") })
+        let values = lines.compactMap { Double($0.dropFirst(9)) }
+        #expect(values.count == lines.count)
+        #expect(values == values.sorted() && Set(values).count == values.count)
+        #expect(values.last == 1)
+        #expect(values.count >= 10)  // two 10 s files: each percent of the way is said
+        #expect(r.stdout.isEmpty)
+    }
+
     /// The progress line's ETAs, from a state rather than a clock: none before the first second
     /// or 2 %; the run's from the files done plus the fractions under way, each file's from its own.
     @Test func progressLineETAs() {
