@@ -113,7 +113,7 @@ import Testing
         if let first { first.stop(SIGKILL) } else { server.stop(SIGKILL) }
         // The orphaned check notices within a second or two and exits.
         var left: [Int32] = []
-        for _ in 0..<50 {
+        for _ in 0..<150 {
             left = processes(mentioning: root.path).filter { $0 != server.process.processIdentifier }
             if left.isEmpty { break }
             try await Task.sleep(for: .milliseconds(100))
@@ -223,25 +223,32 @@ import Testing
         try FileManager.default.createDirectory(at: watch, withIntermediateDirectories: true)
         let store = try storeArguments(.sqlite)
         let source = try Data(contentsOf: URL(fileURLWithPath: "\(sampleMedia)/freeze.mp4"))
-        var server = try ServerProcess(["serve", "--root", root.path, "--watch", watch.path, "--settle", "1.5", "--workers", "0"] + store)
-        // Arrives in three parts a second apart, as a copy from a card does.
+        var server = try ServerProcess(["serve", "--root", root.path, "--watch", watch.path, "--settle", "3", "--workers", "0"] + store)
+        // Arrives in three parts half a second apart, as a copy from a card does.
         let target = watch.appendingPathComponent("A001C003.mp4")
         let third = source.count / 3
         try source.prefix(third).write(to: target)
         for part in 1...2 {
-            try await Task.sleep(for: .seconds(1))
+            try await Task.sleep(for: .milliseconds(500))
             let handle = try FileHandle(forWritingTo: target)
             try handle.seekToEnd()
             try handle.write(contentsOf: source[(part * third)..<(part == 2 ? source.count : (part + 1) * third)])
             try handle.close()
-            #expect((try await server.request("GET", "/api/v1/jobs").json["jobs"] as? [Any])?.isEmpty == true, "taken while still growing")
         }
+        let lastWrite = Date()
         var jobs: [[String: Any]] = []
-        for _ in 0..<100 {
+        for _ in 0..<200 {
             jobs = try await server.request("GET", "/api/v1/jobs").json["jobs"] as? [[String: Any]] ?? []
             if !jobs.isEmpty { break }
             try await Task.sleep(for: .milliseconds(100))
         }
+        // Taken only once it had held still for the settle time (not while it grew).
+        let submitted = (jobs.first?["submitted"] as? String).flatMap { text -> Date? in
+            let f = ISO8601DateFormatter()
+            f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+            return f.date(from: text)
+        }
+        #expect(submitted.map { $0.timeIntervalSince(lastWrite) >= 2.9 } == true, "taken \(submitted.map { $0.timeIntervalSince(lastWrite) } ?? -1) s after the last write")
         #expect(jobs.count == 1)
         #expect(jobs.first?["paths"] as? [String] == [target.path])
         #expect(jobs.first?["source"] as? String == "watch")

@@ -28,11 +28,14 @@ import Testing
         let store = try await backend.makeStore()
         defer { Task { try? await store.close() } }
         let job = try await store.submit(JobRequest(paths: ["/m/a.mov"]))
-        let first = try #require(try await store.claim(worker: "lost", lease: 1, maxAttempts: 3))
+        let first = try #require(try await store.claim(worker: "lost", lease: 600, maxAttempts: 3))
         #expect(first.id == job.id)
         // Held: nobody else takes it while the lease runs.
-        #expect(try await store.claim(worker: "other", lease: 1, maxAttempts: 3) == nil)
-        try await Task.sleep(for: .milliseconds(1300))
+        #expect(try await store.claim(worker: "other", lease: 600, maxAttempts: 3) == nil)
+        // The worker's last renewal, then silence: the lease runs out 50 ms later (a sleeping
+        // test cannot make a long lease run out early, and a busy machine cannot make this one late).
+        #expect(try await store.renew(job.id, worker: "lost", lease: 0.05, progress: 0.1))
+        try await Task.sleep(for: .milliseconds(300))
         let second = try #require(try await store.claim(worker: "other", lease: 30, maxAttempts: 3))
         #expect(second.id == job.id && second.attempts == 2 && second.worker == "other")
         // The first worker, back from the dead, can neither renew nor finish it.
