@@ -341,7 +341,7 @@ public struct Profile: Sendable {
             let codes = Set(registry.flatMap(\.description.codes) + FileHealth.codes
                             + registry.map { $0.description.id + FileReport.notMeasuredSuffix })
             for (key, value) in map {
-                let parts = key.split(separator: "@", maxSplits: 1).map(String.init)
+                let parts = key.split(separator: "@", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)  // "" and "@head" included
                 guard codes.contains(parts[0]) else {
                     throw ProfileError(source: source, key: "severity.\(key)", message: "unknown finding code (known: \(codes.sorted().joined(separator: ", ")))")
                 }

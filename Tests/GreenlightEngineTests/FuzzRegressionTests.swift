@@ -82,6 +82,9 @@ import GreenlightMedia
         // first part or by more than ten parts.
         #expect(refused["base-sixty-overflow.yaml"] == "the number \"226622666666266662:6\" at line 4 is too large (YAML reads a:b as base 60)", "\(refused)")
         #expect(refused["base-sixty-many-parts.yaml"]?.contains("is too large") == true, "\(refused)")
+        // Found by the seeded run after its inputs were halved: an empty severity key (`! :`)
+        // was split into no parts and indexed.
+        #expect(refused["empty-severity-key.yaml"]?.hasPrefix("unknown finding code") == true, "\(refused)")
     }
 
     @Test func mediaInputsOpenAndDecode() throws {
