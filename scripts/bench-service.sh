@@ -11,28 +11,16 @@ clients=${BENCH_CLIENTS:-50}
 seconds=${BENCH_SECONDS:-30}
 swift build -c release --product greenlight >/dev/null
 bin="$(swift build -c release --show-bin-path)/greenlight"
-work=$(mktemp -d)
-pid=""
-cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/root"
+. scripts/service-lib.sh
 # A hundred names for one short clip (hard links): jobs go round them, as a facility's files do,
 # so no one file's history grows with the whole benchmark.
 cp sample-media/static-noise.mp4 "$work/root/clip-000.mp4"
 for i in $(seq -w 1 99); do ln "$work/root/clip-000.mp4" "$work/root/clip-0$i.mp4"; done
 store=(--data "$work/data")
 [ -z "${BENCH_DATABASE:-}" ] || store=(--database "$BENCH_DATABASE")
-"$bin" serve --root "$work/root" "${store[@]}" --workers "${BENCH_WORKERS:-2}" --port 0 2>"$work/serve.log" &
-pid=$!
-for _ in $(seq 100); do
-  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "${port:-}" ] || { cat "$work/serve.log" >&2; exit 1; }
-base="http://127.0.0.1:$port"
+start_serve "$bin" --root "$work/root" "${store[@]}" --workers "${BENCH_WORKERS:-2}"
 rss() { awk '/VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$pid/status"; }
-echo "bench-service: greenlight serve on $base, $( [ -z "${BENCH_DATABASE:-}" ] && echo SQLite || echo PostgreSQL ), 2 workers; memory at start $(rss) MB"
+echo "bench-service: greenlight serve on $base, $( [ -z "${BENCH_DATABASE:-}" ] && echo SQLite || echo PostgreSQL ), ${BENCH_WORKERS:-2} workers; memory at start $(rss) MB"
 
 python3 - "$base" "$work/root" "$jobs" <<'PY'
 import json, sys, time, urllib.request

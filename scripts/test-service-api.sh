@@ -12,21 +12,9 @@ if ! python3 -c 'import openapi_spec_validator, schemathesis' >/dev/null 2>&1; t
 fi
 swift build --product greenlight >/dev/null
 bin="$(swift build --show-bin-path)/greenlight"
-work=$(mktemp -d)
-pid=""
-cleanup() { [ -z "$pid" ] || kill "$pid" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"; }
-trap cleanup EXIT
-mkdir -p "$work/root"
+. scripts/service-lib.sh
 cp sample-media/freeze.mp4 sample-media/static-noise.mp4 "$work/root/"
-"$bin" serve --root "$work/root" --data "$work/data" --port 0 2>"$work/serve.log" &
-pid=$!
-for _ in $(seq 100); do
-  port=$(grep -o 'listening on http://127.0.0.1:[0-9]*' "$work/serve.log" | grep -o '[0-9]*$' || true)
-  [ -n "$port" ] && break
-  sleep 0.1
-done
-[ -n "${port:-}" ] || { cat "$work/serve.log" >&2; echo "test-service-api: the server did not start" >&2; exit 1; }
-base="http://127.0.0.1:$port"
+start_serve "$bin" --root "$work/root" --data "$work/data"
 python3 - "$base" "$work/root/freeze.mp4" <<'PY'
 import json, sys, time, urllib.request
 base, path = sys.argv[1], sys.argv[2]
