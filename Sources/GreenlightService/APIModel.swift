@@ -94,53 +94,16 @@ enum APIModel {
             }
         }
 
-        struct Pair: Encodable {
-            let from: String
-            let to: String
-        }
-
-        struct Counts: Encodable {
-            let from: Int
-            let to: Int
-        }
-
-        struct Change: Encodable {
-            let from: Int64
-            let to: Int64
-            let verdict: Pair?
-            let appeared: [String: Int]
-            let disappeared: [String: Int]
-            let changed: [String: Counts]
-            let profileChanged: Bool
-
-            enum Keys: String, CodingKey { case from, to, verdict, appeared, disappeared, changed, profileChanged }
-
-            func encode(to encoder: any Encoder) throws {
-                var c = encoder.container(keyedBy: Keys.self)
-                try c.encode(from, forKey: .from)
-                try c.encode(to, forKey: .to)
-                try c.encode(verdict, forKey: .verdict)
-                try c.encode(appeared, forKey: .appeared)
-                try c.encode(disappeared, forKey: .disappeared)
-                try c.encode(changed, forKey: .changed)
-                try c.encode(profileChanged, forKey: .profileChanged)
-            }
-        }
-
         let path: String
         let checks: [Check]
-        let changes: [Change]
+        let changes: [FileChange]
     }
 
     static func history(path: String, _ checks: [FileCheck]) -> History {
         History(
             path: path,
             checks: checks.map { History.Check(job: $0.job, profile: $0.profile, verdict: $0.verdict, finished: iso8601($0.finished), findings: $0.findings, error: $0.error) },
-            changes: zip(checks, checks.dropFirst()).map { FileChange(from: $0, to: $1) }.map { c in
-                History.Change(from: c.from, to: c.to, verdict: c.verdict.map { History.Pair(from: $0.from, to: $0.to) },
-                               appeared: c.appeared, disappeared: c.disappeared,
-                               changed: c.changed.mapValues { History.Counts(from: $0.from, to: $0.to) }, profileChanged: c.profileChanged)
-            })
+            changes: zip(checks, checks.dropFirst()).map { FileChange(from: $0, to: $1) })
     }
 
     static func data(_ value: some Encodable) -> Data {

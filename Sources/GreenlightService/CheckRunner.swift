@@ -96,7 +96,8 @@ public struct CheckRunner: Sendable {
         let error = unreadable.isEmpty ? nil
             : "\(unreadable.count) of \(parsed.files.count) file\(parsed.files.count == 1 ? "" : "s") could not be checked: "
                 + unreadable.map { "\($0.path): \($0.error!)" }.joined(separator: "; ")
-        return .finished(.done(verdict: parsed.verdict, findings: parsed.findings, json: text, html: htmlText, files: files, error: error))
+        return .finished(.done(verdict: parsed.verdict, findings: parsed.findings, json: text, html: htmlText, files: files, error: error,
+                               frames: parsed.frames, programmeSeconds: parsed.seconds))
     }
 }
 

@@ -105,45 +105,62 @@ public struct FileCheck: Sendable, Equatable {
     }
 }
 
-/// What changed for a file between two of its checks.
-public struct FileChange: Sendable, Equatable {
+/// A value before and after.
+public struct Change<Value: Equatable & Sendable & Encodable>: Equatable, Sendable, Encodable {
+    public var from: Value
+    public var to: Value
+}
+
+/// What changed for a file between two of its checks (as the API shows it: `verdict` is null when
+/// it did not change).
+public struct FileChange: Equatable, Sendable, Encodable {
     public var from: Int64
     public var to: Int64
-    public var verdict: (from: String, to: String)?
+    public var verdict: Change<String>?
     /// Codes found now and not before, or the reverse (with the counts of each).
     public var appeared: [String: Int]
     public var disappeared: [String: Int]
     /// Codes found both times but a different number of times.
-    public var changed: [String: (from: Int, to: Int)]
+    public var changed: [String: Change<Int>]
     public var profileChanged: Bool
-
-    public static func == (a: FileChange, b: FileChange) -> Bool {
-        a.from == b.from && a.to == b.to && a.verdict?.from == b.verdict?.from && a.verdict?.to == b.verdict?.to
-            && a.appeared == b.appeared && a.disappeared == b.disappeared && a.profileChanged == b.profileChanged
-            && a.changed.mapValues { [$0.from, $0.to] } == b.changed.mapValues { [$0.from, $0.to] }
-    }
 
     /// The change from `old` to `new` (two checks of one file).
     public init(from old: FileCheck, to new: FileCheck) {
         from = old.job
         to = new.job
-        verdict = old.verdict == new.verdict ? nil : (old.verdict, new.verdict)
+        verdict = old.verdict == new.verdict ? nil : Change(from: old.verdict, to: new.verdict)
         appeared = new.findings.filter { old.findings[$0.key] == nil }
         disappeared = old.findings.filter { new.findings[$0.key] == nil }
         changed = [:]
         for (code, n) in new.findings {
-            if let before = old.findings[code], before != n { changed[code] = (before, n) }
+            if let before = old.findings[code], before != n { changed[code] = Change(from: before, to: n) }
         }
         profileChanged = old.profile != new.profile
     }
 
     public var isEmpty: Bool { verdict == nil && appeared.isEmpty && disappeared.isEmpty && changed.isEmpty }
+
+    enum Keys: String, CodingKey { case from, to, verdict, appeared, disappeared, changed, profileChanged }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(from, forKey: .from)
+        try c.encode(to, forKey: .to)
+        try c.encode(verdict, forKey: .verdict)  // null, not left out
+        try c.encode(appeared, forKey: .appeared)
+        try c.encode(disappeared, forKey: .disappeared)
+        try c.encode(changed, forKey: .changed)
+        try c.encode(profileChanged, forKey: .profileChanged)
+    }
 }
 
 /// How a worker's run of a job ended.
 public enum JobOutcome: Sendable {
     /// The check ran and wrote its reports (files it could not read are in them, as `greenlight check` says them).
-    case done(verdict: String, findings: Int, json: String, html: String?, files: [FileCheck], error: String?)
+    /// `frames` and `programmeSeconds` (video frames and seconds checked, for the metrics) are read
+    /// from the report when it is parsed, once.
+    case done(verdict: String, findings: Int, json: String, html: String?, files: [FileCheck], error: String?,
+              frames: Int = 0, programmeSeconds: Double = 0)
     /// No report: the check could not run or died.
     case failed(error: String)
 }

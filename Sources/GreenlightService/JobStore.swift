@@ -60,15 +60,23 @@ enum ReportSummary {
         var verdict: String
         var findings: Int
         var files: [(path: String, verdict: String, codes: [String: Int], error: String?)]
+        /// Video frames and programme seconds over the files.
+        var frames = 0
+        var seconds = 0.0
     }
 
     static func parse(_ json: String) -> Parsed? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
               let verdict = object["verdict"] as? String, let files = object["files"] as? [[String: Any]] else { return nil }
-        var total = 0
+        var total = 0, frames = 0, seconds = 0.0
         var out: [(String, String, [String: Int], String?)] = []
         for file in files {
             guard let path = file["path"] as? String else { continue }
+            if let media = file["media"] as? [String: Any] {
+                seconds += (media["duration"] as? Double) ?? Double(media["duration"] as? Int ?? 0)
+                let video = (media["streams"] as? [[String: Any]] ?? []).first { $0["type"] as? String == "video" }
+                frames += video?["frameCount"] as? Int ?? 0
+            }
             var codes: [String: Int] = [:]
             for finding in file["findings"] as? [[String: Any]] ?? [] {
                 if let code = finding["code"] as? String { codes[code, default: 0] += 1 }
@@ -76,7 +84,7 @@ enum ReportSummary {
             total += codes.values.reduce(0, +)
             out.append((path, file["verdict"] as? String ?? "error", codes, file["error"] as? String))
         }
-        return Parsed(verdict: verdict, findings: total, files: out)
+        return Parsed(verdict: verdict, findings: total, files: out, frames: frames, seconds: seconds)
     }
 
     static func encode(_ codes: [String: Int]) -> String {

@@ -142,7 +142,7 @@ public final class PostgresJobStore: JobStore {
     public func complete(_ id: Int64, worker: String, outcome: JobOutcome) async throws -> Bool {
         try await client.withTransaction(logger: logger) { c in
             switch outcome {
-            case .done(let verdict, let findings, let json, let html, let files, let error):
+            case .done(let verdict, let findings, let json, let html, let files, let error, _, _):
                 let rows = try await c.query("""
                     UPDATE jobs SET state = 'done', progress = 1, verdict = \(verdict), findings = \(findings), error = \(error),
                         report_json = \(json), report_html = \(html), finished = \(unescaped: Self.now), worker = NULL, lease_until = NULL

@@ -125,7 +125,7 @@ public final class SQLiteJobStore: JobStore {
         let at = milliseconds(now())
         return try await pool.write { db in
             switch outcome {
-            case .done(let verdict, let findings, let json, let html, let files, let error):
+            case .done(let verdict, let findings, let json, let html, let files, let error, _, _):
                 try db.execute(sql: """
                     UPDATE jobs SET state = 'done', progress = 1, verdict = ?, findings = ?, error = ?, report_json = ?, report_html = ?,
                         finished = ?, worker = NULL, lease_until = NULL

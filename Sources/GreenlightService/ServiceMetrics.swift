@@ -37,9 +37,8 @@ public final class ServiceMetrics: Sendable {
         checkSeconds.increment(by: seconds)
         let verdict: String
         switch outcome {
-        case .done(let v, _, let json, _, _, _):
+        case .done(let v, _, _, _, _, _, let f, let s):
             verdict = v
-            let (f, s) = ReportSummary.programme(json)
             frames.increment(by: Double(f))
             programmeSeconds.increment(by: s)
         case .failed:
@@ -64,21 +63,5 @@ public final class ServiceMetrics: Sendable {
             queueDepth.set(Double(counts[.queued] ?? 0))
         }
         return registry.emitToString()
-    }
-}
-
-extension ReportSummary {
-    /// Video frames and programme seconds over a report's files.
-    static func programme(_ json: String) -> (frames: Int, seconds: Double) {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-              let files = object["files"] as? [[String: Any]] else { return (0, 0) }
-        var frames = 0, seconds = 0.0
-        for file in files {
-            guard let media = file["media"] as? [String: Any] else { continue }
-            seconds += (media["duration"] as? Double) ?? Double(media["duration"] as? Int ?? 0)
-            let video = (media["streams"] as? [[String: Any]] ?? []).first { $0["type"] as? String == "video" }
-            frames += video?["frameCount"] as? Int ?? 0
-        }
-        return (frames, seconds)
     }
 }

@@ -37,6 +37,8 @@ public final class WatchFolders: Service, Sendable {
         var size: Int64
         var modified: Int64
         var since: Date
+        /// Queued (or found queued before) as it is now: not asked about again until it changes.
+        var taken = false
     }
 
     public func run() async throws {
@@ -61,13 +63,20 @@ public final class WatchFolders: Service, Sendable {
             let size = Int64(st.st_size)
             let modified = Int64(st.st_mtim.tv_sec) * 1_000_000_000 + Int64(st.st_mtim.tv_nsec)
             var entry = Seen(size: size, modified: modified, since: now)
-            if let old = before[path], old.size == size, old.modified == modified { entry.since = old.since }
+            if let old = before[path], old.size == size, old.modified == modified {
+                entry.since = old.since
+                entry.taken = old.taken
+            }
             after[path] = entry
-            guard now.timeIntervalSince(entry.since) >= settle else { continue }
+            guard !entry.taken, now.timeIntervalSince(entry.since) >= settle else { continue }
             do {
-                if let taken = try await store.watched(path), taken.size == size, taken.modified == modified { continue }
+                if let taken = try await store.watched(path), taken.size == size, taken.modified == modified {
+                    after[path]?.taken = true
+                    continue
+                }
                 let job = try await store.submit(JobRequest(paths: [path], profile: profile, priority: 0, source: "watch"))
                 try await store.recordWatched(WatchedFile(path: path, size: size, modified: modified, job: job.id))
+                after[path]?.taken = true
                 logger.info("watch: \(path) queued as job \(job.id)")
             } catch {
                 logger.error("watch: cannot queue \(path): \(error)")
