@@ -1,16 +1,26 @@
 internal import CEbur128
 import Foundation
 
-/// ITU-R BS.1770-4 loudness of one sound stream (EBU R128 / Tech 3341 / 3342), measured by
-/// libebur128: integrated loudness, loudness range, true peak, and the momentary and short-term
-/// loudness every 100 ms. Memory stays flat with length (libebur128's histogram mode; one
-/// short-term value a second is kept for plots).
+/// ITU-R BS.1770-4 loudness of one sound stream (EBU R128 / Tech 3341 / 3342): integrated
+/// loudness, loudness range, true peak, and the momentary and short-term loudness every 100 ms.
+/// libebur128 measures the loudness range and the true peak; the momentary and short-term
+/// loudness (and from them the integrated) come from this type's own K-weighting's energy in
+/// 10 ms parts, so a window's loudness is a sum of 40 or 300 parts rather than of every sample
+/// in it (reading libebur128's momentary loudness every 10 ms summed the 400 ms window ten times
+/// over and cost as much as its true peak). Memory stays flat with length (libebur128's
+/// histogram mode; one short-term value a second is kept for plots).
 ///
 /// Each run of the stream with one layout and rate is measured by its own meter; the programme's
 /// figures combine them (BS.1770 gates all blocks together).
 public final class LoudnessMeter {
     private var states: [UnsafeMutablePointer<ebur128_state>?] = []
     private var current: (state: UnsafeMutablePointer<ebur128_state>, channels: Int, rate: Int, names: [String])?
+    /// Each channel's K-weighting and BS.1770 weight, for the current meter.
+    private var filters: [KWeighting] = []
+    private var weights: [Double] = []
+    /// The weighted K-filtered energy of the last 300 parts (3 s of 10 ms), oldest overwritten.
+    private var parts = [Double](repeating: 0, count: 300)
+    private var partIndex = 0
     /// Interleaved samples not yet handed to libebur128 (the first `pendingFrames` of 100 ms).
     private var pending: [Float] = []
     private var pendingFrames = 0
@@ -42,6 +52,15 @@ public final class LoudnessMeter {
         for var s in states { ebur128_destroy(&s) }
     }
 
+    /// A channel's BS.1770 weight by its libebur128 weighting: 0 (LFE), 1.41 (surrounds), else 1.
+    private static func weight(_ w: channel) -> Double {
+        switch w {
+        case EBUR128_UNUSED: return 0
+        case EBUR128_LEFT_SURROUND, EBUR128_RIGHT_SURROUND: return 1.41
+        default: return 1
+        }
+    }
+
     /// The BS.1770 weighting of a channel by its short name: LFE is left out, surrounds get
     /// +1.5 dB, everything else (front, centre, heights) 1.0.
     private static func weighting(_ name: String) -> channel {
@@ -65,14 +84,20 @@ public final class LoudnessMeter {
         let labels = names ?? Array(repeating: "", count: count)
         if current == nil || current!.channels != count || current!.rate != sampleRate || current!.names != labels {
             flush()
-            let mode = Int32(EBUR128_MODE_I.rawValue | EBUR128_MODE_LRA.rawValue | EBUR128_MODE_TRUE_PEAK.rawValue
-                             | EBUR128_MODE_S.rawValue | EBUR128_MODE_HISTOGRAM.rawValue)
+            // Neither libebur128's integrated loudness nor its momentary and short-term are read:
+            // the loudness range and true peak are.
+            let mode = Int32(EBUR128_MODE_LRA.rawValue | EBUR128_MODE_TRUE_PEAK.rawValue | EBUR128_MODE_HISTOGRAM.rawValue)
             guard let state = ebur128_init(UInt32(count), UInt(sampleRate), mode) else { return }
+            weights = []
             for (i, name) in labels.enumerated() {
                 let w = Self.weighting(name)
                 if w == EBUR128_UNUSED { excludedChannels.insert(name) }
                 ebur128_set_channel(state, UInt32(i), Int32(w.rawValue))
+                weights.append(Self.weight(w))
             }
+            filters = Array(repeating: KWeighting(sampleRate: Double(sampleRate)), count: count)
+            parts = [Double](repeating: 0, count: parts.count)
+            partIndex = 0
             states.append(state)
             current = (state, count, sampleRate, labels)
             framesSinceSecond = 0
@@ -101,30 +126,54 @@ public final class LoudnessMeter {
         }
     }
 
-    /// Hands what is pending to libebur128 and reads the momentary and short-term loudness.
-    /// The 100 ms are handed over in ten parts, the momentary loudness read after each: its
+    /// Hands what is pending to libebur128 and measures the momentary and short-term loudness.
+    /// The 100 ms are K-weighted in ten parts, the momentary loudness read after each: its
     /// maximum on a 10 ms grid (a 100 ms grid misses the peak of a burst a little shorter than
     /// the 400 ms window by up to 0.7 LU; Tech 3341 allows ±0.1).
     private func flush(at time: Double? = nil) {
         guard let (state, channels, rate, _) = current, pendingFrames > 0 else { return }
-        var m = 0.0, s = 0.0, handed = 0
+        pending.withUnsafeBufferPointer { _ = ebur128_add_frames_float(state, $0.baseAddress!, pendingFrames) }
+        // Both windows are whole 100 ms steps (libebur128's), from zeros before the first.
+        let step = rate / 10
+        let momentaryScale = 1 / Double(4 * step), shortTermScale = 1 / Double(30 * step)
+        var m = -Double.infinity, handed = 0
         for part in 1...Self.momentaryParts {
             let upTo = pendingFrames * part / Self.momentaryParts
-            guard upTo > handed else { continue }
-            pending.withUnsafeBufferPointer { _ = ebur128_add_frames_float(state, $0.baseAddress! + handed * channels, upTo - handed) }
+            var energy = 0.0
+            pending.withUnsafeBufferPointer { samples in
+                for c in 0..<channels where weights[c] > 0 {
+                    energy += weights[c] * filters[c].energy(samples, channel: c, of: channels, frames: handed..<upTo)
+                }
+            }
             handed = upTo
-            if ebur128_loudness_momentary(state, &m) == 0, m.isFinite { maxMomentary = max(maxMomentary, m) }
+            parts[partIndex] = energy
+            partIndex = (partIndex + 1) % parts.count
+            m = Self.lufs(window(40) * momentaryScale)
+            if m.isFinite { maxMomentary = max(maxMomentary, m) }
         }
         framesSinceSecond += pendingFrames
         pendingFrames = 0
         steps += 1
         if let time, steps >= 4 { momentary.append((time, Float(m.isFinite ? m : -200))) }
-        if ebur128_loudness_shortterm(state, &s) == 0, s.isFinite { maxShortTerm = max(maxShortTerm, s) }
+        let s = Self.lufs(window(300) * shortTermScale)
+        if s.isFinite { maxShortTerm = max(maxShortTerm, s) }
         if keepsShortTerm, let time { shortTerm.append((time, Float(s.isFinite ? s : -200))) }
         if framesSinceSecond >= rate {
             framesSinceSecond -= rate
             shortTermSeries.append(s.isFinite ? s : -70)
         }
+    }
+
+    /// The energy of the last `count` parts.
+    private func window(_ count: Int) -> Double {
+        var total = 0.0
+        for k in 1...count { total += parts[(partIndex - k + parts.count) % parts.count] }
+        return total
+    }
+
+    /// BS.1770's loudness of a mean weighted energy (-infinity for none).
+    private static func lufs(_ energy: Double) -> Double {
+        energy > 0 ? 10 * log10(energy) - 0.691 : -.infinity
     }
 
     /// The programme's figures over everything added.
@@ -216,5 +265,60 @@ public struct LoudnessFigures: Sendable, Equatable {
         self.truePeak = truePeak
         self.maxMomentary = maxMomentary
         self.maxShortTerm = maxShortTerm
+    }
+}
+
+/// ITU-R BS.1770's K-weighting of one channel: the pre-filter (a high shelf, +4 dB above about
+/// 1.7 kHz, for the head) then the RLB high pass (about 38 Hz), each a biquad in double
+/// precision, designed for any rate from the analogue prototype the standard's 48 kHz
+/// coefficients come from (at 48 kHz they are the standard's to 1e-8).
+struct KWeighting {
+    private var shelf: Biquad, highPass: Biquad
+
+    init(sampleRate fs: Double) {
+        // The prototype's corner, gain and Q, as BS.1770's 48 kHz coefficients imply them.
+        var k = tan(Double.pi * 1681.974450955533 / fs)
+        let q1 = 0.7071752369554196, vh = pow(10, 3.999843853973347 / 20), vb = pow(vh, 0.4996667741545416)
+        var a0 = 1 + k / q1 + k * k
+        shelf = Biquad(b0: (vh + vb * k / q1 + k * k) / a0, b1: 2 * (k * k - vh) / a0, b2: (vh - vb * k / q1 + k * k) / a0,
+                       a1: 2 * (k * k - 1) / a0, a2: (1 - k / q1 + k * k) / a0)
+        k = tan(Double.pi * 38.13547087602444 / fs)
+        let q2 = 0.5003270373238773
+        a0 = 1 + k / q2 + k * k
+        highPass = Biquad(b0: 1, b1: -2, b2: 1, a1: 2 * (k * k - 1) / a0, a2: (1 - k / q2 + k * k) / a0)
+    }
+
+    /// Filters channel `channel` of `frames` of interleaved samples and returns the sum of the
+    /// squares of what comes out.
+    mutating func energy(_ samples: UnsafeBufferPointer<Float>, channel: Int, of channels: Int, frames: Range<Int>) -> Double {
+        var sum = 0.0
+        var s = shelf, h = highPass
+        var i = frames.lowerBound &* channels &+ channel
+        for _ in frames {
+            let y = h.run(s.run(Double(samples[i])))
+            sum += y * y
+            i &+= channels
+        }
+        shelf = s
+        highPass = h
+        return sum
+    }
+
+    /// One second-order section, transposed direct form II.
+    struct Biquad {
+        let b0, b1, b2, a1, a2: Double
+        var z1 = 0.0, z2 = 0.0
+
+        init(b0: Double, b1: Double, b2: Double, a1: Double, a2: Double) {
+            (self.b0, self.b1, self.b2, self.a1, self.a2) = (b0, b1, b2, a1, a2)
+        }
+
+        @inline(__always)
+        mutating func run(_ x: Double) -> Double {
+            let y = b0 * x + z1
+            z1 = b1 * x - a1 * y + z2
+            z2 = b2 * x - a2 * y
+            return y
+        }
     }
 }
