@@ -5,7 +5,7 @@ import GreenlightValues
 /// excursion away from neutral (0 = grey): what the luma thumbnail does not see, so that a cut
 /// between two shots of equal brightness but different colour still shows.
 ///
-/// About 24 rows of each block are read: block means need no more. A picture without chroma
+/// About 8 rows of each block are read, every sample of them: block means need no more. A picture without chroma
 /// planes (grey) gives zeros.
 public final class ChromaThumbnailAnalyzer: PictureAnalyzer {
     public static let id = "chroma-thumbnail"
@@ -38,12 +38,12 @@ public final class ChromaThumbnailAnalyzer: PictureAnalyzer {
         return Output(blocks: blocks)
     }
 
-    /// Block means from about 24 evenly spaced rows of each block, every sample of them (summed
+    /// Block means from about 8 evenly spaced rows of each block, every sample of them (summed
     /// in loops the optimiser vectorises: faster than a sparse grid of single samples).
     static func blockMeans(_ p: PlaneLayout, range: ColorRange) -> [Float] {
         let cols = columns, rows = rows
         guard p.width >= cols, p.height >= rows else { return [Float](repeating: 0, count: cols * rows) }
-        let stepY = max(1, p.height / (rows * 24))
+        let stepY = max(1, p.height / (rows * 8))
         // The columns of each block column: sample x falls in block column x * cols / width.
         let spans = (0..<cols).map { c in ((c * p.width + cols - 1) / cols)..<(((c + 1) * p.width + cols - 1) / cols) }
         var sums = [Int](repeating: 0, count: cols * rows)

@@ -94,8 +94,9 @@ public final class GamutAnalyzer: PictureAnalyzer {
         // An untagged matrix is read both ways, and a colour counts as outside only if it is
         // outside both: a file cannot be faulted on an assumption about it.
         let tagged = Colorimetry.lumaCoefficients(features.colour?.matrix, height: luma.height)
-        let readings = features.colour?.matrix == nil || features.colour?.matrix == "unknown"
-            ? [Colorimetry.lumaCoefficients("bt709", height: 0), Colorimetry.lumaCoefficients("smpte170m", height: 0)] : [tagged]
+        let untagged = features.colour?.matrix == nil || features.colour?.matrix == "unknown"
+        let first = untagged ? Colorimetry.lumaCoefficients("bt709", height: 0) : tagged
+        let second = untagged ? Colorimetry.lumaCoefficients("smpte170m", height: 0) : nil
         // Chroma subsampling: how many luma samples one chroma sample covers, each way.
         let sx = max(1, luma.width / cb.width), sy = max(1, luma.height / cb.height)
         let footW = 8, footH = 8
@@ -125,12 +126,15 @@ public final class GamutAnalyzer: PictureAnalyzer {
                 let yv = (Double(lumaSums[bx]) / lumaCount - black) / (white - black)
                 let pb = (Double(cbSums[bx]) / chromaCount - chromaMid) / chromaRange
                 let pr = (Double(crSums[bx]) / chromaCount - chromaMid) / chromaRange
-                var lo = Double.infinity, hi = -Double.infinity, outside = true
-                for (kr, kb) in readings {
-                    let (r, g, b) = Colorimetry.rgb(y: yv, pb: pb, pr: pr, kr: kr, kb: kb)
+                // The extremes said are those of the last reading that was outside (the second
+                // is read only when the first is outside: inside by either is inside).
+                var (r, g, b) = Colorimetry.rgb(y: yv, pb: pb, pr: pr, kr: first.kr, kb: first.kb)
+                var lo = min(r, g, b) * 100, hi = max(r, g, b) * 100
+                var outside = lo < low || hi > high
+                if outside, let second {
+                    (r, g, b) = Colorimetry.rgb(y: yv, pb: pb, pr: pr, kr: second.kr, kb: second.kb)
                     let l = min(r, g, b) * 100, h = max(r, g, b) * 100
-                    if l >= low && h <= high { outside = false }
-                    if outside || readings.count == 1 { lo = l; hi = h }
+                    if l >= low && h <= high { outside = false } else { (lo, hi) = (l, h) }
                 }
                 let yp = yv * 100
                 measured += 1

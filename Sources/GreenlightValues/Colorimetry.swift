@@ -182,7 +182,7 @@ public enum Colorimetry {
 
     /// R', G', B' (1 = nominal white) of a normalised Y' (0…1) and Pb, Pr (−0.5…0.5) through the
     /// matrix with luma coefficients `kr`, `kb`.
-    @inline(__always)
+    @inlinable @inline(__always)
     public static func rgb(y: Double, pb: Double, pr: Double, kr: Double, kb: Double) -> (r: Double, g: Double, b: Double) {
         let r = y + 2 * (1 - kr) * pr, b = y + 2 * (1 - kb) * pb
         return (r, (y - kr * r - kb * b) / (1 - kr - kb), b)
