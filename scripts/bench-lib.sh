@@ -28,10 +28,21 @@ make_clip() {
         echo "Making $out (the 60 s clip ten times, stream copy)..." >&2
         "${ff[@]}" -stream_loop 9 -i "$short" -c copy -f mp4 "$tmp" ;;
       prores-2160p24-10s.mov)
-        echo "Making $out (10 s 2160p24 ProRes 422 HQ 10-bit + stereo 24-bit PCM; about a minute)..." >&2
+        echo "Making $out (10 s 2160p24 ProRes 422 HQ 10-bit + stereo 24-bit PCM; about 15 s)..." >&2
         "${ff[@]}" -f lavfi -i "testsrc2=size=3840x2160:rate=24:duration=10" \
           -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=10" -ac 2 \
           -c:v prores_ks -profile:v 3 -pix_fmt yuv422p10le -c:a pcm_s24le -f mov "$tmp" ;;
+      hevc10-1080p24-10s.mp4)
+        # HDR10 as a streaming delivery has it: HEVC Main 10, PQ, BT.2020, ST 2086 mastering
+        # display (P3-D65, 1000 cd/m²) and MaxCLL/MaxFALL in the bitstream, stereo AAC. The
+        # pattern is brought into the levels of a grade (its white at PQ 0.75, 1000 cd/m²; its
+        # colours at 35 % of their chroma), not left at full code range (10 000 cd/m² white).
+        echo "Making $out (10 s 1080p24 10-bit HEVC HDR10 + stereo AAC; about 15 s)..." >&2
+        "${ff[@]}" -f lavfi -i "testsrc2=size=1920x1080:rate=24:duration=10,format=yuv420p10le,lutyuv=y='64+(val-64)*0.75':u='512+(val-512)*0.35':v='512+(val-512)*0.35'" \
+          -f lavfi -i "sine=frequency=440:sample_rate=48000:duration=10" -ac 2 \
+          -c:v libx265 -preset fast -crf 20 -pix_fmt yuv420p10le -color_primaries bt2020 -color_trc smpte2084 -colorspace bt2020nc \
+          -x265-params "log-level=error:hdr10=1:repeat-headers=1:colorprim=bt2020:transfer=smpte2084:colormatrix=bt2020nc:master-display=G(13250,34500)B(7500,3000)R(34000,16000)WP(15635,16450)L(10000000,1):max-cll=1000,400" \
+          -tag:v hvc1 -c:a aac -b:a 192k -f mp4 "$tmp" ;;
       xavc-1080i25-10s.mxf)
         # XDCAM's 10-bit sibling (XAVC Intra / AVC-Intra): H.264 High 4:2:2 Intra, 10-bit,
         # interlaced top field first, about 100 Mb/s, in MXF OP1a with two mono 24-bit PCM tracks.

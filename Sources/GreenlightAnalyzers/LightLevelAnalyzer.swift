@@ -6,7 +6,8 @@ import GreenlightValues
 /// MaxCLL and MaxFALL: each pixel's light level is the largest of its linear R, G and B in
 /// cd/m²; the picture's peak is the largest of those, its average their mean over every pixel.
 ///
-/// Every pixel is read (a peak is one pixel): Y′ with the chroma where it sits (the sample at
+/// Every pixel is read for the peak (a peak is one pixel; the average and the histogram come
+/// from a regular grid of them on pictures of 426×240 and more): Y′ with the chroma where it sits (the sample at
 /// its place, or the mean of the two it lies halfway between as the siting says: left-sited
 /// 4:2:0, the default, puts odd columns between two; never an interpolation that could
 /// overshoot), through the picture's matrix (BT.2020's when untagged) to R′G′B′. PQ (SMPTE ST 2084) is absolute: the largest of R′, G′, B′ through the
@@ -16,7 +17,7 @@ import GreenlightValues
 /// bins over the PQ code of the level (each bin under 1 % of light wide from 5 cd/m² up), for
 /// the programme's percentiles.
 ///
-/// With BT.2020 primaries, every fourth pixel of every fourth row also tells whether its colour
+/// With BT.2020 primaries, every fourth pixel of every fourth row (or the grid's, when coarser) also tells whether its colour
 /// lies outside P3-D65 (the gamut platforms require HDR masters to be graded in): a linear
 /// component in P3 below −2 % of the pixel's largest, on pixels of 1 cd/m² or more (noise at
 /// black has no colour to speak of).
@@ -47,11 +48,14 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
     private var pqTable: [Float] = []
     private var hlgTable: [Float] = []
     private let toP3: [Float]
+    private let histogram = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: LightLevelAnalyzer.bins)
 
     public init(parameters: NoParameters, context: CheckContext) {
         let m = Colorimetry.rgbToRGB(from: Colorimetry.primaries("bt2020")!, to: Colorimetry.primaries("smpte432")!)
         toP3 = m.map(Float.init)
     }
+
+    deinit { histogram.deallocate() }
 
     static let steps = 4095
 
@@ -81,11 +85,10 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
         let checkP3 = colour?.primaries == "bt2020"
         var scan = Scan(table: table(for: transfer), hlg: transfer == "arib-std-b67", toP3: toP3, checkP3: checkP3,
                         yScale: 1 / (white - black), yOffset: black, cScale: 1 / excursion, cOffset: mid,
-                        kr: Float(k.kr), kb: Float(k.kb), shiftX: shiftX, shiftY: shiftY, siting: colour?.chromaLocation)
+                        kr: Float(k.kr), kb: Float(k.kb), shiftX: shiftX, shiftY: shiftY, siting: colour?.chromaLocation, histogram: histogram)
         if luma.bytesPerSample == 2 { scan.run(luma, cb, cr, UInt16.self) } else { scan.run(luma, cb, cr, UInt8.self) }
-        let pixels = Double(luma.width * luma.height)
         let peak = transfer == "smpte2084" ? Colorimetry.pqNits(Double(scan.peakCode)) : Double(scan.peakLevel)
-        return Level(transfer: transfer, peak: peak, average: scan.sum / pixels, histogram: scan.histogram,
+        return Level(transfer: transfer, peak: peak, average: scan.sum / Double(max(1, scan.sampled)), histogram: scan.histogram,
                       outsideP3: checkP3 ? (scan.p3Sampled > 0 ? Double(scan.p3Outside) / Double(scan.p3Sampled) * 100 : 0) : nil,
                       peakAt: scan.peakAt)
     }
@@ -107,8 +110,12 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
         let shiftX: Int, shiftY: Int
         /// Chroma sited on even columns (rows): odd ones take the mean of the two around them.
         let betweenColumns: Bool, betweenRows: Bool
+        /// The sum of the sampled pixels' levels, and how many there were.
         var sum = 0.0
-        var histogram = [UInt32](repeating: 0, count: LightLevelAnalyzer.bins)
+        var sampled = 0
+        /// Sampled pixels by bin, in the analyzer's buffer (cleared by each run).
+        let histogramCounts: UnsafeMutableBufferPointer<UInt32>
+        var histogram: [UInt32] { Array(histogramCounts) }
         var peakCode: Float = -1
         var peakLevel: Float = -1
         var peakAt = (x: 0, y: 0)
@@ -117,7 +124,8 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
         private var binEdges: [Float] = []
 
         init(table: [Float], hlg: Bool, toP3: [Float], checkP3: Bool, yScale: Float, yOffset: Float, cScale: Float, cOffset: Float,
-             kr: Float, kb: Float, shiftX: Int, shiftY: Int, siting: String?) {
+             kr: Float, kb: Float, shiftX: Int, shiftY: Int, siting: String?, histogram: UnsafeMutableBufferPointer<UInt32>) {
+            histogramCounts = histogram
             self.table = table; self.hlg = hlg; self.toP3 = toP3; self.checkP3 = checkP3
             self.yScale = yScale; self.yOffset = yOffset; self.cScale = cScale; self.cOffset = cOffset
             self.kr = kr; self.kb = kb; self.shiftX = shiftX; self.shiftY = shiftY
@@ -138,31 +146,74 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
             return (r * gain, g * gain, b * gain)
         }
 
+        /// R′, G′, B′ (0…1 nominal) of the pixel at column `x` of the rows given, its chroma the
+        /// sample at its place or the mean of those it lies between.
+        @inline(__always)
+        private func rgb<S: FixedWidthInteger & UnsignedInteger>(_ x: Int, _ yRow: UnsafePointer<S>, _ cbRows: (UnsafePointer<S>, UnsafePointer<S>),
+                                                                  _ crRows: (UnsafePointer<S>, UnsafePointer<S>), chromaWidth: Int) -> (Float, Float, Float) {
+            let cx = min(chromaWidth - 1, x >> shiftX)
+            // Co-sited horizontally (left siting): an odd column lies between two chroma samples.
+            let cx2 = betweenColumns && x & 1 == 1 ? min(chromaWidth - 1, cx + 1) : cx
+            let yv = (Float(yRow[x]) - yOffset) * yScale
+            let cbSum = Float(cbRows.0[cx]) + Float(cbRows.0[cx2]) + Float(cbRows.1[cx]) + Float(cbRows.1[cx2])
+            let crSum = Float(crRows.0[cx]) + Float(crRows.0[cx2]) + Float(crRows.1[cx]) + Float(crRows.1[cx2])
+            let u = (cbSum * 0.25 - cOffset) * cScale, v = (crSum * 0.25 - cOffset) * cScale
+            return (yv + rv * v, yv + gu * u + gv * v, yv + bu * u)
+        }
+
+        var rv: Float { 2 * (1 - kr) }
+        var bu: Float { 2 * (1 - kb) }
+        var gu: Float { -kb * bu / (1 - kr - kb) }
+        var gv: Float { -kr * rv / (1 - kr - kb) }
+
+        /// The rows of luma line `y` and of the chroma lines it takes its colour from.
+        @inline(__always)
+        private func rows<S>(_ y: Int, _ luma: PlaneLayout, _ cb: PlaneLayout, _ cr: PlaneLayout, _: S.Type)
+            -> (UnsafePointer<S>, (UnsafePointer<S>, UnsafePointer<S>), (UnsafePointer<S>, UnsafePointer<S>)) {
+            let cy = min(cb.height - 1, y >> shiftY)
+            // Co-sited vertically (top-left siting): an odd line lies between two chroma lines.
+            let cy2 = betweenRows && y & 1 == 1 ? min(cb.height - 1, cy + 1) : cy
+            func row(_ p: PlaneLayout, _ y: Int) -> UnsafePointer<S> { UnsafePointer((p.baseAddress + y * p.bytesPerRow).assumingMemoryBound(to: S.self)) }
+            return (row(luma, y), (row(cb, cy), row(cb, cy2)), (row(cr, cy), row(cr, cy2)))
+        }
+
+        /// The display light of a pixel of largest component `m` can be no more than this.
+        @inline(__always)
+        private func levelBound(_ m: Float, _ t: UnsafeBufferPointer<Float>) -> Float {
+            hlg ? 1000 * Float(pow(Double(t[index(m)]), 1.2)) : t[index(m)]
+        }
+
+        /// Measures the picture: the level of the pixels of a regular grid (the average, the
+        /// histogram, P3) and the brightest pixel of all of them.
+        ///
+        /// The average, the histogram and the P3 share are statistics: pictures of 426×240 and
+        /// more give them from a regular grid of 25,000 to 100,000 pixels (pairs of pixels
+        /// every 16 on pairs of lines every 16 at 1080p, every 32 at 2160p), where converting
+        /// every pixel cost three to four times the decoding of a 10-bit HEVC picture. The peak is one pixel, so every pixel is still read for it, but
+        /// cheaply: for each 32-column tile of the lines that share chroma, the largest Y′ and
+        /// the extreme Cb and Cr bound every R′, G′, B′ in it from above (the matrix is linear,
+        /// and interpolated chroma lies between the samples it comes from); only a tile whose
+        /// bound reaches the brightest pixel found so far is converted pixel by pixel.
         mutating func run<S: FixedWidthInteger & UnsignedInteger>(_ luma: PlaneLayout, _ cb: PlaneLayout, _ cr: PlaneLayout, _: S.Type) {
-            let rv = 2 * (1 - kr), bu = 2 * (1 - kb), kg = 1 - kr - kb
-            let gu = -kb * bu / kg, gv = -kr * rv / kg
+            // Pixels in pairs, columns and lines (0, 1, step, step + 1…): as many odd columns
+            // and lines as even ones, since odd ones take interpolated chroma (less noisy, so a
+            // lower largest component on average: even ones alone read noisy chroma 6 % high).
+            let pixels = luma.width * luma.height
+            var step = 2
+            while 4 * pixels / ((step * 2) * (step * 2)) >= 25_000 { step *= 2 }
+            func paired(_ n: Int) -> [Int] { stride(from: 0, to: n, by: step).flatMap { [$0, $0 + 1] }.filter { $0 < n } }
+            let columns = paired(luma.width)
             let nbins = Float(LightLevelAnalyzer.bins)
+            let cw = cb.width
+            histogramCounts.update(repeating: 0)
+            let histogram = histogramCounts
             table.withUnsafeBufferPointer { t in
-                for y in 0..<luma.height {
-                    let yRow = (luma.baseAddress + y * luma.bytesPerRow).assumingMemoryBound(to: S.self)
-                    let cy = min(cb.height - 1, y >> shiftY)
-                    // Co-sited vertically (top-left siting): an odd line lies between two chroma lines.
-                    let cy2 = betweenRows && y & 1 == 1 ? min(cb.height - 1, cy + 1) : cy
-                    let cbRow = (cb.baseAddress + cy * cb.bytesPerRow).assumingMemoryBound(to: S.self)
-                    let crRow = (cr.baseAddress + cy * cr.bytesPerRow).assumingMemoryBound(to: S.self)
-                    let cbRow2 = (cb.baseAddress + cy2 * cb.bytesPerRow).assumingMemoryBound(to: S.self)
-                    let crRow2 = (cr.baseAddress + cy2 * cr.bytesPerRow).assumingMemoryBound(to: S.self)
+                for y in paired(luma.height) {
+                    let (yRow, cbRows, crRows) = rows(y, luma, cb, cr, S.self)
                     let sampleP3 = checkP3 && y % 4 == 0
                     var rowSum: Float = 0
-                    for x in 0..<luma.width {
-                        let cx = min(cb.width - 1, x >> shiftX)
-                        // Co-sited horizontally (left siting): an odd column lies between two chroma samples.
-                        let cx2 = betweenColumns && x & 1 == 1 ? min(cb.width - 1, cx + 1) : cx
-                        let yv = (Float(yRow[x]) - yOffset) * yScale
-                        let cbSum = Float(cbRow[cx]) + Float(cbRow[cx2]) + Float(cbRow2[cx]) + Float(cbRow2[cx2])
-                        let crSum = Float(crRow[cx]) + Float(crRow[cx2]) + Float(crRow2[cx]) + Float(crRow2[cx2])
-                        let u = (cbSum * 0.25 - cOffset) * cScale, v = (crSum * 0.25 - cOffset) * cScale
-                        let r = yv + rv * v, g = yv + gu * u + gv * v, b = yv + bu * u
+                    for x in columns {
+                        let (r, g, b) = rgb(x, yRow, cbRows, crRows, chromaWidth: cw)
                         let level: Float
                         var lr: Float = 0, lg: Float = 0, lb: Float = 0
                         if !hlg {
@@ -187,6 +238,75 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
                         }
                     }
                     sum += Double(rowSum)
+                    sampled += columns.count
+                }
+                if step > 2 { findPeak(luma, cb, cr, S.self, t) }
+            }
+        }
+
+        /// The brightest pixel of every pixel, tile by tile (see ``run(_:_:_:_:)``).
+        private mutating func findPeak<S: FixedWidthInteger & UnsignedInteger>(_ luma: PlaneLayout, _ cb: PlaneLayout, _ cr: PlaneLayout, _: S.Type,
+                                                                               _ t: UnsafeBufferPointer<Float>) {
+            let lines = 1 << shiftY, tile = 32
+            let cw = cb.width
+            let (rv, gu, gv, bu) = (self.rv, self.gu, self.gv, self.bu)
+            var best = hlg ? peakLevel : t[index(peakCode)]
+            let chromaTerm = UnsafeMutableBufferPointer<Float>.allocate(capacity: tile)
+            defer { chromaTerm.deallocate() }
+            for top in stride(from: 0, to: luma.height, by: lines) {
+                let bottom = min(luma.height, top + lines)
+                let (_, cbRows, crRows) = rows(top, luma, cb, cr, S.self)
+                // An odd line may take the chroma line below too (top-left siting).
+                let (_, cbBelow, crBelow) = rows(bottom - 1, luma, cb, cr, S.self)
+                for x0 in stride(from: 0, to: luma.width, by: tile) {
+                    let x1 = min(luma.width, x0 + tile)
+                    var yMax: S = 0
+                    for y in top..<bottom {
+                        let row = UnsafePointer((luma.baseAddress + y * luma.bytesPerRow).assumingMemoryBound(to: S.self))
+                        for x in x0..<x1 { yMax = max(yMax, row[x]) }
+                    }
+                    var uLow = S.max, uHigh: S = 0, vLow = S.max, vHigh: S = 0
+                    for x in (x0 >> shiftX)...min(cw - 1, ((x1 - 1) >> shiftX) + 1) {
+                        let u0 = cbRows.0[x], u1 = cbBelow.1[x], v0 = crRows.0[x], v1 = crBelow.1[x]
+                        uLow = min(uLow, min(u0, u1)); uHigh = max(uHigh, max(u0, u1))
+                        vLow = min(vLow, min(v0, v1)); vHigh = max(vHigh, max(v0, v1))
+                    }
+                    func chroma(_ c: S) -> Float { (Float(c) - cOffset) * cScale }
+                    let bound = (Float(yMax) - yOffset) * yScale
+                        + max(rv * chroma(vHigh), max(gu * chroma(uLow) + gv * chroma(vLow), bu * chroma(uHigh)))
+                    guard levelBound(bound, t) >= best else { continue }
+                    if hlg {
+                        for y in top..<bottom {
+                            let (yRow, cbR, crR) = rows(y, luma, cb, cr, S.self)
+                            for x in x0..<x1 {
+                                let (r, g, b) = rgb(x, yRow, cbR, crR, chromaWidth: cw)
+                                let (lr, lg, lb) = hlgDisplay(t[index(r)], t[index(g)], t[index(b)])
+                                let level = max(lr, max(lg, lb))
+                                if level > peakLevel { peakLevel = level; peakAt = (x, y); best = level }
+                            }
+                        }
+                        continue
+                    }
+                    // PQ: max(R′, G′, B′) = Y′ + max(rv·Cr, gu·Cb + gv·Cr, bu·Cb), the chroma term
+                    // once per column for the lines that share the chroma.
+                    for y in top..<bottom {
+                        let (yRow, cbR, crR) = rows(y, luma, cb, cr, S.self)
+                        if y == top || betweenRows {
+                            for x in x0..<x1 {
+                                let cx = min(cw - 1, x >> shiftX)
+                                let cx2 = betweenColumns && x & 1 == 1 ? min(cw - 1, cx + 1) : cx
+                                let u = ((Float(cbR.0[cx]) + Float(cbR.0[cx2]) + Float(cbR.1[cx]) + Float(cbR.1[cx2])) * 0.25 - cOffset) * cScale
+                                let v = ((Float(crR.0[cx]) + Float(crR.0[cx2]) + Float(crR.1[cx]) + Float(crR.1[cx2])) * 0.25 - cOffset) * cScale
+                                chromaTerm[x &- x0] = max(rv * v, max(gu * u + gv * v, bu * u))
+                            }
+                        }
+                        var brightest = -Float.infinity, at = x0
+                        for x in x0..<x1 {
+                            let m = (Float(yRow[x]) - yOffset) * yScale + chromaTerm[x &- x0]
+                            if m > brightest { brightest = m; at = x }
+                        }
+                        if brightest > peakCode { peakCode = brightest; peakAt = (at, y); best = t[index(brightest)] }
+                    }
                 }
             }
         }

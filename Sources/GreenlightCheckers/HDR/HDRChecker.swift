@@ -11,8 +11,8 @@ import GreenlightValues
 ///
 /// HDR is recognised by transfer: PQ (SMPTE ST 2084, `smpte2084`) or HLG (ARIB STD-B67,
 /// `arib-std-b67`). Static metadata is required of PQ only (HLG is scene-referred and carries
-/// none). Levels come from ``LightLevelAnalyzer``: every pixel, the largest of its linear R, G
-/// and B in cd/m².
+/// none). Levels come from ``LightLevelAnalyzer``: the largest of each pixel's linear R, G and
+/// B in cd/m², the peak over every pixel, the average (MaxFALL) over a regular grid of them.
 public final class HDRChecker: Checker {
     public static let description = CheckerDescription(
         id: "hdr", title: "HDR",
