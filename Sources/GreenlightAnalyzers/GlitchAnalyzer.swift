@@ -61,7 +61,7 @@ public final class GlitchAnalyzer: PictureAnalyzer {
     /// About this many pairs of block rows are read.
     static let pairs = 24
 
-    private var steps: [Int32] = [], inside: [Int32] = [], above: [Int32] = [], lastZig: [Int16] = []
+    private var steps: [Int32] = [], inside: [Int32] = [], above: [Int32] = [], lastZig: [Int32] = []
     private var read = 0
     private var lastBlocks: Glitch?
 
@@ -199,101 +199,79 @@ public final class GlitchAnalyzer: PictureAnalyzer {
     }
 
     /// Combing over the pairs' lines (see the type's notes); `previous` nil on a first picture
-    /// (no motion test). The samples read are the even columns of 16-column groups every 64
-    /// columns (an eighth of the columns, as evenly spread as every eighth column would be),
-    /// each with the odd column after it for its tooth's run along the line; 8-bit pictures a
-    /// group at a time in vectors of eight.
+    /// (no motion test). Groups of eight columns every 64 are read, eight at a time in vector
+    /// lanes, each with the column after it for its tooth's run along the line: every fourth
+    /// column of the group's first 32 in 8-bit pictures, every second of its first 16 in deeper
+    /// ones (one 32-byte load a line either way), an eighth of the columns.
     private func comb<S: FixedWidthInteger & UnsignedInteger>(_ p: PlaneLayout, _ previous: PlaneLayout?, _: S.Type, scale: Int) -> Double {
-        guard p.width >= 16 else { return 0 }
-        let groups = (p.width - 16) / 64 + 1
-        if lastZig.count < groups * 8 { lastZig = [Int16](repeating: 0, count: groups * 8) }
-        let threshold = 8 * scale
+        let span = 32 / MemoryLayout<S>.size
+        guard p.width >= span else { return 0 }
+        let groups = (p.width - span) / 64 + 1
+        if lastZig.count < groups * 8 { lastZig = [Int32](repeating: 0, count: groups * 8) }
+        let threshold = Int32(8 * scale)
         // Without a previous picture, the line itself stands in (every sample "moved").
         let moved = previous == nil ? -1 : threshold
-        var combed = 0, movingEdges = 0
-        var combedLanes = SIMD8<Int16>(), movingLanes = SIMD8<Int16>()
+        var combed = SIMD8<Int32>(), movingEdges = SIMD8<Int32>()
         lastZig.withUnsafeMutableBufferPointer { lastZig in
             let zigs = UnsafeMutableRawPointer(lastZig.baseAddress!)
             for k in pairRows(p.height / 8) {
                 for i in 0..<(groups * 8) { lastZig[i] = 0 }
                 for y in max(2, k * 8)..<min(p.height - 2, k * 8 + 16) {
-                    let r = Self.row(p, y, S.self), u1 = Self.row(p, y - 1, S.self), d1 = Self.row(p, y + 1, S.self)
-                    let u2 = Self.row(p, y - 2, S.self), d2 = Self.row(p, y + 2, S.self)
-                    let earlier = previous.map { Self.row($0, y, S.self) } ?? r
-                    if S.self == UInt8.self {
-                        func bytes(_ row: UnsafePointer<S>, _ x: Int) -> UnsafeRawPointer { UnsafeRawPointer(row) + x }
-                        for g in 0..<groups {
-                            let x = g &* 64
-                            let (c, m, zig) = Self.combGroup8(bytes(r, x), bytes(u1, x), bytes(d1, x), bytes(u2, x), bytes(d2, x), bytes(earlier, x),
-                                                              last: zigs.loadUnaligned(fromByteOffset: g &* 16, as: SIMD8<Int16>.self),
-                                                              threshold: Int16(threshold), moved: Int16(moved))
-                            combedLanes &+= c
-                            movingLanes &+= m
-                            zigs.storeBytes(of: zig, toByteOffset: g &* 16, as: SIMD8<Int16>.self)
-                        }
-                    } else {
-                        for g in 0..<groups {
-                            for i in 0..<8 {
-                                let x = g &* 64 &+ 2 &* i
-                                let v = Int(r[x]), a = v &- Int(u1[x]), b = v &- Int(d1[x])
-                                let moving = abs(Int(earlier[x]) &- v) > moved
-                                if moving && (abs(a) > threshold || abs(b) > threshold) { movingEdges &+= 1 }
-                                var zig: Int16 = 0
-                                if (a > threshold && b > threshold) || (a < -threshold && b < -threshold) {
-                                    let own = abs(2 &* v &- Int(u2[x]) &- Int(d2[x])), other = abs(a &+ b)
-                                    let vn = Int(r[x + 1]), an = 2 &* (vn &- Int(u1[x + 1])), bn = 2 &* (vn &- Int(d1[x + 1]))
-                                    let along = a > 0 ? (an > threshold && bn > threshold) : (an < -threshold && bn < -threshold)
-                                    if 2 &* own < other && along {
-                                        zig = a > 0 ? 1 : -1
-                                        if lastZig[g &* 8 &+ i] == -zig, moving { combed &+= 1 }
-                                    }
-                                }
-                                lastZig[g &* 8 &+ i] = zig
-                            }
-                        }
+                    func line(_ y: Int, in plane: PlaneLayout = p) -> UnsafeRawPointer { plane.baseAddress + y * plane.bytesPerRow }
+                    let r = line(y), u1 = line(y - 1), d1 = line(y + 1), u2 = line(y - 2), d2 = line(y + 2)
+                    let earlier = previous.map { line(y, in: $0) } ?? r
+                    for g in 0..<groups {
+                        let x = g &* 64 &* MemoryLayout<S>.size
+                        let (c, m, zig) = Self.combGroup(S.self, r + x, u1 + x, d1 + x, u2 + x, d2 + x, earlier + x,
+                                                         last: zigs.loadUnaligned(fromByteOffset: g &* 32, as: SIMD8<Int32>.self),
+                                                         threshold: threshold, moved: moved)
+                        combed &+= c
+                        movingEdges &+= m
+                        zigs.storeBytes(of: zig, toByteOffset: g &* 32, as: SIMD8<Int32>.self)
                     }
                 }
-                // Lanes count at most 16 lines × 30 groups per pair at 1080p: emptied every pair.
-                combed &+= Int(combedLanes.wrappedSum()); movingEdges &+= Int(movingLanes.wrappedSum())
-                combedLanes = .zero; movingLanes = .zero
             }
         }
+        let combedCount = Int(combed.wrappedSum()), moving = Int(movingEdges.wrappedSum())
         // Too few combed samples to tell (a small object, noise): not combed.
-        return combed >= Self.fewest && movingEdges > 0 ? Double(combed) / Double(movingEdges) * 100 : 0
+        return combedCount >= Self.fewest && moving > 0 ? Double(combedCount) / Double(moving) * 100 : 0
     }
 
-    /// The comb test on one group of an 8-bit picture: the even samples of the 16 at each
-    /// pointer (the line, the lines one and two above and below, the previous picture's line)
-    /// in 16-bit lanes, with the odd ones after them on the line and the lines beside it.
-    /// Returns the combed samples and the moving edges, one or zero per lane, and each
-    /// column's tooth now (1 up, -1 down, 0 none) for the next line. Tests are lane masks made
-    /// by arithmetic (-1 true, 0 false: the sign of a difference, which stays within 16 bits),
-    /// so that every step is one vector instruction.
+    /// The comb test on one group: the group's columns of 32 bytes at each pointer (the line,
+    /// the lines one and two above and below, the previous picture's line) in 32-bit lanes,
+    /// with the sample after each on the line and the lines beside it. Returns the combed
+    /// samples and the moving edges, one or zero per lane, and each column's tooth now (1 up,
+    /// -1 down, 0 none) for the next line. Tests are lane masks made by arithmetic (-1 true,
+    /// 0 false: the sign of a difference), so that every step is a vector instruction (Swift's
+    /// SIMDMask operations compile to a loop per lane).
     @inline(__always)
-    private static func combGroup8(_ r: UnsafeRawPointer, _ u1: UnsafeRawPointer, _ d1: UnsafeRawPointer, _ u2: UnsafeRawPointer,
-                                   _ d2: UnsafeRawPointer, _ earlier: UnsafeRawPointer, last: SIMD8<Int16>, threshold t: Int16, moved: Int16)
-        -> (SIMD8<Int16>, SIMD8<Int16>, SIMD8<Int16>) {
-        typealias V = SIMD8<Int16>
-        @inline(__always) func even(_ w: SIMD8<UInt16>) -> V { unsafeBitCast(w & 0x00FF, to: V.self) }
-        @inline(__always) func odd(_ w: SIMD8<UInt16>) -> V { unsafeBitCast(w &>> 8, to: V.self) }
-        @inline(__always) func load(_ p: UnsafeRawPointer) -> SIMD8<UInt16> { p.loadUnaligned(as: SIMD8<UInt16>.self) }
-        @inline(__always) func above(_ x: V, _ limit: Int16) -> V { (V(repeating: limit) &- x) &>> 15 }
-        @inline(__always) func below(_ x: V, _ limit: Int16) -> V { (x &- V(repeating: limit)) &>> 15 }
-        @inline(__always) func magnitude(_ x: V) -> V { let sign = x &>> 15; return (x ^ sign) &- sign }
+    private static func combGroup<S: FixedWidthInteger & UnsignedInteger>(
+        _: S.Type, _ r: UnsafeRawPointer, _ u1: UnsafeRawPointer, _ d1: UnsafeRawPointer, _ u2: UnsafeRawPointer,
+        _ d2: UnsafeRawPointer, _ earlier: UnsafeRawPointer, last: SIMD8<Int32>, threshold t: Int32, moved: Int32
+    ) -> (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>) {
+        typealias V = SIMD8<Int32>
+        // Each 32-bit word holds a column in its low byte (or half) and the one after it next.
+        let bits = UInt32(8 * MemoryLayout<S>.size), mask = UInt32.max >> (32 - bits)
+        @inline(__always) func load(_ p: UnsafeRawPointer) -> SIMD8<UInt32> { p.loadUnaligned(as: SIMD8<UInt32>.self) }
+        @inline(__always) func column(_ w: SIMD8<UInt32>) -> V { unsafeBitCast(w & mask, to: V.self) }
+        @inline(__always) func next(_ w: SIMD8<UInt32>) -> V { unsafeBitCast((w &>> bits) & mask, to: V.self) }
+        @inline(__always) func above(_ x: V, _ limit: Int32) -> V { (V(repeating: limit) &- x) &>> 31 }
+        @inline(__always) func below(_ x: V, _ limit: Int32) -> V { (x &- V(repeating: limit)) &>> 31 }
+        @inline(__always) func magnitude(_ x: V) -> V { let sign = x &>> 31; return (x ^ sign) &- sign }
         let line = load(r), lineAbove = load(u1), lineBelow = load(d1)
-        let v = even(line), a = v &- even(lineAbove), b = v &- even(lineBelow)
-        let moving = above(magnitude(even(load(earlier)) &- v), moved)
+        let v = column(line), a = v &- column(lineAbove), b = v &- column(lineBelow)
+        let moving = above(magnitude(column(load(earlier)) &- v), moved)
         let aUp = above(a, t), aDown = below(a, -t), bUp = above(b, t), bDown = below(b, -t)
         let movingEdge = moving & (aUp | aDown | bUp | bDown)
         // Standing out from both neighbours the same way, against its own field (|2v − u2 − d2|
         // under half of |2v − u1 − d1|), the next sample along the line zigging the same way.
-        let own = magnitude(2 &* v &- even(load(u2)) &- even(load(d2))), other = magnitude(a &+ b)
-        let quiet = (2 &* own &- other) &>> 15
-        let vn = odd(line), an = 2 &* (vn &- odd(lineAbove)), bn = 2 &* (vn &- odd(lineBelow))
+        let own = magnitude(2 &* v &- column(load(u2)) &- column(load(d2))), other = magnitude(a &+ b)
+        let quiet = (2 &* own &- other) &>> 31
+        let vn = next(line), an = 2 &* (vn &- next(lineAbove)), bn = 2 &* (vn &- next(lineBelow))
         let up = aUp & bUp & above(an, t) & above(bn, t) & quiet
         let down = aDown & bDown & below(an, -t) & below(bn, -t) & quiet
         // The last tooth ran the other way: -1 then up, 1 then down.
-        let turned = ((up & (last &>> 15)) | (down & ((0 &- last) &>> 15))) & moving
+        let turned = ((up & (last &>> 31)) | (down & ((0 &- last) &>> 31))) & moving
         let one = V(repeating: 1)
         return (turned & one, movingEdge & one, (up & one) | down)
     }
