@@ -3,11 +3,11 @@ import Foundation
 
 /// ITU-R BS.1770-4 loudness of one sound stream (EBU R128 / Tech 3341 / 3342): integrated
 /// loudness, loudness range, true peak, and the momentary and short-term loudness every 100 ms.
-/// libebur128 measures the loudness range and the true peak; the momentary and short-term
-/// loudness (and from them the integrated) come from this type's own K-weighting's energy in
-/// 10 ms parts, so a window's loudness is a sum of 40 or 300 parts rather than of every sample
-/// in it (reading libebur128's momentary loudness every 10 ms summed the 400 ms window ten times
-/// over and cost as much as its true peak). Memory stays flat with length (libebur128's
+/// libebur128 measures the loudness range; the momentary and short-term loudness (and from
+/// them the integrated) come from this type's own K-weighting's energy in 10 ms parts, so a
+/// window's loudness is a sum of 40 or 300 parts rather than of every sample in it (reading
+/// libebur128's momentary loudness every 10 ms summed the 400 ms window ten times over), and the
+/// true peak from its own ``TruePeak`` interpolator, four outputs at once in vector lanes. Memory stays flat with length (libebur128's
 /// histogram mode; one short-term value a second is kept for plots).
 ///
 /// Each run of the stream with one layout and rate is measured by its own meter; the programme's
@@ -17,6 +17,10 @@ public final class LoudnessMeter {
     private var current: (state: UnsafeMutablePointer<ebur128_state>, channels: Int, rate: Int, names: [String])?
     /// Each channel's K-weighting and BS.1770 weight, for the current meter.
     private var filters: [KWeighting] = []
+    /// Each channel's true-peak interpolator, for the current meter.
+    private var peaks: [TruePeak] = []
+    /// The largest true peak (linear) of meters already replaced.
+    private var earlierPeak: Float = 0
     private var weights: [Double] = []
     /// The weighted K-filtered energy of the last 300 parts (3 s of 10 ms), oldest overwritten.
     private var parts = [Double](repeating: 0, count: 300)
@@ -84,9 +88,8 @@ public final class LoudnessMeter {
         let labels = names ?? Array(repeating: "", count: count)
         if current == nil || current!.channels != count || current!.rate != sampleRate || current!.names != labels {
             flush()
-            // Neither libebur128's integrated loudness nor its momentary and short-term are read:
-            // the loudness range and true peak are.
-            let mode = Int32(EBUR128_MODE_LRA.rawValue | EBUR128_MODE_TRUE_PEAK.rawValue | EBUR128_MODE_HISTOGRAM.rawValue)
+            // Only libebur128's loudness range is read.
+            let mode = Int32(EBUR128_MODE_LRA.rawValue | EBUR128_MODE_HISTOGRAM.rawValue)
             guard let state = ebur128_init(UInt32(count), UInt(sampleRate), mode) else { return }
             weights = []
             for (i, name) in labels.enumerated() {
@@ -96,6 +99,8 @@ public final class LoudnessMeter {
                 weights.append(Self.weight(w))
             }
             filters = Array(repeating: KWeighting(sampleRate: Double(sampleRate)), count: count)
+            earlierPeak = max(earlierPeak, peaks.map(\.peak).max() ?? 0)
+            peaks = Array(repeating: TruePeak(sampleRate: sampleRate), count: count)
             parts = [Double](repeating: 0, count: parts.count)
             partIndex = 0
             states.append(state)
@@ -132,7 +137,10 @@ public final class LoudnessMeter {
     /// the 400 ms window by up to 0.7 LU; Tech 3341 allows ±0.1).
     private func flush(at time: Double? = nil) {
         guard let (state, channels, rate, _) = current, pendingFrames > 0 else { return }
-        pending.withUnsafeBufferPointer { _ = ebur128_add_frames_float(state, $0.baseAddress!, pendingFrames) }
+        pending.withUnsafeBufferPointer { samples in
+            _ = ebur128_add_frames_float(state, samples.baseAddress!, pendingFrames)
+            for c in 0..<channels { peaks[c].add(samples, channel: c, of: channels, frames: pendingFrames) }
+        }
         // Both windows are whole 100 ms steps (libebur128's), from zeros before the first.
         let step = rate / 10
         let momentaryScale = 1 / Double(4 * step), shortTermScale = 1 / Double(30 * step)
@@ -186,13 +194,7 @@ public final class LoudnessMeter {
         let integrated = gatedLoudness(momentary) { _ in true } ?? -Double.infinity
         var range = 0.0
         _ = states.withUnsafeMutableBufferPointer { ebur128_loudness_range_multiple($0.baseAddress, $0.count, &range) }
-        var peak = 0.0
-        for case let state? in states {
-            for c in 0..<state.pointee.channels {
-                var p = 0.0
-                if ebur128_true_peak(state, c, &p) == 0 { peak = max(peak, p) }
-            }
-        }
+        let peak = Double(max(earlierPeak, peaks.map(\.peak).max() ?? 0))
         return LoudnessFigures(integrated: integrated.isFinite ? integrated : nil, range: range.isFinite ? range : nil,
                                truePeak: peak > 0 ? 20 * log10(peak) : nil,
                                maxMomentary: maxMomentary.isFinite ? maxMomentary : nil,
@@ -320,5 +322,60 @@ struct KWeighting {
             z2 = b2 * x - a2 * y
             return y
         }
+    }
+}
+
+/// ITU-R BS.1770-4's true peak of one channel: the largest magnitude of the signal oversampled
+/// four times below 96 kHz (twice below 192 kHz, not at all above) by a 49-tap windowed-sinc
+/// (Hann) interpolator, and of the samples themselves. Polyphase: each input sample gives one
+/// output per phase, the phases in the lanes of one vector, 13 multiply-adds a sample.
+struct TruePeak {
+    /// Taps by delay: lane `f` of `taps[k]` weighs the sample `k` back for phase `f`.
+    private let taps: [SIMD4<Float>]
+    /// The last `taps.count` samples, newest last, twice over so a window is contiguous.
+    private var history: [Float]
+    private var index = 0
+    /// The largest magnitude so far (linear).
+    private(set) var peak: Float = 0
+
+    init(sampleRate: Int) {
+        let factor = sampleRate < 96_000 ? 4 : sampleRate < 192_000 ? 2 : 1
+        let length = 49
+        var taps = [SIMD4<Float>](repeating: .zero, count: factor == 1 ? 1 : (length + factor - 1) / factor)
+        if factor == 1 {
+            taps[0] = SIMD4(1, 0, 0, 0)
+        } else {
+            for j in 0..<length {
+                let m = Double(j) - Double(length - 1) / 2
+                let sinc = abs(m) < 1e-9 ? 1 : sin(m * .pi / Double(factor)) / (m * .pi / Double(factor))
+                let window = 0.5 * (1 - cos(2 * .pi * Double(j) / Double(length - 1)))
+                taps[j / factor][j % factor] = Float(sinc * window)
+            }
+        }
+        self.taps = taps
+        history = [Float](repeating: 0, count: 2 * taps.count)
+    }
+
+    /// Runs channel `channel` of `frames` interleaved frames through the interpolator.
+    mutating func add(_ samples: UnsafeBufferPointer<Float>, channel: Int, of channels: Int, frames: Int) {
+        let n = taps.count
+        var top = peak, i = channel
+        taps.withUnsafeBufferPointer { taps in
+            history.withUnsafeMutableBufferPointer { h in
+                for _ in 0..<frames {
+                    let x = samples[i]
+                    i &+= channels
+                    // Newest at `index + n - 1` of the doubled buffer: the window is h[index..<index + n].
+                    h[index] = x
+                    h[index &+ n] = x
+                    index = index &+ 1 == n ? 0 : index &+ 1
+                    var sum = SIMD4<Float>.zero
+                    for k in 0..<n { sum += taps[k] * h[index &+ n &- 1 &- k] }
+                    let low: Float = max(abs(sum[0]), abs(sum[1])), high: Float = max(abs(sum[2]), abs(sum[3]))
+                    top = max(top, max(abs(x), max(low, high)))
+                }
+            }
+        }
+        peak = top
     }
 }
