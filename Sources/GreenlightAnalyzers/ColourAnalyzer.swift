@@ -55,7 +55,7 @@ public struct ColourReading: Sendable, Hashable {
 }
 
 /// Per-picture CIELAB statistics for colour-grade checks: about 4,000 samples of the picture on
-/// a regular grid, Y'CbCr to R'G'B' by the stream's matrix and range, then through its transfer
+/// a regular grid (fewer on pictures under 640×360: every 8th pixel each way), Y'CbCr to R'G'B' by the stream's matrix and range, then through its transfer
 /// (EOTF) and primaries to XYZ and L*a*b* (D65). (Read straight from the planes: scaling the whole
 /// picture down with libswscale first cost more than everything else here together.)
 public final class ColourAnalyzer: PictureAnalyzer {
@@ -92,9 +92,11 @@ public final class ColourAnalyzer: PictureAnalyzer {
         let (kr, kb) = Colorimetry.lumaCoefficients(features.colour?.matrix, height: luma.height)
         let sx = max(1, luma.width / cbPlane.width), sy = max(1, luma.height / cbPlane.height)
 
-        // About 4,000 samples, nearest, on a regular grid (about 60 in each of the 64 blocks);
-        // the columns' chroma positions and blocks worked out once.
-        let step = max(1, Int((Double(luma.width * luma.height) / 4_000).squareRoot().rounded(.up)))
+        // About 4,000 samples, nearest, on a regular grid (about 60 in each of the 64 blocks),
+        // but no closer than every 8th pixel each way (a 320×180 picture gives 920: neighbouring
+        // pixels tell no more, and the samples cost what decoding such a picture does); the
+        // columns' chroma positions and blocks worked out once.
+        let step = max(8, Int((Double(luma.width * luma.height) / 4_000).squareRoot().rounded(.up)))
         let grid = Self.blockGrid
         let columns = Array(stride(from: step / 2, to: luma.width, by: step))
         let chromaColumns = columns.map { min(cbPlane.width - 1, $0 / sx) }

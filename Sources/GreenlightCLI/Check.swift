@@ -165,11 +165,15 @@ struct Check: AsyncParsableCommand {
             : !output.quiet && progress.resolve(terminal: isatty(STDERR_FILENO) != 0) ? ProgressBoard(files: paths.count) : nil
         var reports = [FileReport?](repeating: nil, count: paths.count)
         var unwrittenFiles = 0
+        // Files start largest first (by bytes), so that with several jobs the run does not end
+        // on one long file while the other cores wait; reports keep the run's order.
+        let sizes = jobs > 1 ? paths.map(Shard.size) : []
+        let order = jobs > 1 ? paths.indices.sorted { (sizes[$1], $0) < (sizes[$0], $1) } : Array(paths.indices)
         await withTaskGroup(of: (Int, FileReport).self) { group in
             var next = 0
             func launch() {
-                guard next < paths.count, interruption.received == nil else { return }
-                let i = next, path = paths[i]
+                guard next < order.count, interruption.received == nil else { return }
+                let i = order[next], path = paths[i]
                 next += 1
                 let named = subtitles, master = reference, range = checkRange, sounds = productionSound
                 group.addTask {
