@@ -158,6 +158,7 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
                     let (sum, diff, changed) = T.self == UInt8.self
                         ? Self.span8(UnsafeRawPointer(rowTyped + span * 32).assumingMemoryBound(to: UInt8.self),
                                      prevTyped.map { UnsafeRawPointer($0 + span * 32).assumingMemoryBound(to: UInt8.self) })
+                        : luma.bitDepth <= 12 ? Self.span16(UnsafeRawPointer(rowTyped + span * 32), prevTyped.map { UnsafeRawPointer($0 + span * 32) })
                         : Self.span(rowTyped + span * 32, prevTyped.map { $0 + span * 32 })
                     sums[blockRow + span] &+= Int64(sum)
                     diffs[blockRow + span] &+= Int64(diff)
@@ -253,6 +254,29 @@ public final class LumaScanAnalyzer: PictureAnalyzer {
         let one = SIMD16<UInt8>(repeating: 1)
         let changed = total(pairSums(pointwiseMin(d0, one) &+ pointwiseMin(d1, one)))
         return (sum, diff, changed)
+    }
+
+    /// ``span(_:_:)`` for samples of up to 12 bits, in 16-bit vectors of eight: four vectors
+    /// add up within a lane (4 × 4095 fits), differences are signed 16-bit lanes, their
+    /// magnitude and whether they are nonzero made from the sign by arithmetic (the compiler did
+    /// not vectorise the generic loop for 16-bit samples: a third of a 2160p ProRes check's own time).
+    @inline(__always)
+    private static func span16(_ p: UnsafeRawPointer, _ previous: UnsafeRawPointer?) -> (UInt32, UInt32, UInt32) {
+        typealias V = SIMD8<UInt16>
+        var sum = V(), diff = V(), changed = V()
+        for k in 0..<4 {
+            let a = p.loadUnaligned(fromByteOffset: 16 &* k, as: V.self)
+            sum &+= a
+            guard let previous else { continue }
+            let d = unsafeBitCast(a, to: SIMD8<Int16>.self) &- unsafeBitCast(previous.loadUnaligned(fromByteOffset: 16 &* k, as: V.self), to: SIMD8<Int16>.self)
+            let sign = d &>> 15
+            diff &+= unsafeBitCast((d ^ sign) &- sign, to: V.self)
+            // Nonzero: d or -d is negative.
+            changed &+= unsafeBitCast(((d | (0 &- d)) &>> 15) & 1, to: V.self)
+        }
+        // Lane by lane: the lanes' total can pass 16 bits.
+        func wide(_ v: V) -> UInt32 { var t: UInt32 = 0; for i in 0..<8 { t &+= UInt32(v[i]) }; return t }
+        return (wide(sum), wide(diff), total(changed))
     }
 
     /// Each pair of neighbouring bytes added, as eight 16-bit lanes.
