@@ -71,7 +71,7 @@ let package = Package(
                 .brew(["ffmpeg"]),
             ]
         ),
-        // The loudness meter: libebur128 (ITU-R BS.1770-4, EBU R128, true peak), found through pkg-config.
+        // The loudness meter's loudness range: libebur128 (EBU Tech 3342), found through pkg-config.
         .systemLibrary(name: "CEbur128", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"]), .brew(["libebur128"])]),
         // OpenCV (C++): only CFaceDetect's one C++ file uses it, linking the three libraries it
         // needs (objdetect, imgproc, core); the include path comes from pkg-config (above).
