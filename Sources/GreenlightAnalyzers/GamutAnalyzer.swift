@@ -117,15 +117,17 @@ public final class GamutAnalyzer: PictureAnalyzer {
             default: Self.footprintSums(p, rows: rows, width: width, UInt16.self, columns: columnSums(p.width, UInt32.self), into: &sums)
             }
         }
-        let lumaCount = Double(footW * footH), chromaCount = Double(cw * ch)
+        // Sums to normalised Y′ and Pb, Pr by one multiply-add each (no division per footprint).
+        let lumaScale = 1 / (Double(footW * footH) * (white - black)), lumaOffset = -black / (white - black)
+        let chromaScale = 1 / (Double(cw * ch) * chromaRange), chromaOffset = -chromaMid / chromaRange
         for by in stride(from: 0, to: rows, by: max(1, rows / 24)) {
             sumRows(luma, top: by * footH, count: footH, width: footW, into: &lumaSums)
             sumRows(cb, top: by * ch, count: ch, width: cw, into: &cbSums)
             sumRows(cr, top: by * ch, count: ch, width: cw, into: &crSums)
             for bx in 0..<cols {
-                let yv = (Double(lumaSums[bx]) / lumaCount - black) / (white - black)
-                let pb = (Double(cbSums[bx]) / chromaCount - chromaMid) / chromaRange
-                let pr = (Double(crSums[bx]) / chromaCount - chromaMid) / chromaRange
+                let yv = Double(lumaSums[bx]) * lumaScale + lumaOffset
+                let pb = Double(cbSums[bx]) * chromaScale + chromaOffset
+                let pr = Double(crSums[bx]) * chromaScale + chromaOffset
                 // The extremes said are those of the last reading that was outside (the second
                 // is read only when the first is outside: inside by either is inside).
                 var (r, g, b) = Colorimetry.rgb(y: yv, pb: pb, pr: pr, kr: first.kr, kb: first.kb)
