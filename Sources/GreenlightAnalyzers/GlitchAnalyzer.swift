@@ -91,7 +91,10 @@ public final class GlitchAnalyzer: PictureAnalyzer {
             g.combed = combed
             g.fieldOrder = order
         } else {
-            g.combed = wide ? comb(luma, nil, UInt16.self, scale: scale) : comb(luma, nil, UInt8.self, scale: scale)
+            // No previous picture (the first, or a new raster): no motion to tell combing from
+            // fine horizontal detail, so the picture is not judged (read on its lines alone it
+            // gave 2-4 % on a woven clip, either side of the line as the columns fell).
+            g.combed = 0
         }
         return g
     }
@@ -198,19 +201,16 @@ public final class GlitchAnalyzer: PictureAnalyzer {
                       visibleDown: downFlat > 0 ? Double(downVisible) / Double(downFlat) * 100 : 0, combed: 0, fieldOrder: nil)
     }
 
-    /// Combing over the pairs' lines (see the type's notes); `previous` nil on a first picture
-    /// (no motion test). Groups of eight columns every 64 are read, eight at a time in vector
-    /// lanes, each with the column after it for its tooth's run along the line: every fourth
-    /// column of the group's first 32 in 8-bit pictures, every second of its first 16 in deeper
-    /// ones (one 32-byte load a line either way), an eighth of the columns.
-    private func comb<S: FixedWidthInteger & UnsignedInteger>(_ p: PlaneLayout, _ previous: PlaneLayout?, _: S.Type, scale: Int) -> Double {
-        let span = 32 / MemoryLayout<S>.size
+    /// Combing over the pairs' lines against the previous picture (see the type's notes). Groups of eight columns every 64 are read, eight at a time in vector
+    /// lanes (16-bit lanes for 8-bit pictures, 32-bit for deeper ones), each with the column
+    /// after it for its tooth's run along the line: the even columns of the group's first 16,
+    /// an eighth of the columns.
+    private func comb<S: FixedWidthInteger & UnsignedInteger>(_ p: PlaneLayout, _ previous: PlaneLayout, _: S.Type, scale: Int) -> Double {
+        let span = 16
         guard p.width >= span else { return 0 }
         let groups = (p.width - span) / 64 + 1
         if lastZig.count < groups * 8 { lastZig = [Int32](repeating: 0, count: groups * 8) }
         let threshold = Int32(8 * scale)
-        // Without a previous picture, the line itself stands in (every sample "moved").
-        let moved = previous == nil ? -1 : threshold
         var combed = SIMD8<Int32>(), movingEdges = SIMD8<Int32>()
         lastZig.withUnsafeMutableBufferPointer { lastZig in
             let zigs = UnsafeMutableRawPointer(lastZig.baseAddress!)
@@ -219,12 +219,12 @@ public final class GlitchAnalyzer: PictureAnalyzer {
                 for y in max(2, k * 8)..<min(p.height - 2, k * 8 + 16) {
                     func line(_ y: Int, in plane: PlaneLayout = p) -> UnsafeRawPointer { plane.baseAddress + y * plane.bytesPerRow }
                     let r = line(y), u1 = line(y - 1), d1 = line(y + 1), u2 = line(y - 2), d2 = line(y + 2)
-                    let earlier = previous.map { line(y, in: $0) } ?? r
+                    let earlier = line(y, in: previous)
                     for g in 0..<groups {
                         let x = g &* 64 &* MemoryLayout<S>.size
                         let (c, m, zig) = Self.combGroup(S.self, r + x, u1 + x, d1 + x, u2 + x, d2 + x, earlier + x,
                                                          last: zigs.loadUnaligned(fromByteOffset: g &* 32, as: SIMD8<Int32>.self),
-                                                         threshold: threshold, moved: moved)
+                                                         threshold: threshold)
                         combed &+= c
                         movingEdges &+= m
                         zigs.storeBytes(of: zig, toByteOffset: g &* 32, as: SIMD8<Int32>.self)
@@ -237,41 +237,60 @@ public final class GlitchAnalyzer: PictureAnalyzer {
         return combedCount >= Self.fewest && moving > 0 ? Double(combedCount) / Double(moving) * 100 : 0
     }
 
-    /// The comb test on one group: the group's columns of 32 bytes at each pointer (the line,
-    /// the lines one and two above and below, the previous picture's line) in 32-bit lanes,
-    /// with the sample after each on the line and the lines beside it. Returns the combed
-    /// samples and the moving edges, one or zero per lane, and each column's tooth now (1 up,
-    /// -1 down, 0 none) for the next line. Tests are lane masks made by arithmetic (-1 true,
-    /// 0 false: the sign of a difference), so that every step is a vector instruction (Swift's
-    /// SIMDMask operations compile to a loop per lane).
+    /// The comb test on one group: the group's sampled columns at each pointer (the line, the
+    /// lines one and two above and below, the previous picture's line) in vector lanes, with
+    /// the sample after each on the line and the lines beside it. Returns the combed samples
+    /// and the moving edges, one or zero per lane, and each column's tooth now (1 up, -1 down,
+    /// 0 none) for the next line. Tests are lane masks made by arithmetic (-1 true, 0 false: the
+    /// sign of a difference), so that every step is a vector instruction (Swift's SIMDMask
+    /// operations compile to a loop per lane).
     @inline(__always)
     private static func combGroup<S: FixedWidthInteger & UnsignedInteger>(
         _: S.Type, _ r: UnsafeRawPointer, _ u1: UnsafeRawPointer, _ d1: UnsafeRawPointer, _ u2: UnsafeRawPointer,
-        _ d2: UnsafeRawPointer, _ earlier: UnsafeRawPointer, last: SIMD8<Int32>, threshold t: Int32, moved: Int32
+        _ d2: UnsafeRawPointer, _ earlier: UnsafeRawPointer, last: SIMD8<Int32>, threshold t: Int32
     ) -> (SIMD8<Int32>, SIMD8<Int32>, SIMD8<Int32>) {
-        typealias V = SIMD8<Int32>
-        // Each 32-bit word holds a column in its low byte (or half) and the one after it next.
-        let bits = UInt32(8 * MemoryLayout<S>.size), mask = UInt32.max >> (32 - bits)
-        @inline(__always) func load(_ p: UnsafeRawPointer) -> SIMD8<UInt32> { p.loadUnaligned(as: SIMD8<UInt32>.self) }
-        @inline(__always) func column(_ w: SIMD8<UInt32>) -> V { unsafeBitCast(w & mask, to: V.self) }
-        @inline(__always) func next(_ w: SIMD8<UInt32>) -> V { unsafeBitCast((w &>> bits) & mask, to: V.self) }
-        @inline(__always) func above(_ x: V, _ limit: Int32) -> V { (V(repeating: limit) &- x) &>> 31 }
-        @inline(__always) func below(_ x: V, _ limit: Int32) -> V { (x &- V(repeating: limit)) &>> 31 }
-        @inline(__always) func magnitude(_ x: V) -> V { let sign = x &>> 31; return (x ^ sign) &- sign }
-        let line = load(r), lineAbove = load(u1), lineBelow = load(d1)
-        let v = column(line), a = v &- column(lineAbove), b = v &- column(lineBelow)
-        let moving = above(magnitude(column(load(earlier)) &- v), moved)
-        let aUp = above(a, t), aDown = below(a, -t), bUp = above(b, t), bDown = below(b, -t)
+        if S.self == UInt8.self {
+            // 8-bit: the even and odd bytes of 16 in 16-bit words (an eighth of a 64-column
+            // group's columns, each with the one after it), twice as many lanes a vector.
+            typealias W = SIMD8<UInt16>
+            @inline(__always) func lanes(_ p: UnsafeRawPointer) -> (SIMD8<Int16>, SIMD8<Int16>) {
+                let w = p.loadUnaligned(as: W.self)
+                return (unsafeBitCast(w & 0x00FF, to: SIMD8<Int16>.self), unsafeBitCast(w &>> 8, to: SIMD8<Int16>.self))
+            }
+            let (c, m, z) = combTest(lanes(r), lanes(u1), lanes(d1), lanes(u2).0, lanes(d2).0, lanes(earlier).0,
+                                     last: SIMD8<Int16>(truncatingIfNeeded: last), threshold: Int16(t))
+            return (SIMD8<Int32>(truncatingIfNeeded: c), SIMD8<Int32>(truncatingIfNeeded: m), SIMD8<Int32>(truncatingIfNeeded: z))
+        }
+        // Deeper: each 32-bit word holds a sampled column in its low half and the one after it.
+        @inline(__always) func lanes(_ p: UnsafeRawPointer) -> (SIMD8<Int32>, SIMD8<Int32>) {
+            let w = p.loadUnaligned(as: SIMD8<UInt32>.self)
+            return (unsafeBitCast(w & 0xFFFF, to: SIMD8<Int32>.self), unsafeBitCast(w &>> 16, to: SIMD8<Int32>.self))
+        }
+        return combTest(lanes(r), lanes(u1), lanes(d1), lanes(u2).0, lanes(d2).0, lanes(earlier).0, last: last, threshold: t)
+    }
+
+    @inline(__always)
+    private static func combTest<V: SIMD>(_ line: (V, V), _ lineAbove: (V, V), _ lineBelow: (V, V), _ above2: V, _ below2: V, _ before: V,
+                                          last: V, threshold t: V.Scalar) -> (V, V, V)
+        where V.Scalar: FixedWidthInteger & SignedInteger {
+        let shift = V.Scalar(V.Scalar.bitWidth - 1)
+        @inline(__always) func above(_ x: V, _ limit: V.Scalar) -> V { (V(repeating: limit) &- x) &>> shift }
+        @inline(__always) func below(_ x: V, _ limit: V.Scalar) -> V { (x &- V(repeating: limit)) &>> shift }
+        @inline(__always) func magnitude(_ x: V) -> V { let sign = x &>> shift; return (x ^ sign) &- sign }
+        let v = line.0, a = v &- lineAbove.0, b = v &- lineBelow.0
+        // Moved since the previous picture by more than the threshold too.
+        let moving = above(magnitude(before &- v), t)
+        let aUp = above(a, t), aDown = below(a, 0 - t), bUp = above(b, t), bDown = below(b, 0 - t)
         let movingEdge = moving & (aUp | aDown | bUp | bDown)
         // Standing out from both neighbours the same way, against its own field (|2v − u2 − d2|
         // under half of |2v − u1 − d1|), the next sample along the line zigging the same way.
-        let own = magnitude(2 &* v &- column(load(u2)) &- column(load(d2))), other = magnitude(a &+ b)
-        let quiet = (2 &* own &- other) &>> 31
-        let vn = next(line), an = 2 &* (vn &- next(lineAbove)), bn = 2 &* (vn &- next(lineBelow))
+        let own = magnitude(v &+ v &- above2 &- below2), other = magnitude(a &+ b)
+        let quiet = (own &+ own &- other) &>> shift
+        let vn = line.1, an = (vn &- lineAbove.1) &* 2, bn = (vn &- lineBelow.1) &* 2
         let up = aUp & bUp & above(an, t) & above(bn, t) & quiet
-        let down = aDown & bDown & below(an, -t) & below(bn, -t) & quiet
+        let down = aDown & bDown & below(an, 0 - t) & below(bn, 0 - t) & quiet
         // The last tooth ran the other way: -1 then up, 1 then down.
-        let turned = ((up & (last &>> 31)) | (down & ((0 &- last) &>> 31))) & moving
+        let turned = ((up & (last &>> shift)) | (down & ((V() &- last) &>> shift))) & moving
         let one = V(repeating: 1)
         return (turned & one, movingEdge & one, (up & one) | down)
     }
