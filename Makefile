@@ -52,7 +52,7 @@ fuzz: deps
 plugin-test: deps
 	scripts/test-plugin.sh
 
-# Speed and memory side by side with FFmpeg (about ten minutes; clips are made once in bench-media/).
+# Speed and memory side by side with FFmpeg (about thirteen minutes; clips are made once in bench-media/).
 bench:
 	@scripts/deps.sh ffmpeg time chromium
 	@scripts/bench.sh
