@@ -54,10 +54,11 @@ public struct ColourReading: Sendable, Hashable {
     }
 }
 
-/// Per-picture CIELAB statistics for colour-grade checks: about 4,000 samples of the picture on
-/// a regular grid (fewer on pictures under 640×360: every 8th pixel each way), Y'CbCr to R'G'B' by the stream's matrix and range, then through its transfer
-/// (EOTF) and primaries to XYZ and L*a*b* (D65). (Read straight from the planes: scaling the whole
-/// picture down with libswscale first cost more than everything else here together.)
+/// Per-picture CIELAB statistics for colour-grade checks: about 4,000 samples of the picture on a
+/// regular grid (fewer on pictures under 640×360: every 8th pixel each way), Y'CbCr to R'G'B' by
+/// the stream's matrix and range, then through its transfer (EOTF) and primaries to XYZ and L*a*b*
+/// (D65). (Read straight from the planes: scaling the whole picture down with libswscale first cost
+/// more than everything else here together.)
 public final class ColourAnalyzer: PictureAnalyzer {
     public static let id = "colour"
     public static let blockGrid = 8

@@ -201,10 +201,10 @@ public final class GlitchAnalyzer: PictureAnalyzer {
                       visibleDown: downFlat > 0 ? Double(downVisible) / Double(downFlat) * 100 : 0, combed: 0, fieldOrder: nil)
     }
 
-    /// Combing over the pairs' lines against the previous picture (see the type's notes). Groups of eight columns every 64 are read, eight at a time in vector
-    /// lanes (16-bit lanes for 8-bit pictures, 32-bit for deeper ones), each with the column
-    /// after it for its tooth's run along the line: the even columns of the group's first 16,
-    /// an eighth of the columns.
+    /// Combing over the pairs' lines against the previous picture (see the type's notes). Groups of
+    /// eight columns every 64 are read, eight at a time in vector lanes (16-bit lanes for 8-bit
+    /// pictures, 32-bit for deeper ones), each with the column after it for its tooth's run along
+    /// the line: the even columns of the group's first 16, an eighth of the columns.
     private func comb<S: FixedWidthInteger & UnsignedInteger>(_ p: PlaneLayout, _ previous: PlaneLayout, _: S.Type, scale: Int) -> Double {
         let span = 16
         guard p.width >= span else { return 0 }

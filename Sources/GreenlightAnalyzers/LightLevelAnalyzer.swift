@@ -2,25 +2,25 @@ import Foundation
 import GreenlightCore
 import GreenlightValues
 
-/// The light an HDR picture asks of the display, pixel by pixel, as CTA-861.3 defines it for
-/// MaxCLL and MaxFALL: each pixel's light level is the largest of its linear R, G and B in
-/// cd/m²; the picture's peak is the largest of those, its average their mean over every pixel.
+/// The light an HDR picture asks of the display, pixel by pixel, as CTA-861.3 defines it for MaxCLL
+/// and MaxFALL: each pixel's light level is the largest of its linear R, G and B in cd/m²; the
+/// picture's peak is the largest of those, its average their mean over every pixel.
 ///
-/// Every pixel is read for the peak (a peak is one pixel; the average and the histogram come
-/// from a regular grid of them on pictures of 426×240 and more): Y′ with the chroma where it sits (the sample at
-/// its place, or the mean of the two it lies halfway between as the siting says: left-sited
-/// 4:2:0, the default, puts odd columns between two; never an interpolation that could
-/// overshoot), through the picture's matrix (BT.2020's when untagged) to R′G′B′. PQ (SMPTE ST 2084) is absolute: the largest of R′, G′, B′ through the
-/// EOTF is the pixel's level, since the EOTF rises. HLG (ARIB STD-B67) is relative: read on
-/// BT.2100's reference display, 1000 cd/m² with system gamma 1.2 (the OOTF scales each pixel's
-/// scene light by its scene luminance to the power 0.2). Levels go into a histogram of 1024
-/// bins over the PQ code of the level (each bin under 1 % of light wide from 5 cd/m² up), for
-/// the programme's percentiles.
+/// Every pixel is read for the peak (a peak is one pixel; the average and the histogram come from a
+/// regular grid of them on pictures of 426×240 and more): Y′ with the chroma where it sits (the
+/// sample at its place, or the mean of the two it lies halfway between as the siting says:
+/// left-sited 4:2:0, the default, puts odd columns between two; never an interpolation that could
+/// overshoot), through the picture's matrix (BT.2020's when untagged) to R′G′B′. PQ (SMPTE ST 2084)
+/// is absolute: the largest of R′, G′, B′ through the EOTF is the pixel's level, since the EOTF
+/// rises. HLG (ARIB STD-B67) is relative: read on BT.2100's reference display, 1000 cd/m² with
+/// system gamma 1.2 (the OOTF scales each pixel's scene light by its scene luminance to the power
+/// 0.2). Levels go into a histogram of 1024 bins over the PQ code of the level (each bin under 1 %
+/// of light wide from 5 cd/m² up), for the programme's percentiles.
 ///
-/// With BT.2020 primaries, every fourth pixel of every fourth row (or the grid's, when coarser) also tells whether its colour
-/// lies outside P3-D65 (the gamut platforms require HDR masters to be graded in): a linear
-/// component in P3 below −2 % of the pixel's largest, on pixels of 1 cd/m² or more (noise at
-/// black has no colour to speak of).
+/// With BT.2020 primaries, every fourth pixel of every fourth row (or the grid's, when coarser)
+/// also tells whether its colour lies outside P3-D65 (the gamut platforms require HDR masters to be
+/// graded in): a linear component in P3 below −2 % of the pixel's largest, on pixels of 1 cd/m² or
+/// more (noise at black has no colour to speak of).
 ///
 /// SDR pictures (any other transfer) give nil: nothing is read.
 public final class LightLevelAnalyzer: PictureAnalyzer {
@@ -186,14 +186,15 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
         /// Measures the picture: the level of the pixels of a regular grid (the average, the
         /// histogram, P3) and the brightest pixel of all of them.
         ///
-        /// The average, the histogram and the P3 share are statistics: pictures of 426×240 and
-        /// more give them from a regular grid of 25,000 to 100,000 pixels (pairs of pixels
-        /// every 16 on pairs of lines every 16 at 1080p, every 32 at 2160p), where converting
-        /// every pixel cost three to four times the decoding of a 10-bit HEVC picture. The peak is one pixel, so every pixel is still read for it, but
-        /// cheaply: for each 32-column tile of the lines that share chroma, the largest Y′ and
-        /// the extreme Cb and Cr bound every R′, G′, B′ in it from above (the matrix is linear,
-        /// and interpolated chroma lies between the samples it comes from); only a tile whose
-        /// bound reaches the brightest pixel found so far is converted pixel by pixel.
+        /// The average, the histogram and the P3 share are statistics: pictures of 426×240 and more
+        /// give them from a regular grid of 25,000 to 100,000 pixels (pairs of pixels every 16 on
+        /// pairs of lines every 16 at 1080p, every 32 at 2160p), where converting every pixel cost
+        /// three to four times the decoding of a 10-bit HEVC picture. The peak is one pixel, so
+        /// every pixel is still read for it, but cheaply: for each 32-column tile of the lines that
+        /// share chroma, the largest Y′ and the extreme Cb and Cr bound every R′, G′, B′ in it from
+        /// above (the matrix is linear, and interpolated chroma lies between the samples it comes
+        /// from); only a tile whose bound reaches the brightest pixel found so far is converted
+        /// pixel by pixel.
         mutating func run<S: FixedWidthInteger & UnsignedInteger>(_ luma: PlaneLayout, _ cb: PlaneLayout, _ cr: PlaneLayout, _: S.Type) {
             // Pixels in pairs, columns and lines (0, 1, step, step + 1…): as many odd columns
             // and lines as even ones, since odd ones take interpolated chroma (less noisy, so a

@@ -7,8 +7,9 @@ import Foundation
 /// them the integrated) come from this type's own K-weighting's energy in 10 ms parts, so a
 /// window's loudness is a sum of 40 or 300 parts rather than of every sample in it (reading
 /// libebur128's momentary loudness every 10 ms summed the 400 ms window ten times over), and the
-/// true peak from its own ``TruePeak`` interpolator, four outputs at once in vector lanes. Memory stays flat with length (libebur128's
-/// histogram mode; one short-term value a second is kept for plots).
+/// true peak from its own ``TruePeak`` interpolator, four outputs at once in vector lanes.
+/// Memory stays flat with length (libebur128's histogram mode; one short-term value a second is
+/// kept for plots).
 ///
 /// Each run of the stream with one layout and rate is measured by its own meter; the programme's
 /// figures combine them (BS.1770 gates all blocks together).
@@ -147,6 +148,8 @@ public final class LoudnessMeter {
         var m = -Double.infinity, handed = 0
         for part in 1...Self.momentaryParts {
             let upTo = pendingFrames * part / Self.momentaryParts
+            // A last step shorter than ten samples has empty parts: they are not parts of the window.
+            guard upTo > handed else { continue }
             var energy = 0.0
             pending.withUnsafeBufferPointer { samples in
                 for c in 0..<channels where weights[c] > 0 {
