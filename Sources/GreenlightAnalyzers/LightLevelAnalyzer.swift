@@ -146,18 +146,25 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
             return (r * gain, g * gain, b * gain)
         }
 
-        /// R′, G′, B′ (0…1 nominal) of the pixel at column `x` of the rows given, its chroma the
-        /// sample at its place or the mean of those it lies between.
+        /// Pb, Pr (−0.5…0.5) at column `x` of the chroma rows given: the sample at its place or
+        /// the mean of those it lies between.
         @inline(__always)
-        private func rgb<S: FixedWidthInteger & UnsignedInteger>(_ x: Int, _ yRow: UnsafePointer<S>, _ cbRows: (UnsafePointer<S>, UnsafePointer<S>),
-                                                                  _ crRows: (UnsafePointer<S>, UnsafePointer<S>), chromaWidth: Int) -> (Float, Float, Float) {
+        private func chroma<S: FixedWidthInteger & UnsignedInteger>(_ x: Int, _ cbRows: (UnsafePointer<S>, UnsafePointer<S>),
+                                                                     _ crRows: (UnsafePointer<S>, UnsafePointer<S>), chromaWidth: Int) -> (Float, Float) {
             let cx = min(chromaWidth - 1, x >> shiftX)
             // Co-sited horizontally (left siting): an odd column lies between two chroma samples.
             let cx2 = betweenColumns && x & 1 == 1 ? min(chromaWidth - 1, cx + 1) : cx
-            let yv = (Float(yRow[x]) - yOffset) * yScale
             let cbSum = Float(cbRows.0[cx]) + Float(cbRows.0[cx2]) + Float(cbRows.1[cx]) + Float(cbRows.1[cx2])
             let crSum = Float(crRows.0[cx]) + Float(crRows.0[cx2]) + Float(crRows.1[cx]) + Float(crRows.1[cx2])
-            let u = (cbSum * 0.25 - cOffset) * cScale, v = (crSum * 0.25 - cOffset) * cScale
+            return ((cbSum * 0.25 - cOffset) * cScale, (crSum * 0.25 - cOffset) * cScale)
+        }
+
+        /// R′, G′, B′ (0…1 nominal) of the pixel at column `x` of the rows given.
+        @inline(__always)
+        private func rgb<S: FixedWidthInteger & UnsignedInteger>(_ x: Int, _ yRow: UnsafePointer<S>, _ cbRows: (UnsafePointer<S>, UnsafePointer<S>),
+                                                                  _ crRows: (UnsafePointer<S>, UnsafePointer<S>), chromaWidth: Int) -> (Float, Float, Float) {
+            let yv = (Float(yRow[x]) - yOffset) * yScale
+            let (u, v) = chroma(x, cbRows, crRows, chromaWidth: chromaWidth)
             return (yv + rv * v, yv + gu * u + gv * v, yv + bu * u)
         }
 
@@ -272,9 +279,9 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
                         uLow = min(uLow, min(u0, u1)); uHigh = max(uHigh, max(u0, u1))
                         vLow = min(vLow, min(v0, v1)); vHigh = max(vHigh, max(v0, v1))
                     }
-                    func chroma(_ c: S) -> Float { (Float(c) - cOffset) * cScale }
+                    func normalised(_ c: S) -> Float { (Float(c) - cOffset) * cScale }
                     let bound = (Float(yMax) - yOffset) * yScale
-                        + max(rv * chroma(vHigh), max(gu * chroma(uLow) + gv * chroma(vLow), bu * chroma(uHigh)))
+                        + max(rv * normalised(vHigh), max(gu * normalised(uLow) + gv * normalised(vLow), bu * normalised(uHigh)))
                     guard levelBound(bound, t) >= best else { continue }
                     if hlg {
                         for y in top..<bottom {
@@ -294,10 +301,7 @@ public final class LightLevelAnalyzer: PictureAnalyzer {
                         let (yRow, cbR, crR) = rows(y, luma, cb, cr, S.self)
                         if y == top || betweenRows {
                             for x in x0..<x1 {
-                                let cx = min(cw - 1, x >> shiftX)
-                                let cx2 = betweenColumns && x & 1 == 1 ? min(cw - 1, cx + 1) : cx
-                                let u = ((Float(cbR.0[cx]) + Float(cbR.0[cx2]) + Float(cbR.1[cx]) + Float(cbR.1[cx2])) * 0.25 - cOffset) * cScale
-                                let v = ((Float(crR.0[cx]) + Float(crR.0[cx2]) + Float(crR.1[cx]) + Float(crR.1[cx2])) * 0.25 - cOffset) * cScale
+                                let (u, v) = chroma(x, cbR, crR, chromaWidth: cw)
                                 chromaTerm[x &- x0] = max(rv * v, max(gu * u + gv * v, bu * u))
                             }
                         }
